@@ -1,0 +1,113 @@
+from __future__ import annotations
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from pembinaan.accounts import roles
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        email = self.normalize_email(email).lower() if email else None
+        user = self.model(email=email, **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields["is_staff"] = True
+        extra_fields["is_superuser"] = True
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who logs in: dinas staff and council members by email, owners by email or phone."""
+
+    email = models.EmailField(_("email"), unique=True, null=True, blank=True)
+    phone = models.CharField(
+        _("nomor HP"),
+        max_length=16,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("Disimpan dalam format +628…"),
+    )
+    full_name = models.CharField(_("nama lengkap"), max_length=150)
+    is_active = models.BooleanField(_("aktif"), default=True)
+    is_staff = models.BooleanField(
+        _("akses halaman admin"),
+        default=False,
+        help_text=_("Boleh masuk ke halaman admin Django (untuk Admin Dinas)."),
+    )
+    date_joined = models.DateTimeField(_("tanggal bergabung"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        verbose_name = _("pengguna")
+        verbose_name_plural = _("pengguna")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(email__isnull=False) | Q(phone__isnull=False),
+                name="user_has_email_or_phone",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email or self.phone or f"#{self.pk}"
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = self.email.strip().lower() if self.email else None
+        self.phone = self.phone or None
+
+    def save(self, *args, **kwargs) -> None:
+        # Lower-case e-mail so that uniqueness and login ignore case on every database.
+        self.email = self.email.strip().lower() if self.email else None
+        self.phone = self.phone or None
+        super().save(*args, **kwargs)
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else ""
+
+    @cached_property
+    def role_names(self) -> frozenset[str]:
+        if not self.is_authenticated or not self.pk:
+            return frozenset()
+        return frozenset(self.groups.values_list("name", flat=True))
+
+    @property
+    def is_admin_dinas(self) -> bool:
+        return self.is_superuser or roles.ADMIN in self.role_names
+
+    @property
+    def is_staf_dinas(self) -> bool:
+        """Dinas staff of either kind: Admin Dinas can do everything Staf Dinas can."""
+        return self.is_admin_dinas or roles.STAFF in self.role_names
+
+    @property
+    def is_owner(self) -> bool:
+        return roles.OWNER in self.role_names
+
+    @property
+    def is_viewer(self) -> bool:
+        return roles.VIEWER in self.role_names

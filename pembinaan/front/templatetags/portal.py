@@ -1,0 +1,46 @@
+"""Formatting filters used across the portal's templates."""
+
+from django import template
+
+from pembinaan.lib.identifiers import format_phone, mask_nik
+from pembinaan.lib.money import format_rupiah
+
+register = template.Library()
+
+
+@register.filter
+def rupiah(amount):
+    """`1250000` → `Rp1.250.000` (DESIGN.md rule 12), formatted here, never in the browser."""
+    if amount in (None, ""):
+        return "–"
+    return format_rupiah(int(amount))
+
+
+@register.filter
+def angka(number):
+    """`3100` → `3.100`."""
+    if number in (None, ""):
+        return "–"
+    return f"{int(number):,}".replace(",", ".")
+
+
+@register.filter
+def nik_masked(nik):
+    return mask_nik(nik)
+
+
+@register.filter
+def phone(e164):
+    return format_phone(e164)
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **kwargs):
+    """The current query string with some parameters replaced (for sorting and paging links)."""
+    params = context["request"].GET.copy()
+    for key, value in kwargs.items():
+        if value in (None, ""):
+            params.pop(key, None)
+        else:
+            params[key] = value
+    return params.urlencode()

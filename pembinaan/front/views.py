@@ -1,0 +1,35 @@
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.csrf import requires_csrf_token
+
+
+def landing(request: HttpRequest) -> HttpResponse:
+    return render(request, "front/landing.html")
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Where "Beranda" leads after login: each role to the page it works from."""
+    user = request.user
+    if not user.is_authenticated:
+        return redirect("front:landing")
+    if user.is_staf_dinas:
+        return redirect("registry:business-list")
+    return render(request, "front/home.html")
+
+
+@requires_csrf_token
+def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
+    return render(request, "403.html", status=403)
+
+
+@requires_csrf_token
+def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+@requires_csrf_token
+def server_error(request: HttpRequest) -> HttpResponse:
+    # Rendered without a request context: the failure may lie in a context processor.
+    from django.template import loader
+
+    return HttpResponse(loader.get_template("500.html").render(), status=500)

@@ -1,0 +1,223 @@
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from pembinaan.lib.identifiers import parse_nib, parse_nik, parse_npwp, parse_phone
+from pembinaan.lib.money import RupiahField
+from pembinaan.reference.models import Kecamatan, Kelurahan
+from pembinaan.registry.models import Business, Certification, Owner
+
+
+def grouped_kelurahan_choices() -> list:
+    """The real list of kelurahan, grouped by kecamatan so that it is quick to pick on a phone."""
+    groups: dict[str, list] = {}
+    for kelurahan in Kelurahan.objects.select_related("kecamatan").order_by("kecamatan", "name"):
+        groups.setdefault(kelurahan.kecamatan.name, []).append((kelurahan.pk, kelurahan.name))
+    return [("", "---------"), *groups.items()]
+
+
+class OwnerForm(forms.ModelForm):
+    class Meta:
+        model = Owner
+        fields = ["nik", "name", "gender", "birth_date", "phone", "email", "address"]
+        widgets = {
+            "birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "address": forms.Textarea(attrs={"rows": 2}),
+            "nik": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+            "phone": forms.TextInput(attrs={"inputmode": "tel"}),
+        }
+        help_texts = {
+            "nik": _("16 digit. Jenis kelamin dan tanggal lahir diisi otomatis dari NIK."),
+            "phone": _("Contoh: 0812-3456-7890"),
+        }
+
+    def clean_nik(self):
+        value = self.cleaned_data.get("nik")
+        return parse_nik(value).nik if value else None
+
+    def clean_phone(self):
+        value = self.cleaned_data.get("phone")
+        return parse_phone(value) if value else ""
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("nik") and not data.get("gender") and "nik" not in self.errors:
+            self.add_error("gender", _("Isi jenis kelamin bila NIK tidak diisi."))
+        return data
+
+
+class BusinessForm(forms.ModelForm):
+    kelurahan = forms.ModelChoiceField(label=_("Kelurahan"), queryset=Kelurahan.objects.all())
+    annual_sales = RupiahField(label=_("Omzet per tahun (Rp)"), required=False)
+    capital = RupiahField(
+        label=_("Modal usaha (Rp)"),
+        required=False,
+        help_text=_("Tidak termasuk tanah dan bangunan tempat usaha."),
+    )
+    marketplace_url = forms.URLField(label=_("Toko online / marketplace"), required=False, assume_scheme="https")
+    social_media_url = forms.URLField(label=_("Media sosial"), required=False, assume_scheme="https")
+    website_url = forms.URLField(label=_("Situs web"), required=False, assume_scheme="https")
+    certifications = forms.MultipleChoiceField(
+        label=_("Sertifikasi yang dimiliki"),
+        choices=Certification.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Business
+        fields = [
+            "name",
+            "kelurahan",
+            "address",
+            "kbli_category",
+            "kbli_code",
+            "nib",
+            "npwp",
+            "start_year",
+            "employees",
+            "annual_sales",
+            "capital",
+            "products",
+            "marketplace_url",
+            "social_media_url",
+            "website_url",
+            "certifications",
+        ]
+        widgets = {
+            "address": forms.Textarea(attrs={"rows": 2}),
+            "products": forms.Textarea(attrs={"rows": 2}),
+            "nib": forms.TextInput(attrs={"inputmode": "numeric"}),
+            "kbli_code": forms.TextInput(attrs={"inputmode": "numeric"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kbli_category"].required = True
+        self.fields["kelurahan"].choices = grouped_kelurahan_choices()
+        self.fields["start_year"].widget.attrs.update({"min": 1900, "max": timezone.localdate().year})
+
+    def clean_nib(self):
+        value = self.cleaned_data.get("nib")
+        return parse_nib(value) if value else None
+
+    def clean_npwp(self):
+        value = self.cleaned_data.get("npwp")
+        return parse_npwp(value) if value else ""
+
+
+class OwnerChoiceForm(forms.Form):
+    """On "Tambah usaha": pick a registered owner by NIK or phone, or enter a new one."""
+
+    EXISTING = "ada"
+    NEW = "baru"
+
+    mode = forms.ChoiceField(
+        label=_("Pemilik"),
+        choices=[(NEW, _("Pelaku usaha baru")), (EXISTING, _("Sudah terdaftar"))],
+        widget=forms.RadioSelect,
+        initial=NEW,
+    )
+    lookup = forms.CharField(
+        label=_("NIK atau nomor HP pemilik terdaftar"), required=False, max_length=40
+    )
+
+    def __init__(self, *args, owner: Owner | None = None, **kwargs):
+        self.owner = owner
+        super().__init__(*args, **kwargs)
+        if owner is not None:
+            self.fields["mode"].initial = self.EXISTING
+
+    def clean(self):
+        data = super().clean()
+        if data.get("mode") != self.EXISTING or self.owner is not None:
+            return data
+        lookup = (data.get("lookup") or "").strip()
+        if not lookup:
+            self.add_error("lookup", _("Isi NIK atau nomor HP pemilik yang sudah terdaftar."))
+            return data
+        owner = None
+        try:
+            owner = Owner.objects.active().filter(nik=parse_nik(lookup).nik).first()
+        except ValidationError:
+            try:
+                owner = Owner.objects.active().filter(phone=parse_phone(lookup)).first()
+            except ValidationError:
+                pass
+        if owner is None:
+            self.add_error("lookup", _("Tidak ada pelaku usaha dengan NIK atau nomor HP itu."))
+        self.owner = owner
+        return data
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Alasan"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text=_("Alasan ini dapat dibaca oleh pemilik usaha."),
+    )
+
+
+class MergeForm(forms.Form):
+    keep = forms.ChoiceField(label=_("Data yang dipertahankan"), widget=forms.RadioSelect)
+    merge_owners = forms.BooleanField(
+        label=_("Gabungkan juga data pemiliknya (orang yang sama)"), required=False
+    )
+
+    def __init__(self, *args, pair, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["keep"].choices = [
+            (str(pair.business_a_id), f"#{pair.business_a_id} {pair.business_a.name}"),
+            (str(pair.business_b_id), f"#{pair.business_b_id} {pair.business_b.name}"),
+        ]
+
+
+class BusinessFilterForm(forms.Form):
+    """Search and filters of the staff business list; all optional, carried in the URL."""
+
+    q = forms.CharField(
+        label=_("Cari"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(
+            attrs={"placeholder": _("Nama usaha, pemilik, NIK, NIB atau nomor HP"), "type": "search"}
+        ),
+    )
+    kecamatan = forms.ModelChoiceField(
+        label=_("Kecamatan"), queryset=Kecamatan.objects.all(), required=False
+    )
+    kelurahan = forms.ModelChoiceField(
+        label=_("Kelurahan"), queryset=Kelurahan.objects.all(), required=False
+    )
+    kbli = forms.ChoiceField(label=_("Kategori KBLI"), required=False)
+    scale = forms.ChoiceField(label=_("Skala"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    duplicate = forms.BooleanField(label=_("Hanya yang diduga ganda"), required=False)
+    sort = forms.ChoiceField(required=False)
+
+    SORTS = {
+        "name": ("name", "pk"),
+        "-name": ("-name", "-pk"),
+        "created": ("created_at", "pk"),
+        "-created": ("-created_at", "-pk"),
+        "kelurahan": ("kelurahan__name", "name", "pk"),
+        "status": ("status", "name", "pk"),
+        "-sales": ("-annual_sales", "pk"),
+    }
+
+    def __init__(self, *args, **kwargs):
+        from pembinaan.reference.models import KbliCategory
+        from pembinaan.registry.models import BusinessStatus
+        from pembinaan.registry.scale import Scale
+
+        super().__init__(*args, **kwargs)
+        self.fields["kbli"].choices = [("", "---------")] + [
+            (c.code, str(c)) for c in KbliCategory.objects.all()
+        ]
+        self.fields["scale"].choices = [("", "---------")] + list(Scale.choices)
+        self.fields["status"].choices = [("", "---------")] + list(BusinessStatus.choices)
+        self.fields["sort"].choices = [(key, key) for key in self.SORTS]

@@ -1,0 +1,115 @@
+"""Registry reads: the staff business list and what a record's page shows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from pembinaan.lib.identifiers import parse_nib, parse_nik, parse_phone
+from pembinaan.registry.models import Business, DuplicatePair
+
+
+def _search(qs: QuerySet, text: str) -> QuerySet:
+    """One box for everything staff search by: an identifier matches exactly, words by name."""
+    text = text.strip()
+    if not text:
+        return qs
+    compact = "".join(text.split())
+    for parser, lookup in ((parse_nik, "owner__nik"), (parse_nib, "nib")):
+        try:
+            value = parser(compact)
+        except ValidationError:
+            continue
+        return qs.filter(**{lookup: getattr(value, "nik", value)})
+    try:
+        return qs.filter(owner__phone=parse_phone(text))
+    except ValidationError:
+        pass
+    condition = Q()
+    for word in text.split()[:5]:
+        condition &= Q(name__icontains=word) | Q(owner__name__icontains=word)
+    return qs.filter(condition)
+
+
+def open_duplicate_exists() -> Exists:
+    return Exists(
+        DuplicatePair.objects.filter(
+            Q(business_a=OuterRef("pk")) | Q(business_b=OuterRef("pk")),
+            status=DuplicatePair.Status.OPEN,
+        )
+    )
+
+
+def business_list(*, filters: dict[str, Any] | None = None) -> QuerySet[Business]:
+    """Active businesses for the staff list, with what each row shows, filtered and sorted."""
+    from pembinaan.registry.forms import BusinessFilterForm
+
+    filters = filters or {}
+    qs = (
+        Business.objects.active()
+        .select_related("owner", "kelurahan__kecamatan", "kbli_category")
+        .annotate(has_open_duplicate=open_duplicate_exists())
+    )
+    if filters.get("q"):
+        qs = _search(qs, filters["q"])
+    if filters.get("kecamatan"):
+        qs = qs.filter(kelurahan__kecamatan=filters["kecamatan"])
+    if filters.get("kelurahan"):
+        qs = qs.filter(kelurahan=filters["kelurahan"])
+    if filters.get("kbli"):
+        qs = qs.filter(kbli_category_id=filters["kbli"])
+    if filters.get("scale"):
+        qs = qs.filter(scale=filters["scale"])
+    if filters.get("status"):
+        qs = qs.filter(status=filters["status"])
+    if filters.get("duplicate"):
+        qs = qs.filter(has_open_duplicate=True)
+    return qs.order_by(*BusinessFilterForm.SORTS.get(filters.get("sort") or "name"))
+
+
+@dataclass
+class FieldChange:
+    field: str
+    old: Any
+    new: Any
+
+
+@dataclass
+class HistoryEntry:
+    when: Any
+    who: Any
+    kind: str
+    changes: list[FieldChange] = field(default_factory=list)
+
+
+def _display(record, field_name: str, value: Any) -> Any:
+    model_field = record.instance_type._meta.get_field(field_name)
+    if getattr(model_field, "choices", None):
+        return dict(model_field.flatchoices).get(value, value)
+    return value
+
+
+def change_history(obj, *, limit: int = 50) -> list[HistoryEntry]:
+    """Who changed what and when, newest first (DESIGN.md rule 11), from django-simple-history."""
+    records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
+    entries = []
+    kinds = {"+": "dibuat", "~": "diubah", "-": "dihapus"}
+    for newer, older in zip(records, records[1:] + [None], strict=False):
+        if len(entries) == limit:
+            break
+        entry = HistoryEntry(when=newer.history_date, who=newer.history_user, kind=kinds[newer.history_type])
+        if older is not None and newer.history_type == "~":
+            delta = newer.diff_against(older)
+            for change in delta.changes:
+                entry.changes.append(
+                    FieldChange(
+                        field=str(obj._meta.get_field(change.field).verbose_name),
+                        old=_display(newer, change.field, change.old),
+                        new=_display(newer, change.field, change.new),
+                    )
+                )
+        entries.append(entry)
+    return entries

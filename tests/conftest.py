@@ -1,0 +1,75 @@
+"""Personas shared by every test: admin, staff, owner, other owner, council viewer, anonymous."""
+
+import pytest
+from django.test import Client
+
+from pembinaan.accounts import roles
+from tests.factories import OwnerFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(role=roles.ADMIN, email="admin@dinas.test", is_staff=True)
+
+
+@pytest.fixture
+def staff_user(db):
+    return UserFactory(role=roles.STAFF, email="staf@dinas.test")
+
+
+@pytest.fixture
+def viewer_user(db):
+    return UserFactory(role=roles.VIEWER, email="dprd@dprd.test")
+
+
+@pytest.fixture
+def owner_user(db):
+    user = UserFactory(role=roles.OWNER, email="pemilik@contoh.test", phone="+6281234500001")
+    OwnerFactory(user=user, name=user.full_name, phone=user.phone)
+    return user
+
+
+@pytest.fixture
+def other_owner_user(db):
+    user = UserFactory(role=roles.OWNER, email="pemilik2@contoh.test", phone="+6281234500002")
+    OwnerFactory(user=user, name=user.full_name, phone=user.phone)
+    return user
+
+
+def _client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def admin_client(admin_user):
+    return _client_for(admin_user)
+
+
+@pytest.fixture
+def staff_client(staff_user):
+    return _client_for(staff_user)
+
+
+@pytest.fixture
+def viewer_client(viewer_user):
+    return _client_for(viewer_user)
+
+
+@pytest.fixture
+def owner_client(owner_user):
+    return _client_for(owner_user)
+
+
+@pytest.fixture
+def anon_client():
+    return Client()
+
+
+PERSONAS = ["anon_client", "owner_client", "viewer_client", "staff_client", "admin_client"]

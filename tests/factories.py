@@ -1,0 +1,69 @@
+"""factory_boy factories shared by all tests."""
+
+from __future__ import annotations
+
+import itertools
+
+import factory
+from django.contrib.auth.models import Group
+
+from pembinaan.accounts import roles
+from pembinaan.accounts.models import User
+from pembinaan.reference.models import Kelurahan
+from pembinaan.registry.models import Business, BusinessStatus, Owner
+
+_serial = itertools.count(1)
+
+
+def make_nik(*, female: bool = False, day: int = 15, month: int = 6, yy: int = 85, serial: int | None = None) -> str:
+    """A valid Banjarmasin NIK; each call gives a new serial unless one is given."""
+    serial = next(_serial) if serial is None else serial
+    dd = day + 40 if female else day
+    return f"637101{dd:02d}{month:02d}{yy:02d}{serial % 10000 or 1:04d}"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.test")
+    full_name = factory.Faker("name", locale="id_ID")
+    password = factory.PostGenerationMethodCall("set_password", "rahasia-uji-123")
+
+    @factory.post_generation
+    def role(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.groups.add(Group.objects.get(name=extracted))
+        if create:
+            obj.save()
+
+
+class OwnerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Owner
+
+    nik = factory.LazyFunction(make_nik)
+    name = factory.Faker("name", locale="id_ID")
+    gender = "L"
+    phone = factory.Sequence(lambda n: f"+62812{n:08d}")
+    address = "Jl. Pramuka No. 1"
+
+
+class BusinessFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Business
+
+    name = factory.Sequence(lambda n: f"Usaha Contoh {n}")
+    owner = factory.SubFactory(OwnerFactory)
+    kelurahan = factory.LazyFunction(lambda: Kelurahan.objects.order_by("code").first())
+    kbli_category_id = "C"
+    status = BusinessStatus.VERIFIED
+    annual_sales = 120_000_000
+
+
+def user_with_role(role: str | None, **kwargs) -> User:
+    return UserFactory(role=role, **kwargs)
+
+
+__all__ = ["BusinessFactory", "OwnerFactory", "UserFactory", "make_nik", "roles", "user_with_role"]

@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+admin.site.site_header = _("Administrasi Portal Pembinaan UMKM")
+admin.site.site_title = _("Portal UMKM")
+admin.site.index_title = _("Data dan akun")
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("akun/", include("pembinaan.accounts.urls")),
+    path("registri/", include("pembinaan.registry.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("pembinaan.front.urls")),
+]
+
+handler403 = "pembinaan.front.views.permission_denied"
+handler404 = "pembinaan.front.views.page_not_found"
+handler500 = "pembinaan.front.views.server_error"
