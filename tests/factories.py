@@ -15,7 +15,9 @@ from pembinaan.registry.models import Business, BusinessStatus, Owner
 _serial = itertools.count(1)
 
 
-def make_nik(*, female: bool = False, day: int = 15, month: int = 6, yy: int = 85, serial: int | None = None) -> str:
+def make_nik(
+    *, female: bool = False, day: int = 15, month: int = 6, yy: int = 85, serial: int | None = None
+) -> str:
     """A valid Banjarmasin NIK; each call gives a new serial unless one is given."""
     serial = next(_serial) if serial is None else serial
     dd = day + 40 if female else day

@@ -29,7 +29,10 @@ class UserAdmin(BaseUserAdmin):
     fieldsets = (
         (None, {"fields": ("email", "phone", "password")}),
         (_("Data diri"), {"fields": ("full_name",)}),
-        (_("Peran dan izin"), {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
+        (
+            _("Peran dan izin"),
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
         (_("Waktu penting"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (

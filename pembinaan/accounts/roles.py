@@ -41,9 +41,7 @@ def grant(apps, role: str, permissions: list[str]) -> None:
     group, _created = Group.objects.get_or_create(name=role)
     for name in permissions:
         app_label, codename = name.split(".")
-        group.permissions.add(
-            Permission.objects.get(content_type__app_label=app_label, codename=codename)
-        )
+        group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
 
 
 def revoke(apps, role: str, permissions: list[str]) -> None:

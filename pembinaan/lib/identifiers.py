@@ -172,9 +172,7 @@ def parse_phone(value: object) -> str:
     if digits.startswith("+"):
         digits = digits[1:]
         if not digits.startswith("62"):
-            raise ValidationError(
-                _("Hanya nomor HP Indonesia (+62) yang diterima."), code="phone_country"
-            )
+            raise ValidationError(_("Hanya nomor HP Indonesia (+62) yang diterima."), code="phone_country")
     if not digits.isdigit() or not digits.isascii():
         raise ValidationError(
             _("Nomor HP hanya boleh berisi angka, spasi, titik, tanda hubung dan + di depan."),
@@ -185,9 +183,7 @@ def parse_phone(value: object) -> str:
     elif digits.startswith("0"):
         national = digits[1:]
     else:
-        raise ValidationError(
-            _("Nomor HP harus diawali 08, 628 atau +628."), code="phone_prefix"
-        )
+        raise ValidationError(_("Nomor HP harus diawali 08, 628 atau +628."), code="phone_prefix")
     if not national.startswith("8"):
         raise ValidationError(
             _("Nomor HP harus nomor seluler (diawali 08, 628 atau +628)."), code="phone_prefix"

@@ -20,19 +20,31 @@ def format_rupiah(amount: int | None) -> str:
     return f"{sign}Rp{abs(int(amount)):,}".replace(",", ".")
 
 
+_GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+$")
+
+
 def parse_rupiah(value: object) -> int | None:
-    """`Rp1.250.000`, `1 250 000` or `1250000` → 1250000; decimals (`,50`) are refused."""
+    """`Rp1.250.000`, `Rp 1.250.000,-`, `1 250 000` or `1250000` → 1250000.
+
+    A dot is accepted only as a thousands separator (groups of three): `1250000.50` or
+    Excel's `1250000.0` are refused rather than read as a hundred times the amount.
+    """
     text = "" if value is None else str(value).strip()
     if not text:
         return None
     text = re.sub(r"^rp\.?\s*", "", text, flags=re.IGNORECASE)
-    if re.search(r",\d{1,2}$", text):
+    text = re.sub(r"(,-|,0{1,2})$", "", text)  # "Rp1.250.000,-" and ",00" are whole amounts
+    if re.search(r"[.,]\d{1,2}$", text):
         raise ValidationError(_("Isi dalam rupiah bulat, tanpa sen."), code="rupiah_decimal")
-    digits = re.sub(r"[\s.]", "", text)
-    if not digits.isdigit() or not digits.isascii():
-        raise ValidationError(
-            _("Isi angka rupiah saja, misalnya 1.250.000."), code="rupiah_digits"
-        )
+    digits = re.sub(r"\s", "", text)
+    if not re.fullmatch(r"[0-9.]+", digits):
+        raise ValidationError(_("Isi angka rupiah saja, misalnya 1.250.000."), code="rupiah_digits")
+    if "." in digits:
+        if not _GROUPED.match(digits):
+            raise ValidationError(
+                _("Titik hanya untuk pemisah ribuan, misalnya 1.250.000."), code="rupiah_grouping"
+            )
+        digits = digits.replace(".", "")
     return int(digits)
 
 

@@ -20,23 +20,46 @@ def grouped_kelurahan_choices() -> list:
 
 
 class OwnerForm(forms.ModelForm):
+    # Longer than the stored value: people type NIKs and phone numbers with spaces and dashes.
+    nik = forms.CharField(
+        label=_("NIK"),
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        help_text=_("16 digit. Jenis kelamin dan tanggal lahir diisi otomatis dari NIK."),
+    )
+    phone = forms.CharField(
+        label=_("Nomor HP"),
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+        help_text=_("Contoh: 0812-3456-7890"),
+    )
+
     class Meta:
         model = Owner
         fields = ["nik", "name", "gender", "birth_date", "phone", "email", "address"]
         widgets = {
             "birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "address": forms.Textarea(attrs={"rows": 2}),
-            "nik": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-            "phone": forms.TextInput(attrs={"inputmode": "tel"}),
         }
-        help_texts = {
-            "nik": _("16 digit. Jenis kelamin dan tanggal lahir diisi otomatis dari NIK."),
-            "phone": _("Contoh: 0812-3456-7890"),
-        }
+
+    def __init__(self, *args, can_see_full_nik: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Without the full-NIK permission the stored NIK is never sent to the browser (rule 10):
+        # the field starts empty and, left empty, keeps the stored value.
+        self.keeps_hidden_nik = bool(self.instance.pk and self.instance.nik and not can_see_full_nik)
+        if self.keeps_hidden_nik:
+            self.initial["nik"] = ""
+            self.fields["nik"].help_text = _(
+                "NIK tersimpan: %(masked)s. Kosongkan untuk tetap memakai NIK itu, atau isi untuk menggantinya."
+            ) % {"masked": self.instance.nik_masked}
 
     def clean_nik(self):
         value = self.cleaned_data.get("nik")
-        return parse_nik(value).nik if value else None
+        if not value:
+            return self.instance.nik if self.keeps_hidden_nik else None
+        return parse_nik(value).nik
 
     def clean_phone(self):
         value = self.cleaned_data.get("phone")
@@ -57,9 +80,15 @@ class BusinessForm(forms.ModelForm):
         required=False,
         help_text=_("Tidak termasuk tanah dan bangunan tempat usaha."),
     )
-    marketplace_url = forms.URLField(label=_("Toko online / marketplace"), required=False, assume_scheme="https")
+    marketplace_url = forms.URLField(
+        label=_("Toko online / marketplace"), required=False, assume_scheme="https"
+    )
     social_media_url = forms.URLField(label=_("Media sosial"), required=False, assume_scheme="https")
     website_url = forms.URLField(label=_("Situs web"), required=False, assume_scheme="https")
+    nib = forms.CharField(
+        label=_("NIB"), required=False, max_length=40, widget=forms.TextInput(attrs={"inputmode": "numeric"})
+    )
+    npwp = forms.CharField(label=_("NPWP"), required=False, max_length=40)
     certifications = forms.MultipleChoiceField(
         label=_("Sertifikasi yang dimiliki"),
         choices=Certification.choices,
@@ -90,7 +119,6 @@ class BusinessForm(forms.ModelForm):
         widgets = {
             "address": forms.Textarea(attrs={"rows": 2}),
             "products": forms.Textarea(attrs={"rows": 2}),
-            "nib": forms.TextInput(attrs={"inputmode": "numeric"}),
             "kbli_code": forms.TextInput(attrs={"inputmode": "numeric"}),
         }
 
@@ -121,9 +149,7 @@ class OwnerChoiceForm(forms.Form):
         widget=forms.RadioSelect,
         initial=NEW,
     )
-    lookup = forms.CharField(
-        label=_("NIK atau nomor HP pemilik terdaftar"), required=False, max_length=40
-    )
+    lookup = forms.CharField(label=_("NIK atau nomor HP pemilik terdaftar"), required=False, max_length=40)
 
     def __init__(self, *args, owner: Owner | None = None, **kwargs):
         self.owner = owner
@@ -187,12 +213,8 @@ class BusinessFilterForm(forms.Form):
             attrs={"placeholder": _("Nama usaha, pemilik, NIK, NIB atau nomor HP"), "type": "search"}
         ),
     )
-    kecamatan = forms.ModelChoiceField(
-        label=_("Kecamatan"), queryset=Kecamatan.objects.all(), required=False
-    )
-    kelurahan = forms.ModelChoiceField(
-        label=_("Kelurahan"), queryset=Kelurahan.objects.all(), required=False
-    )
+    kecamatan = forms.ModelChoiceField(label=_("Kecamatan"), queryset=Kecamatan.objects.all(), required=False)
+    kelurahan = forms.ModelChoiceField(label=_("Kelurahan"), queryset=Kelurahan.objects.all(), required=False)
     kbli = forms.ChoiceField(label=_("Kategori KBLI"), required=False)
     scale = forms.ChoiceField(label=_("Skala"), required=False)
     status = forms.ChoiceField(label=_("Status"), required=False)

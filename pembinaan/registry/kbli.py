@@ -12,7 +12,9 @@ _DIVISIONS = (
 
 
 def category_of(code: str) -> str | None:
-    """`10792` → "C"; None when the division does not exist."""
+    """`10792` → "C"; None when the code is not five digits or its division does not exist."""
+    if not (len(code) == 5 and code.isdigit() and code.isascii()):
+        return None
     division = int(code[:2])
     for first, last, category in _DIVISIONS:
         if first <= division <= last:

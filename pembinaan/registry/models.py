@@ -85,9 +85,7 @@ class Owner(models.Model):
                 condition=Q(nik__isnull=True) | Q(nik__regex=r"^[0-9]{16}$"),
                 name="owner_nik_16_digits",
             ),
-            models.CheckConstraint(
-                condition=~Q(merged_into=F("pk")), name="owner_not_merged_into_itself"
-            ),
+            models.CheckConstraint(condition=~Q(merged_into=F("pk")), name="owner_not_merged_into_itself"),
         ]
 
     def __str__(self) -> str:
@@ -161,9 +159,7 @@ class Business(models.Model):
     npwp = models.CharField(_("NPWP"), max_length=16, blank=True)
     start_year = models.PositiveSmallIntegerField(_("tahun mulai usaha"), null=True, blank=True)
     employees = models.PositiveIntegerField(_("jumlah tenaga kerja"), null=True, blank=True)
-    annual_sales = models.PositiveBigIntegerField(
-        _("omzet per tahun (Rp)"), null=True, blank=True
-    )
+    annual_sales = models.PositiveBigIntegerField(_("omzet per tahun (Rp)"), null=True, blank=True)
     capital = models.PositiveBigIntegerField(
         _("modal usaha (Rp)"),
         null=True,
@@ -171,9 +167,7 @@ class Business(models.Model):
         help_text=_("Tidak termasuk tanah dan bangunan tempat usaha."),
     )
     scale = models.CharField(_("skala usaha"), max_length=10, choices=Scale.choices, blank=True)
-    scale_basis = models.CharField(
-        _("dasar skala"), max_length=10, choices=ScaleBasis.choices, blank=True
-    )
+    scale_basis = models.CharField(_("dasar skala"), max_length=10, choices=ScaleBasis.choices, blank=True)
     products = models.TextField(_("produk/jasa"), blank=True)
     marketplace_url = models.URLField(_("toko online / marketplace"), blank=True)
     social_media_url = models.URLField(_("media sosial"), blank=True)
@@ -231,9 +225,7 @@ class Business(models.Model):
                 condition=Q(kbli_code="") | Q(kbli_code__regex=r"^[0-9]{5}$"),
                 name="business_kbli_code_5_digits",
             ),
-            models.CheckConstraint(
-                condition=~Q(merged_into=F("pk")), name="business_not_merged_into_itself"
-            ),
+            models.CheckConstraint(condition=~Q(merged_into=F("pk")), name="business_not_merged_into_itself"),
             models.CheckConstraint(
                 condition=Q(status__in=BusinessStatus.values), name="business_status_valid"
             ),
@@ -245,9 +237,7 @@ class Business(models.Model):
     def save(self, *args, **kwargs) -> None:
         # Derived columns are kept with the row so that lists can filter and sort on them.
         self.name_normalized = normalise_name(self.name)
-        self.scale, self.scale_basis = classify(
-            annual_sales=self.annual_sales, capital=self.capital
-        )
+        self.scale, self.scale_basis = classify(annual_sales=self.annual_sales, capital=self.capital)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = set(update_fields) | {
@@ -301,9 +291,7 @@ class StatusChange(models.Model):
     business = models.ForeignKey(
         Business, on_delete=models.CASCADE, related_name="status_changes", verbose_name=_("usaha")
     )
-    from_status = models.CharField(
-        _("dari"), max_length=15, choices=BusinessStatus.choices, blank=True
-    )
+    from_status = models.CharField(_("dari"), max_length=15, choices=BusinessStatus.choices, blank=True)
     to_status = models.CharField(_("menjadi"), max_length=15, choices=BusinessStatus.choices)
     reason = models.TextField(_("alasan/catatan"), blank=True)
     changed_by = models.ForeignKey(
@@ -333,12 +321,8 @@ class DuplicatePair(models.Model):
         DISMISSED = "bukan-ganda", _("Bukan data ganda")
         MERGED = "digabung", _("Sudah digabung")
 
-    business_a = models.ForeignKey(
-        Business, on_delete=models.CASCADE, related_name="duplicate_pairs_as_a"
-    )
-    business_b = models.ForeignKey(
-        Business, on_delete=models.CASCADE, related_name="duplicate_pairs_as_b"
-    )
+    business_a = models.ForeignKey(Business, on_delete=models.CASCADE, related_name="duplicate_pairs_as_a")
+    business_b = models.ForeignKey(Business, on_delete=models.CASCADE, related_name="duplicate_pairs_as_b")
     same_phone = models.BooleanField(_("nomor HP pemilik sama"), default=False)
     same_name = models.BooleanField(_("nama usaha sama di kelurahan yang sama"), default=False)
     status = models.CharField(

@@ -8,26 +8,32 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from pembinaan.lib.identifiers import parse_nib, parse_nik, parse_phone
+from pembinaan.lib.identifiers import mask_nik, parse_nib, parse_nik, parse_phone
+from pembinaan.lib.money import format_rupiah
 from pembinaan.registry.models import Business, DuplicatePair
 
 
 def _search(qs: QuerySet, text: str) -> QuerySet:
-    """One box for everything staff search by: an identifier matches exactly, words by name."""
+    """One box for everything staff search by: an identifier matches exactly, words by name.
+
+    A 13-digit number may be an NIB or a mobile number, so every identifier it can be is tried.
+    """
     text = text.strip()
     if not text:
         return qs
     compact = "".join(text.split())
-    for parser, lookup in ((parse_nik, "owner__nik"), (parse_nib, "nib")):
+    identifiers = Q()
+    for parser, lookup in (
+        (lambda v: parse_nik(v).nik, "owner__nik"),
+        (parse_nib, "nib"),
+        (parse_phone, "owner__phone"),
+    ):
         try:
-            value = parser(compact)
+            identifiers |= Q(**{lookup: parser(compact)})
         except ValidationError:
             continue
-        return qs.filter(**{lookup: getattr(value, "nik", value)})
-    try:
-        return qs.filter(owner__phone=parse_phone(text))
-    except ValidationError:
-        pass
+    if identifiers:
+        return qs.filter(identifiers)
     condition = Q()
     for word in text.split()[:5]:
         condition &= Q(name__icontains=word) | Q(owner__name__icontains=word)
@@ -70,6 +76,9 @@ def business_list(*, filters: dict[str, Any] | None = None) -> QuerySet[Business
     return qs.order_by(*BusinessFilterForm.SORTS.get(filters.get("sort") or "name"))
 
 
+MONEY_FIELDS = {"annual_sales", "capital"}
+
+
 @dataclass
 class FieldChange:
     field: str
@@ -86,6 +95,11 @@ class HistoryEntry:
 
 
 def _display(record, field_name: str, value: Any) -> Any:
+    # The history is read by every staff member: NIKs in it stay masked (DESIGN.md rule 10).
+    if field_name == "nik":
+        return mask_nik(value)
+    if field_name in MONEY_FIELDS and value is not None:
+        return format_rupiah(value)
     model_field = record.instance_type._meta.get_field(field_name)
     if getattr(model_field, "choices", None):
         return dict(model_field.flatchoices).get(value, value)
@@ -94,7 +108,9 @@ def _display(record, field_name: str, value: Any) -> Any:
 
 def change_history(obj, *, limit: int = 50) -> list[HistoryEntry]:
     """Who changed what and when, newest first (DESIGN.md rule 11), from django-simple-history."""
-    records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
+    records = list(
+        obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
+    )
     entries = []
     kinds = {"+": "dibuat", "~": "diubah", "-": "dihapus"}
     for newer, older in zip(records, records[1:] + [None], strict=False):

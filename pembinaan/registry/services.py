@@ -155,9 +155,7 @@ def business_create(
     business.status_changed_at = timezone.now()
     business._history_user = by
     _save_business(business)
-    StatusChange.objects.create(
-        business=business, from_status="", to_status=initial, changed_by=by
-    )
+    StatusChange.objects.create(business=business, from_status="", to_status=initial, changed_by=by)
     business_flag_duplicates(business=business)
     return business
 
@@ -239,7 +237,9 @@ def business_flag_duplicates(*, business: Business) -> list[DuplicatePair]:
     phone = business.owner.phone
     if phone:
         for pk in (
-            candidates.filter(owner__phone=phone).exclude(owner=business.owner_id).values_list("pk", flat=True)
+            candidates.filter(owner__phone=phone)
+            .exclude(owner=business.owner_id)
+            .values_list("pk", flat=True)
         ):
             reasons.setdefault(pk, {})["same_phone"] = True
     if business.name_normalized:
@@ -259,14 +259,21 @@ def business_flag_duplicates(*, business: Business) -> list[DuplicatePair]:
     return pairs
 
 
+def _chunks(values: list, size: int = 500):
+    # SQLite limits the number of parameters in one query; stay well below it.
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
 @transaction.atomic
 def duplicates_scan_all() -> int:
-    """Flag every possible duplicate in the registry with two grouped queries (for seeds and imports)."""
+    """Flag every possible duplicate in the registry with grouped queries (for seeds and imports)."""
     from django.db.models import Count
 
     found: dict[tuple[int, int], dict[str, bool]] = {}
     active = Business.objects.active()
-    phones = (
+
+    phones = list(
         active.exclude(owner__phone="")
         .values("owner__phone")
         .annotate(n=Count("owner", distinct=True))
@@ -274,30 +281,33 @@ def duplicates_scan_all() -> int:
         .values_list("owner__phone", flat=True)
     )
     by_phone: dict[str, list[tuple[int, int]]] = {}
-    for pk, owner_id, phone in active.filter(owner__phone__in=list(phones)).values_list(
-        "pk", "owner_id", "owner__phone"
-    ):
-        by_phone.setdefault(phone, []).append((pk, owner_id))
+    for chunk in _chunks(phones):
+        for pk, owner_id, phone in active.filter(owner__phone__in=chunk).values_list(
+            "pk", "owner_id", "owner__phone"
+        ):
+            by_phone.setdefault(phone, []).append((pk, owner_id))
     for rows in by_phone.values():
         for i, (pk1, owner1) in enumerate(rows):
             for pk2, owner2 in rows[i + 1 :]:
                 if owner1 != owner2:
                     found.setdefault(_pair(pk1, pk2), {})["same_phone"] = True
-    names = (
-        active.values("kelurahan_id", "name_normalized")
-        .annotate(n=Count("pk"))
-        .filter(n__gt=1)
-    )
-    groups = Q(pk__in=[])
-    for row in names:
-        groups |= Q(kelurahan_id=row["kelurahan_id"], name_normalized=row["name_normalized"])
+
+    groups = {
+        (row["kelurahan_id"], row["name_normalized"])
+        for row in active.values("kelurahan_id", "name_normalized").annotate(n=Count("pk")).filter(n__gt=1)
+    }
     by_name: dict[tuple[str, str], list[int]] = {}
-    for pk, kel, name in active.filter(groups).values_list("pk", "kelurahan_id", "name_normalized"):
-        by_name.setdefault((kel, name), []).append(pk)
+    for chunk in _chunks(sorted({name for _kel, name in groups})):
+        for pk, kel, name in active.filter(name_normalized__in=chunk).values_list(
+            "pk", "kelurahan_id", "name_normalized"
+        ):
+            if (kel, name) in groups:
+                by_name.setdefault((kel, name), []).append(pk)
     for pks in by_name.values():
         for i, pk1 in enumerate(pks):
             for pk2 in pks[i + 1 :]:
                 found.setdefault(_pair(pk1, pk2), {})["same_name"] = True
+
     existing = set(DuplicatePair.objects.values_list("business_a_id", "business_b_id"))
     new = [
         DuplicatePair(business_a_id=a, business_b_id=b, **flags)
@@ -310,6 +320,11 @@ def duplicates_scan_all() -> int:
 
 @transaction.atomic
 def duplicate_dismiss(*, pair: DuplicatePair, by: User) -> DuplicatePair:
+    pair = DuplicatePair.objects.select_for_update().get(pk=pair.pk)
+    if pair.status != DuplicatePair.Status.OPEN:
+        raise ValidationError(
+            _("Pasangan ini sudah ditinjau (%(status)s).") % {"status": pair.get_status_display()}
+        )
     pair.status = DuplicatePair.Status.DISMISSED
     pair.resolved_by = by
     pair.resolved_at = timezone.now()
@@ -333,9 +348,7 @@ def _move_related(model, *, keep, remove, skip: set) -> None:
         if merge_rows is not None:
             merge_rows(keep=keep, remove=remove, field=relation.field.name)
             continue
-        related._default_manager.filter(**{relation.field.name: remove}).update(
-            **{relation.field.name: keep}
-        )
+        related._default_manager.filter(**{relation.field.name: remove}).update(**{relation.field.name: keep})
 
 
 def _fill_blanks(keep, remove, fields: tuple[str, ...], unique: tuple[str, ...]) -> list[str]:
@@ -380,9 +393,7 @@ def owner_merge(*, keep: Owner, remove: Owner, by: User) -> Owner:
 
 
 @transaction.atomic
-def business_merge(
-    *, keep: Business, remove: Business, by: User, merge_owners: bool = False
-) -> Business:
+def business_merge(*, keep: Business, remove: Business, by: User, merge_owners: bool = False) -> Business:
     """Merge two business records, keeping every participation, outcome and change (rule 2).
 
     The removed record stays, marked as merged into the kept one, so that its history and its

@@ -55,7 +55,11 @@ def _show_nik(request: HttpRequest, owners: list[Owner]) -> bool:
 def business_list(request: HttpRequest) -> HttpResponse:
     require(request.user, "registry.view_business")
     form = BusinessFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
+    filters = {}
+    if form.is_bound:
+        # A bad value in one filter drops that filter only: cleaned_data keeps the valid ones.
+        form.is_valid()
+        filters = form.cleaned_data
     page = Paginator(selectors.business_list(filters=filters), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -68,8 +72,13 @@ def business_list(request: HttpRequest) -> HttpResponse:
 def business_detail(request: HttpRequest, pk: int) -> HttpResponse:
     business = get_business_for_user(request.user, pk)
     pairs = (
-        DuplicatePair.objects.filter(business_a=business) | DuplicatePair.objects.filter(business_b=business)
-    ).filter(status=DuplicatePair.Status.OPEN).select_related("business_a", "business_b")
+        (
+            DuplicatePair.objects.filter(business_a=business)
+            | DuplicatePair.objects.filter(business_b=business)
+        )
+        .filter(status=DuplicatePair.Status.OPEN)
+        .select_related("business_a", "business_b")
+    )
     return render(
         request,
         "registry/business_detail.html",
@@ -80,7 +89,9 @@ def business_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "timeline": business.status_changes.select_related("changed_by"),
             "history": selectors.change_history(business),
             "duplicate_pairs": pairs,
-            "siblings": business.owner.businesses.active().exclude(pk=business.pk).select_related("kelurahan"),
+            "siblings": business.owner.businesses.active()
+            .exclude(pk=business.pk)
+            .select_related("kelurahan"),
             "reason_form": ReasonForm(),
         },
     )
@@ -112,7 +123,9 @@ def business_create(request: HttpRequest) -> HttpResponse:
             except ValidationError as exc:
                 _form_errors_from(exc, form, owner_form)
             else:
-                messages.success(request, _("Usaha %(name)s tersimpan dan terverifikasi.") % {"name": business.name})
+                messages.success(
+                    request, _("Usaha %(name)s tersimpan dan terverifikasi.") % {"name": business.name}
+                )
                 return redirect("registry:business-detail", pk=business.pk)
     return render(
         request,
@@ -157,19 +170,25 @@ def _status_action(request: HttpRequest, pk: int, action, *, needs_reason: bool,
     if form is None:
         return redirect("registry:business-detail", pk=business.pk)
     return render(
-        request, "registry/business_reason.html", {"business": business, "form": form, "action": request.resolver_match.url_name}
+        request,
+        "registry/business_reason.html",
+        {"business": business, "form": form, "action": request.resolver_match.url_name},
     )
 
 
 @login_required
 @require_POST
 def business_verify(request: HttpRequest, pk: int) -> HttpResponse:
-    return _status_action(request, pk, services.business_verify, needs_reason=False, done=_("Usaha diverifikasi."))
+    return _status_action(
+        request, pk, services.business_verify, needs_reason=False, done=_("Usaha diverifikasi.")
+    )
 
 
 @login_required
 def business_reject(request: HttpRequest, pk: int) -> HttpResponse:
-    return _status_action(request, pk, services.business_reject, needs_reason=True, done=_("Pendaftaran ditolak."))
+    return _status_action(
+        request, pk, services.business_reject, needs_reason=True, done=_("Pendaftaran ditolak.")
+    )
 
 
 @login_required
@@ -205,7 +224,8 @@ def owner_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def owner_edit(request: HttpRequest, pk: int) -> HttpResponse:
     owner = get_owner_for_user(request.user, pk, permission="registry.change_owner")
-    form = OwnerForm(request.POST or None, instance=owner)
+    full_nik = _show_nik(request, [owner]) if request.method == "GET" else _can_see_full_nik(request)
+    form = OwnerForm(request.POST or None, instance=owner, can_see_full_nik=full_nik)
     if request.method == "POST" and form.is_valid():
         try:
             services.owner_update(owner=owner, by=request.user, **form.cleaned_data)
@@ -235,7 +255,9 @@ def duplicate_review(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and pair.status == DuplicatePair.Status.OPEN and form.is_valid():
         keep_id = int(form.cleaned_data["keep"])
         keep, remove = (
-            (pair.business_a, pair.business_b) if keep_id == pair.business_a_id else (pair.business_b, pair.business_a)
+            (pair.business_a, pair.business_b)
+            if keep_id == pair.business_a_id
+            else (pair.business_b, pair.business_a)
         )
         try:
             kept = services.business_merge(
@@ -270,8 +292,10 @@ def _comparison_rows(a: Business, b: Business) -> list[tuple[str, object, object
 @require_POST
 def duplicate_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
     pair = get_duplicate_pair_for_user(request.user, pk)
-    services.duplicate_dismiss(pair=pair, by=request.user)
-    messages.success(request, _("Ditandai bukan data ganda."))
+    try:
+        services.duplicate_dismiss(pair=pair, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Ditandai bukan data ganda."))
     return redirect("registry:duplicate-list")
-
-

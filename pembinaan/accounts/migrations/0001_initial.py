@@ -7,37 +7,100 @@ import pembinaan.accounts.models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('email', models.EmailField(blank=True, max_length=254, null=True, unique=True, verbose_name='email')),
-                ('phone', models.CharField(blank=True, help_text='Disimpan dalam format +628…', max_length=16, null=True, unique=True, verbose_name='nomor HP')),
-                ('full_name', models.CharField(max_length=150, verbose_name='nama lengkap')),
-                ('is_active', models.BooleanField(default=True, verbose_name='aktif')),
-                ('is_staff', models.BooleanField(default=False, help_text='Boleh masuk ke halaman admin Django (untuk Admin Dinas).', verbose_name='akses halaman admin')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='tanggal bergabung')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                ("last_login", models.DateTimeField(blank=True, null=True, verbose_name="last login")),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "email",
+                    models.EmailField(
+                        blank=True, max_length=254, null=True, unique=True, verbose_name="email"
+                    ),
+                ),
+                (
+                    "phone",
+                    models.CharField(
+                        blank=True,
+                        help_text="Disimpan dalam format +628…",
+                        max_length=16,
+                        null=True,
+                        unique=True,
+                        verbose_name="nomor HP",
+                    ),
+                ),
+                ("full_name", models.CharField(max_length=150, verbose_name="nama lengkap")),
+                ("is_active", models.BooleanField(default=True, verbose_name="aktif")),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Boleh masuk ke halaman admin Django (untuk Admin Dinas).",
+                        verbose_name="akses halaman admin",
+                    ),
+                ),
+                (
+                    "date_joined",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="tanggal bergabung"),
+                ),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'pengguna',
-                'verbose_name_plural': 'pengguna',
-                'constraints': [models.CheckConstraint(condition=models.Q(('email__isnull', False), ('phone__isnull', False), _connector='OR'), name='user_has_email_or_phone')],
+                "verbose_name": "pengguna",
+                "verbose_name_plural": "pengguna",
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("email__isnull", False), ("phone__isnull", False), _connector="OR"
+                        ),
+                        name="user_has_email_or_phone",
+                    )
+                ],
             },
             managers=[
-                ('objects', pembinaan.accounts.models.UserManager()),
+                ("objects", pembinaan.accounts.models.UserManager()),
             ],
         ),
     ]

@@ -5,49 +5,68 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='KbliCategory',
+            name="KbliCategory",
             fields=[
-                ('code', models.CharField(max_length=1, primary_key=True, serialize=False, verbose_name='kode')),
-                ('name_id', models.CharField(max_length=200, verbose_name='nama (Indonesia)')),
-                ('name_en', models.CharField(max_length=200, verbose_name='nama (Inggris)')),
+                (
+                    "code",
+                    models.CharField(max_length=1, primary_key=True, serialize=False, verbose_name="kode"),
+                ),
+                ("name_id", models.CharField(max_length=200, verbose_name="nama (Indonesia)")),
+                ("name_en", models.CharField(max_length=200, verbose_name="nama (Inggris)")),
             ],
             options={
-                'verbose_name': 'kategori KBLI',
-                'verbose_name_plural': 'kategori KBLI',
-                'ordering': ['code'],
+                "verbose_name": "kategori KBLI",
+                "verbose_name_plural": "kategori KBLI",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Kecamatan',
+            name="Kecamatan",
             fields=[
-                ('code', models.CharField(max_length=8, primary_key=True, serialize=False, verbose_name='kode Kemendagri')),
-                ('name', models.CharField(max_length=100, verbose_name='nama')),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=8, primary_key=True, serialize=False, verbose_name="kode Kemendagri"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="nama")),
             ],
             options={
-                'verbose_name': 'kecamatan',
-                'verbose_name_plural': 'kecamatan',
-                'ordering': ['code'],
+                "verbose_name": "kecamatan",
+                "verbose_name_plural": "kecamatan",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Kelurahan',
+            name="Kelurahan",
             fields=[
-                ('code', models.CharField(max_length=13, primary_key=True, serialize=False, verbose_name='kode Kemendagri')),
-                ('name', models.CharField(max_length=100, verbose_name='nama')),
-                ('kecamatan', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='kelurahan_set', to='reference.kecamatan', verbose_name='kecamatan')),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=13, primary_key=True, serialize=False, verbose_name="kode Kemendagri"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="nama")),
+                (
+                    "kecamatan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="kelurahan_set",
+                        to="reference.kecamatan",
+                        verbose_name="kecamatan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'kelurahan',
-                'verbose_name_plural': 'kelurahan',
-                'ordering': ['code'],
+                "verbose_name": "kelurahan",
+                "verbose_name_plural": "kelurahan",
+                "ordering": ["code"],
             },
         ),
     ]

@@ -7,238 +7,790 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('reference', '0001_initial'),
+        ("reference", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Business',
+            name="Business",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='nama usaha')),
-                ('name_normalized', models.CharField(db_index=True, editable=False, max_length=200)),
-                ('address', models.TextField(blank=True, verbose_name='alamat usaha')),
-                ('kbli_code', models.CharField(blank=True, max_length=5, verbose_name='kode KBLI (5 digit)')),
-                ('nib', models.CharField(blank=True, max_length=13, null=True, unique=True, verbose_name='NIB')),
-                ('npwp', models.CharField(blank=True, max_length=16, verbose_name='NPWP')),
-                ('start_year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='tahun mulai usaha')),
-                ('employees', models.PositiveIntegerField(blank=True, null=True, verbose_name='jumlah tenaga kerja')),
-                ('annual_sales', models.PositiveBigIntegerField(blank=True, null=True, verbose_name='omzet per tahun (Rp)')),
-                ('capital', models.PositiveBigIntegerField(blank=True, help_text='Tidak termasuk tanah dan bangunan tempat usaha.', null=True, verbose_name='modal usaha (Rp)')),
-                ('scale', models.CharField(blank=True, choices=[('mikro', 'Mikro'), ('kecil', 'Kecil'), ('menengah', 'Menengah'), ('besar', 'Besar (bukan UMKM)')], max_length=10, verbose_name='skala usaha')),
-                ('scale_basis', models.CharField(blank=True, choices=[('penjualan', 'hasil penjualan tahunan'), ('modal', 'modal usaha (tanpa tanah dan bangunan)')], max_length=10, verbose_name='dasar skala')),
-                ('products', models.TextField(blank=True, verbose_name='produk/jasa')),
-                ('marketplace_url', models.URLField(blank=True, verbose_name='toko online / marketplace')),
-                ('social_media_url', models.URLField(blank=True, verbose_name='media sosial')),
-                ('website_url', models.URLField(blank=True, verbose_name='situs web')),
-                ('certifications', models.JSONField(blank=True, default=list, verbose_name='sertifikasi yang dimiliki')),
-                ('status', models.CharField(choices=[('draft', 'Draf'), ('diajukan', 'Diajukan'), ('terverifikasi', 'Terverifikasi'), ('ditolak', 'Ditolak'), ('tidak-aktif', 'Tidak aktif')], db_index=True, default='draft', max_length=15, verbose_name='status')),
-                ('status_reason', models.TextField(blank=True, verbose_name='alasan status')),
-                ('status_changed_at', models.DateTimeField(blank=True, null=True, verbose_name='status diubah')),
-                ('source', models.CharField(choices=[('staf', 'Dientri staf'), ('mandiri', 'Daftar mandiri'), ('impor', 'Impor berkas')], default='staf', max_length=10, verbose_name='asal data')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='dibuat')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='diubah')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='dibuat oleh')),
-                ('kbli_category', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='businesses', to='reference.kblicategory', verbose_name='kategori KBLI')),
-                ('kelurahan', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='businesses', to='reference.kelurahan', verbose_name='kelurahan')),
-                ('merged_into', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='merged_businesses', to='registry.business', verbose_name='digabung ke')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="nama usaha")),
+                ("name_normalized", models.CharField(db_index=True, editable=False, max_length=200)),
+                ("address", models.TextField(blank=True, verbose_name="alamat usaha")),
+                ("kbli_code", models.CharField(blank=True, max_length=5, verbose_name="kode KBLI (5 digit)")),
+                (
+                    "nib",
+                    models.CharField(blank=True, max_length=13, null=True, unique=True, verbose_name="NIB"),
+                ),
+                ("npwp", models.CharField(blank=True, max_length=16, verbose_name="NPWP")),
+                (
+                    "start_year",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="tahun mulai usaha"),
+                ),
+                (
+                    "employees",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="jumlah tenaga kerja"),
+                ),
+                (
+                    "annual_sales",
+                    models.PositiveBigIntegerField(
+                        blank=True, null=True, verbose_name="omzet per tahun (Rp)"
+                    ),
+                ),
+                (
+                    "capital",
+                    models.PositiveBigIntegerField(
+                        blank=True,
+                        help_text="Tidak termasuk tanah dan bangunan tempat usaha.",
+                        null=True,
+                        verbose_name="modal usaha (Rp)",
+                    ),
+                ),
+                (
+                    "scale",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("mikro", "Mikro"),
+                            ("kecil", "Kecil"),
+                            ("menengah", "Menengah"),
+                            ("besar", "Besar (bukan UMKM)"),
+                        ],
+                        max_length=10,
+                        verbose_name="skala usaha",
+                    ),
+                ),
+                (
+                    "scale_basis",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("penjualan", "hasil penjualan tahunan"),
+                            ("modal", "modal usaha (tanpa tanah dan bangunan)"),
+                        ],
+                        max_length=10,
+                        verbose_name="dasar skala",
+                    ),
+                ),
+                ("products", models.TextField(blank=True, verbose_name="produk/jasa")),
+                ("marketplace_url", models.URLField(blank=True, verbose_name="toko online / marketplace")),
+                ("social_media_url", models.URLField(blank=True, verbose_name="media sosial")),
+                ("website_url", models.URLField(blank=True, verbose_name="situs web")),
+                (
+                    "certifications",
+                    models.JSONField(blank=True, default=list, verbose_name="sertifikasi yang dimiliki"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draf"),
+                            ("diajukan", "Diajukan"),
+                            ("terverifikasi", "Terverifikasi"),
+                            ("ditolak", "Ditolak"),
+                            ("tidak-aktif", "Tidak aktif"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        max_length=15,
+                        verbose_name="status",
+                    ),
+                ),
+                ("status_reason", models.TextField(blank=True, verbose_name="alasan status")),
+                (
+                    "status_changed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="status diubah"),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("staf", "Dientri staf"),
+                            ("mandiri", "Daftar mandiri"),
+                            ("impor", "Impor berkas"),
+                        ],
+                        default="staf",
+                        max_length=10,
+                        verbose_name="asal data",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="dibuat")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="diubah")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="dibuat oleh",
+                    ),
+                ),
+                (
+                    "kbli_category",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="businesses",
+                        to="reference.kblicategory",
+                        verbose_name="kategori KBLI",
+                    ),
+                ),
+                (
+                    "kelurahan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="businesses",
+                        to="reference.kelurahan",
+                        verbose_name="kelurahan",
+                    ),
+                ),
+                (
+                    "merged_into",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="merged_businesses",
+                        to="registry.business",
+                        verbose_name="digabung ke",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'usaha',
-                'verbose_name_plural': 'usaha',
-                'ordering': ['name', 'pk'],
-                'permissions': [('verify_business', 'Dapat memverifikasi, menolak dan menonaktifkan usaha'), ('merge_business', 'Dapat menggabungkan data usaha ganda')],
+                "verbose_name": "usaha",
+                "verbose_name_plural": "usaha",
+                "ordering": ["name", "pk"],
+                "permissions": [
+                    ("verify_business", "Dapat memverifikasi, menolak dan menonaktifkan usaha"),
+                    ("merge_business", "Dapat menggabungkan data usaha ganda"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Owner',
+            name="Owner",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('nik', models.CharField(blank=True, max_length=16, null=True, unique=True, verbose_name='NIK')),
-                ('name', models.CharField(max_length=150, verbose_name='nama lengkap')),
-                ('gender', models.CharField(blank=True, choices=[('L', 'Laki-laki'), ('P', 'Perempuan')], max_length=1, verbose_name='jenis kelamin')),
-                ('birth_date', models.DateField(blank=True, null=True, verbose_name='tanggal lahir')),
-                ('phone', models.CharField(blank=True, db_index=True, max_length=16, verbose_name='nomor HP')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email')),
-                ('address', models.TextField(blank=True, verbose_name='alamat')),
-                ('consent_version', models.CharField(blank=True, max_length=20, verbose_name='versi persetujuan')),
-                ('consent_at', models.DateTimeField(blank=True, null=True, verbose_name='waktu persetujuan')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='dibuat')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='diubah')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='dibuat oleh')),
-                ('merged_into', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='merged_owners', to='registry.owner', verbose_name='digabung ke')),
-                ('user', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='owner_profile', to=settings.AUTH_USER_MODEL, verbose_name='akun')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "nik",
+                    models.CharField(blank=True, max_length=16, null=True, unique=True, verbose_name="NIK"),
+                ),
+                ("name", models.CharField(max_length=150, verbose_name="nama lengkap")),
+                (
+                    "gender",
+                    models.CharField(
+                        blank=True,
+                        choices=[("L", "Laki-laki"), ("P", "Perempuan")],
+                        max_length=1,
+                        verbose_name="jenis kelamin",
+                    ),
+                ),
+                ("birth_date", models.DateField(blank=True, null=True, verbose_name="tanggal lahir")),
+                (
+                    "phone",
+                    models.CharField(blank=True, db_index=True, max_length=16, verbose_name="nomor HP"),
+                ),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="email")),
+                ("address", models.TextField(blank=True, verbose_name="alamat")),
+                (
+                    "consent_version",
+                    models.CharField(blank=True, max_length=20, verbose_name="versi persetujuan"),
+                ),
+                ("consent_at", models.DateTimeField(blank=True, null=True, verbose_name="waktu persetujuan")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="dibuat")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="diubah")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="dibuat oleh",
+                    ),
+                ),
+                (
+                    "merged_into",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="merged_owners",
+                        to="registry.owner",
+                        verbose_name="digabung ke",
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="owner_profile",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="akun",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'pelaku usaha',
-                'verbose_name_plural': 'pelaku usaha',
-                'ordering': ['name'],
-                'permissions': [('view_full_nik', 'Dapat melihat NIK lengkap')],
+                "verbose_name": "pelaku usaha",
+                "verbose_name_plural": "pelaku usaha",
+                "ordering": ["name"],
+                "permissions": [("view_full_nik", "Dapat melihat NIK lengkap")],
             },
         ),
         migrations.CreateModel(
-            name='NikAccessLog',
+            name="NikAccessLog",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('purpose', models.CharField(choices=[('lihat', 'Dilihat'), ('ekspor', 'Diekspor')], max_length=10, verbose_name='keperluan')),
-                ('accessed_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='waktu')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='pengguna')),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='nik_access_logs', to='registry.owner', verbose_name='pelaku usaha')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "purpose",
+                    models.CharField(
+                        choices=[("lihat", "Dilihat"), ("ekspor", "Diekspor")],
+                        max_length=10,
+                        verbose_name="keperluan",
+                    ),
+                ),
+                ("accessed_at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="waktu")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="pengguna",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="nik_access_logs",
+                        to="registry.owner",
+                        verbose_name="pelaku usaha",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'akses NIK lengkap',
-                'verbose_name_plural': 'akses NIK lengkap',
-                'ordering': ['-accessed_at', '-pk'],
+                "verbose_name": "akses NIK lengkap",
+                "verbose_name_plural": "akses NIK lengkap",
+                "ordering": ["-accessed_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalOwner',
+            name="HistoricalOwner",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('nik', models.CharField(blank=True, db_index=True, max_length=16, null=True, verbose_name='NIK')),
-                ('name', models.CharField(max_length=150, verbose_name='nama lengkap')),
-                ('gender', models.CharField(blank=True, choices=[('L', 'Laki-laki'), ('P', 'Perempuan')], max_length=1, verbose_name='jenis kelamin')),
-                ('birth_date', models.DateField(blank=True, null=True, verbose_name='tanggal lahir')),
-                ('phone', models.CharField(blank=True, db_index=True, max_length=16, verbose_name='nomor HP')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email')),
-                ('address', models.TextField(blank=True, verbose_name='alamat')),
-                ('consent_version', models.CharField(blank=True, max_length=20, verbose_name='versi persetujuan')),
-                ('consent_at', models.DateTimeField(blank=True, null=True, verbose_name='waktu persetujuan')),
-                ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='dibuat')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='dibuat oleh')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('user', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='akun')),
-                ('merged_into', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='registry.owner', verbose_name='digabung ke')),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                (
+                    "nik",
+                    models.CharField(blank=True, db_index=True, max_length=16, null=True, verbose_name="NIK"),
+                ),
+                ("name", models.CharField(max_length=150, verbose_name="nama lengkap")),
+                (
+                    "gender",
+                    models.CharField(
+                        blank=True,
+                        choices=[("L", "Laki-laki"), ("P", "Perempuan")],
+                        max_length=1,
+                        verbose_name="jenis kelamin",
+                    ),
+                ),
+                ("birth_date", models.DateField(blank=True, null=True, verbose_name="tanggal lahir")),
+                (
+                    "phone",
+                    models.CharField(blank=True, db_index=True, max_length=16, verbose_name="nomor HP"),
+                ),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="email")),
+                ("address", models.TextField(blank=True, verbose_name="alamat")),
+                (
+                    "consent_version",
+                    models.CharField(blank=True, max_length=20, verbose_name="versi persetujuan"),
+                ),
+                ("consent_at", models.DateTimeField(blank=True, null=True, verbose_name="waktu persetujuan")),
+                ("created_at", models.DateTimeField(blank=True, editable=False, verbose_name="dibuat")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="dibuat oleh",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="akun",
+                    ),
+                ),
+                (
+                    "merged_into",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="registry.owner",
+                        verbose_name="digabung ke",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical pelaku usaha',
-                'verbose_name_plural': 'historical pelaku usaha',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical pelaku usaha",
+                "verbose_name_plural": "historical pelaku usaha",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalBusiness',
+            name="HistoricalBusiness",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='nama usaha')),
-                ('address', models.TextField(blank=True, verbose_name='alamat usaha')),
-                ('kbli_code', models.CharField(blank=True, max_length=5, verbose_name='kode KBLI (5 digit)')),
-                ('nib', models.CharField(blank=True, db_index=True, max_length=13, null=True, verbose_name='NIB')),
-                ('npwp', models.CharField(blank=True, max_length=16, verbose_name='NPWP')),
-                ('start_year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='tahun mulai usaha')),
-                ('employees', models.PositiveIntegerField(blank=True, null=True, verbose_name='jumlah tenaga kerja')),
-                ('annual_sales', models.PositiveBigIntegerField(blank=True, null=True, verbose_name='omzet per tahun (Rp)')),
-                ('capital', models.PositiveBigIntegerField(blank=True, help_text='Tidak termasuk tanah dan bangunan tempat usaha.', null=True, verbose_name='modal usaha (Rp)')),
-                ('scale', models.CharField(blank=True, choices=[('mikro', 'Mikro'), ('kecil', 'Kecil'), ('menengah', 'Menengah'), ('besar', 'Besar (bukan UMKM)')], max_length=10, verbose_name='skala usaha')),
-                ('scale_basis', models.CharField(blank=True, choices=[('penjualan', 'hasil penjualan tahunan'), ('modal', 'modal usaha (tanpa tanah dan bangunan)')], max_length=10, verbose_name='dasar skala')),
-                ('products', models.TextField(blank=True, verbose_name='produk/jasa')),
-                ('marketplace_url', models.URLField(blank=True, verbose_name='toko online / marketplace')),
-                ('social_media_url', models.URLField(blank=True, verbose_name='media sosial')),
-                ('website_url', models.URLField(blank=True, verbose_name='situs web')),
-                ('certifications', models.JSONField(blank=True, default=list, verbose_name='sertifikasi yang dimiliki')),
-                ('status', models.CharField(choices=[('draft', 'Draf'), ('diajukan', 'Diajukan'), ('terverifikasi', 'Terverifikasi'), ('ditolak', 'Ditolak'), ('tidak-aktif', 'Tidak aktif')], db_index=True, default='draft', max_length=15, verbose_name='status')),
-                ('status_reason', models.TextField(blank=True, verbose_name='alasan status')),
-                ('status_changed_at', models.DateTimeField(blank=True, null=True, verbose_name='status diubah')),
-                ('source', models.CharField(choices=[('staf', 'Dientri staf'), ('mandiri', 'Daftar mandiri'), ('impor', 'Impor berkas')], default='staf', max_length=10, verbose_name='asal data')),
-                ('created_at', models.DateTimeField(blank=True, db_index=True, editable=False, verbose_name='dibuat')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='dibuat oleh')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('kbli_category', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='reference.kblicategory', verbose_name='kategori KBLI')),
-                ('kelurahan', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='reference.kelurahan', verbose_name='kelurahan')),
-                ('merged_into', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='registry.business', verbose_name='digabung ke')),
-                ('owner', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='registry.owner', verbose_name='pemilik')),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="nama usaha")),
+                ("address", models.TextField(blank=True, verbose_name="alamat usaha")),
+                ("kbli_code", models.CharField(blank=True, max_length=5, verbose_name="kode KBLI (5 digit)")),
+                (
+                    "nib",
+                    models.CharField(blank=True, db_index=True, max_length=13, null=True, verbose_name="NIB"),
+                ),
+                ("npwp", models.CharField(blank=True, max_length=16, verbose_name="NPWP")),
+                (
+                    "start_year",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="tahun mulai usaha"),
+                ),
+                (
+                    "employees",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="jumlah tenaga kerja"),
+                ),
+                (
+                    "annual_sales",
+                    models.PositiveBigIntegerField(
+                        blank=True, null=True, verbose_name="omzet per tahun (Rp)"
+                    ),
+                ),
+                (
+                    "capital",
+                    models.PositiveBigIntegerField(
+                        blank=True,
+                        help_text="Tidak termasuk tanah dan bangunan tempat usaha.",
+                        null=True,
+                        verbose_name="modal usaha (Rp)",
+                    ),
+                ),
+                (
+                    "scale",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("mikro", "Mikro"),
+                            ("kecil", "Kecil"),
+                            ("menengah", "Menengah"),
+                            ("besar", "Besar (bukan UMKM)"),
+                        ],
+                        max_length=10,
+                        verbose_name="skala usaha",
+                    ),
+                ),
+                (
+                    "scale_basis",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("penjualan", "hasil penjualan tahunan"),
+                            ("modal", "modal usaha (tanpa tanah dan bangunan)"),
+                        ],
+                        max_length=10,
+                        verbose_name="dasar skala",
+                    ),
+                ),
+                ("products", models.TextField(blank=True, verbose_name="produk/jasa")),
+                ("marketplace_url", models.URLField(blank=True, verbose_name="toko online / marketplace")),
+                ("social_media_url", models.URLField(blank=True, verbose_name="media sosial")),
+                ("website_url", models.URLField(blank=True, verbose_name="situs web")),
+                (
+                    "certifications",
+                    models.JSONField(blank=True, default=list, verbose_name="sertifikasi yang dimiliki"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draf"),
+                            ("diajukan", "Diajukan"),
+                            ("terverifikasi", "Terverifikasi"),
+                            ("ditolak", "Ditolak"),
+                            ("tidak-aktif", "Tidak aktif"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        max_length=15,
+                        verbose_name="status",
+                    ),
+                ),
+                ("status_reason", models.TextField(blank=True, verbose_name="alasan status")),
+                (
+                    "status_changed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="status diubah"),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("staf", "Dientri staf"),
+                            ("mandiri", "Daftar mandiri"),
+                            ("impor", "Impor berkas"),
+                        ],
+                        default="staf",
+                        max_length=10,
+                        verbose_name="asal data",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(blank=True, db_index=True, editable=False, verbose_name="dibuat"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="dibuat oleh",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "kbli_category",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="reference.kblicategory",
+                        verbose_name="kategori KBLI",
+                    ),
+                ),
+                (
+                    "kelurahan",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="reference.kelurahan",
+                        verbose_name="kelurahan",
+                    ),
+                ),
+                (
+                    "merged_into",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="registry.business",
+                        verbose_name="digabung ke",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="registry.owner",
+                        verbose_name="pemilik",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical usaha',
-                'verbose_name_plural': 'historical usaha',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical usaha",
+                "verbose_name_plural": "historical usaha",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.AddField(
-            model_name='business',
-            name='owner',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='businesses', to='registry.owner', verbose_name='pemilik'),
+            model_name="business",
+            name="owner",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="businesses",
+                to="registry.owner",
+                verbose_name="pemilik",
+            ),
         ),
         migrations.CreateModel(
-            name='StatusChange',
+            name="StatusChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_status', models.CharField(blank=True, choices=[('draft', 'Draf'), ('diajukan', 'Diajukan'), ('terverifikasi', 'Terverifikasi'), ('ditolak', 'Ditolak'), ('tidak-aktif', 'Tidak aktif')], max_length=15, verbose_name='dari')),
-                ('to_status', models.CharField(choices=[('draft', 'Draf'), ('diajukan', 'Diajukan'), ('terverifikasi', 'Terverifikasi'), ('ditolak', 'Ditolak'), ('tidak-aktif', 'Tidak aktif')], max_length=15, verbose_name='menjadi')),
-                ('reason', models.TextField(blank=True, verbose_name='alasan/catatan')),
-                ('changed_at', models.DateTimeField(auto_now_add=True, verbose_name='waktu')),
-                ('business', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='status_changes', to='registry.business', verbose_name='usaha')),
-                ('changed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='oleh')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "from_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("draft", "Draf"),
+                            ("diajukan", "Diajukan"),
+                            ("terverifikasi", "Terverifikasi"),
+                            ("ditolak", "Ditolak"),
+                            ("tidak-aktif", "Tidak aktif"),
+                        ],
+                        max_length=15,
+                        verbose_name="dari",
+                    ),
+                ),
+                (
+                    "to_status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draf"),
+                            ("diajukan", "Diajukan"),
+                            ("terverifikasi", "Terverifikasi"),
+                            ("ditolak", "Ditolak"),
+                            ("tidak-aktif", "Tidak aktif"),
+                        ],
+                        max_length=15,
+                        verbose_name="menjadi",
+                    ),
+                ),
+                ("reason", models.TextField(blank=True, verbose_name="alasan/catatan")),
+                ("changed_at", models.DateTimeField(auto_now_add=True, verbose_name="waktu")),
+                (
+                    "business",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="status_changes",
+                        to="registry.business",
+                        verbose_name="usaha",
+                    ),
+                ),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="oleh",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'perubahan status',
-                'verbose_name_plural': 'perubahan status',
-                'ordering': ['changed_at', 'pk'],
+                "verbose_name": "perubahan status",
+                "verbose_name_plural": "perubahan status",
+                "ordering": ["changed_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='DuplicatePair',
+            name="DuplicatePair",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('same_phone', models.BooleanField(default=False, verbose_name='nomor HP pemilik sama')),
-                ('same_name', models.BooleanField(default=False, verbose_name='nama usaha sama di kelurahan yang sama')),
-                ('status', models.CharField(choices=[('terbuka', 'Perlu ditinjau'), ('bukan-ganda', 'Bukan data ganda'), ('digabung', 'Sudah digabung')], db_index=True, default='terbuka', max_length=12, verbose_name='status')),
-                ('resolved_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('business_a', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='duplicate_pairs_as_a', to='registry.business')),
-                ('business_b', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='duplicate_pairs_as_b', to='registry.business')),
-                ('resolved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("same_phone", models.BooleanField(default=False, verbose_name="nomor HP pemilik sama")),
+                (
+                    "same_name",
+                    models.BooleanField(default=False, verbose_name="nama usaha sama di kelurahan yang sama"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("terbuka", "Perlu ditinjau"),
+                            ("bukan-ganda", "Bukan data ganda"),
+                            ("digabung", "Sudah digabung"),
+                        ],
+                        db_index=True,
+                        default="terbuka",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                ("resolved_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "business_a",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="duplicate_pairs_as_a",
+                        to="registry.business",
+                    ),
+                ),
+                (
+                    "business_b",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="duplicate_pairs_as_b",
+                        to="registry.business",
+                    ),
+                ),
+                (
+                    "resolved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'kemungkinan data ganda',
-                'verbose_name_plural': 'kemungkinan data ganda',
-                'ordering': ['created_at', 'pk'],
-                'constraints': [models.UniqueConstraint(fields=('business_a', 'business_b'), name='duplicate_pair_unique'), models.CheckConstraint(condition=models.Q(('business_a__lt', models.F('business_b'))), name='duplicate_pair_ordered')],
+                "verbose_name": "kemungkinan data ganda",
+                "verbose_name_plural": "kemungkinan data ganda",
+                "ordering": ["created_at", "pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("business_a", "business_b"), name="duplicate_pair_unique"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("business_a__lt", models.F("business_b"))),
+                        name="duplicate_pair_ordered",
+                    ),
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='owner',
-            constraint=models.CheckConstraint(condition=models.Q(('nik__isnull', True), ('nik__regex', '^[0-9]{16}$'), _connector='OR'), name='owner_nik_16_digits'),
+            model_name="owner",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("nik__isnull", True), ("nik__regex", "^[0-9]{16}$"), _connector="OR"),
+                name="owner_nik_16_digits",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='owner',
-            constraint=models.CheckConstraint(condition=models.Q(('merged_into', models.F('pk')), _negated=True), name='owner_not_merged_into_itself'),
+            model_name="owner",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("merged_into", models.F("pk")), _negated=True),
+                name="owner_not_merged_into_itself",
+            ),
         ),
         migrations.AddIndex(
-            model_name='business',
-            index=models.Index(fields=['kelurahan', 'name_normalized'], name='registry_bu_kelurah_c656f1_idx'),
+            model_name="business",
+            index=models.Index(
+                fields=["kelurahan", "name_normalized"], name="registry_bu_kelurah_c656f1_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='business',
-            constraint=models.CheckConstraint(condition=models.Q(('nib__isnull', True), ('nib__regex', '^[0-9]{13}$'), _connector='OR'), name='business_nib_13_digits'),
+            model_name="business",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("nib__isnull", True), ("nib__regex", "^[0-9]{13}$"), _connector="OR"),
+                name="business_nib_13_digits",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='business',
-            constraint=models.CheckConstraint(condition=models.Q(('kbli_code', ''), ('kbli_code__regex', '^[0-9]{5}$'), _connector='OR'), name='business_kbli_code_5_digits'),
+            model_name="business",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("kbli_code", ""), ("kbli_code__regex", "^[0-9]{5}$"), _connector="OR"),
+                name="business_kbli_code_5_digits",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='business',
-            constraint=models.CheckConstraint(condition=models.Q(('merged_into', models.F('pk')), _negated=True), name='business_not_merged_into_itself'),
+            model_name="business",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("merged_into", models.F("pk")), _negated=True),
+                name="business_not_merged_into_itself",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='business',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['draft', 'diajukan', 'terverifikasi', 'ditolak', 'tidak-aktif'])), name='business_status_valid'),
+            model_name="business",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status__in", ["draft", "diajukan", "terverifikasi", "ditolak", "tidak-aktif"])
+                ),
+                name="business_status_valid",
+            ),
         ),
     ]
