@@ -2,6 +2,7 @@
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from pembinaan.accounts import roles
 from tests.factories import OwnerFactory, UserFactory
@@ -10,6 +11,13 @@ from tests.factories import OwnerFactory, UserFactory
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    # A test that switches to English must not leave the next one in English.
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from pembinaan.lib.identifiers import mask_nik, parse_nib, parse_nik, parse_phone
 from pembinaan.lib.money import format_rupiah
@@ -112,7 +113,7 @@ def change_history(obj, *, limit: int = 50) -> list[HistoryEntry]:
         obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
     )
     entries = []
-    kinds = {"+": "dibuat", "~": "diubah", "-": "dihapus"}
+    kinds = {"+": _("dibuat"), "~": _("diubah"), "-": _("dihapus")}
     for newer, older in zip(records, records[1:] + [None], strict=False):
         if len(entries) == limit:
             break

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from simple_history.models import HistoricalChanges
 
@@ -411,28 +412,27 @@ def business_merge(*, keep: Business, remove: Business, by: User, merge_owners: 
         remove.refresh_from_db()
     _move_related(Business, keep=keep, remove=remove, skip={Business, StatusChange, DuplicatePair})
     filled = _fill_blanks(keep, remove, BUSINESS_FIELDS, unique=("nib",))
-    # Verified wins: merging must never un-verify a record that staff already checked.
-    if keep.status != S.VERIFIED and remove.status == S.VERIFIED:
-        _record_status(keep, to=S.VERIFIED, by=by, reason=_("Status dari data yang digabung"))
-    StatusChange.objects.create(
-        business=remove,
-        from_status=remove.status,
-        to_status=remove.status,
-        reason=_("Digabung ke usaha #%(pk)s (%(name)s)") % {"pk": keep.pk, "name": keep.name},
-        changed_by=by,
-    )
-    StatusChange.objects.create(
-        business=keep,
-        from_status=keep.status,
-        to_status=keep.status,
-        reason=_("Menerima data dari usaha #%(pk)s (%(name)s)%(filled)s")
-        % {
-            "pk": remove.pk,
-            "name": remove.name,
-            "filled": (": " + ", ".join(filled)) if filled else "",
-        },
-        changed_by=by,
-    )
+    # Stored notes are written in the portal's own language, whatever the staff member's choice.
+    with translation.override(settings.LANGUAGE_CODE):
+        # Verified wins: merging must never un-verify a record that staff already checked.
+        if keep.status != S.VERIFIED and remove.status == S.VERIFIED:
+            _record_status(keep, to=S.VERIFIED, by=by, reason=_("Status dari data yang digabung"))
+        StatusChange.objects.create(
+            business=remove,
+            from_status=remove.status,
+            to_status=remove.status,
+            reason=_("Digabung ke usaha #%(pk)s (%(name)s)") % {"pk": keep.pk, "name": keep.name},
+            changed_by=by,
+        )
+        labels = [str(Business._meta.get_field(name).verbose_name) for name in filled]
+        StatusChange.objects.create(
+            business=keep,
+            from_status=keep.status,
+            to_status=keep.status,
+            reason=_("Menerima data dari usaha #%(pk)s (%(name)s)%(filled)s")
+            % {"pk": remove.pk, "name": remove.name, "filled": (": " + ", ".join(labels)) if labels else ""},
+            changed_by=by,
+        )
     remove.merged_into = keep
     remove._history_user = by
     remove.save()
