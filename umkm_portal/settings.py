@@ -57,6 +57,9 @@ INSTALLED_APPS = [
     "pembinaan.accounts",
     "pembinaan.reference",
     "pembinaan.registry",
+    "pembinaan.funding",
+    "pembinaan.coaching",
+    "pembinaan.progress",
     "pembinaan.front",
 ]
 
@@ -153,7 +156,11 @@ FORMAT_MODULE_PATH = ["umkm_portal.formats"]
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
-MEDIA_URL = "media/"
+# Uploaded files are served through views that check access, never straight from MEDIA_URL.
+MEDIA_URL = "/media-tidak-dilayani/"
+UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_PERMISSIONS = 0o640
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

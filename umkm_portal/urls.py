@@ -10,6 +10,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("akun/", include("pembinaan.accounts.urls")),
     path("registri/", include("pembinaan.registry.urls")),
+    path("pembinaan/", include("pembinaan.coaching.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("pembinaan.front.urls")),
 ]

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pembinaan.lib.service_errors import apply_to_forms
 from pembinaan.registry import selectors, services
 from pembinaan.registry.access import (
     get_business_for_user,
@@ -28,16 +29,6 @@ from pembinaan.registry.forms import (
 from pembinaan.registry.models import Business, DuplicatePair, Owner
 
 PAGE_SIZE = 25
-
-
-def _form_errors_from(exc: ValidationError, *forms) -> None:
-    """Put a service's ValidationError on the form fields it names, so the page marks them."""
-    if not hasattr(exc, "error_dict"):
-        forms[0].add_error(None, exc)
-        return
-    for field, errors in exc.error_dict.items():
-        target = next((f for f in forms if field in f.fields), forms[0])
-        target.add_error(field if field in target.fields else None, errors)
 
 
 def _can_see_full_nik(request: HttpRequest) -> bool:
@@ -93,8 +84,29 @@ def business_detail(request: HttpRequest, pk: int) -> HttpResponse:
             .exclude(pk=business.pk)
             .select_related("kelurahan"),
             "reason_form": ReasonForm(),
+            **_coaching_context(request, business),
         },
     )
+
+
+def _coaching_context(request: HttpRequest, business: Business) -> dict:
+    """What the business page shows of its coaching: history, outcomes, figures, counted or not."""
+    from pembinaan.coaching.selectors import business_coaching_history
+    from pembinaan.progress.models import Target
+    from pembinaan.progress.selectors import business_coaching_status
+
+    target = Target.primary()
+    return {
+        "coaching_history": business_coaching_history(business),
+        "outcomes": business.outcomes.select_related("outcome_type", "activity"),
+        "figures": business.figures.order_by("year"),
+        "target": target,
+        "coaching_status": (
+            business_coaching_status(business, period_start=target.period_start, period_end=target.period_end)
+            if target
+            else None
+        ),
+    }
 
 
 @login_required
@@ -121,7 +133,7 @@ def business_create(request: HttpRequest) -> HttpResponse:
                     )
                     business = services.business_create(by=request.user, owner=owner, **form.cleaned_data)
             except ValidationError as exc:
-                _form_errors_from(exc, form, owner_form)
+                apply_to_forms(exc, form, owner_form)
             else:
                 messages.success(
                     request, _("Usaha %(name)s tersimpan dan terverifikasi.") % {"name": business.name}
@@ -144,7 +156,7 @@ def business_edit(request: HttpRequest, pk: int) -> HttpResponse:
             services.business_update(business=business, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
             business.refresh_from_db()
-            _form_errors_from(exc, form)
+            apply_to_forms(exc, form)
         else:
             messages.success(request, _("Perubahan tersimpan."))
             return redirect("registry:business-detail", pk=business.pk)
@@ -160,7 +172,7 @@ def _status_action(request: HttpRequest, pk: int, action, *, needs_reason: bool,
             action(business=business, by=request.user, **kwargs)
         except ValidationError as exc:
             if form is not None and hasattr(exc, "error_dict"):
-                _form_errors_from(exc, form)
+                apply_to_forms(exc, form)
             else:
                 messages.error(request, " ".join(exc.messages))
                 return redirect("registry:business-detail", pk=business.pk)
@@ -231,7 +243,7 @@ def owner_edit(request: HttpRequest, pk: int) -> HttpResponse:
             services.owner_update(owner=owner, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
             owner.refresh_from_db()
-            _form_errors_from(exc, form)
+            apply_to_forms(exc, form)
         else:
             messages.success(request, _("Data pelaku usaha tersimpan."))
             return redirect("registry:owner-detail", pk=owner.pk)

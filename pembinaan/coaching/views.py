@@ -1,0 +1,365 @@
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from pembinaan.coaching import selectors, services
+from pembinaan.coaching.access import (
+    get_activity_for_user,
+    get_attachment_for_user,
+    get_outcome_for_user,
+    get_participation_for_user,
+)
+from pembinaan.coaching.forms import (
+    ActivityFilterForm,
+    ActivityForm,
+    AddParticipantForm,
+    AttachmentForm,
+    AttendanceForm,
+    BulkAddForm,
+    FiguresForm,
+    OutcomeForm,
+    ReasonForm,
+)
+from pembinaan.coaching.models import Activity, ParticipationStatus
+from pembinaan.lib.service_errors import apply_to_forms
+from pembinaan.registry import selectors as registry_selectors
+from pembinaan.registry.access import get_business_for_user, require
+from pembinaan.registry.models import Business
+
+PAGE_SIZE = 25
+SEARCH_LIMIT = 10
+
+
+@login_required
+def activity_list(request: HttpRequest) -> HttpResponse:
+    require(request.user, "coaching.view_activity")
+    form = ActivityFilterForm(request.GET or None)
+    filters = {}
+    if form.is_bound:
+        form.is_valid()  # a bad value drops only its own filter
+        filters = form.cleaned_data
+    page = Paginator(selectors.activity_list(filters=filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "coaching/activity_list.html", {"form": form, "page": page})
+
+
+@login_required
+def activity_calendar(request: HttpRequest) -> HttpResponse:
+    require(request.user, "coaching.view_activity")
+    today = timezone.localdate()
+    activities = selectors.activity_list().filter(
+        end_date__gte=today, start_date__lte=today + datetime.timedelta(days=90)
+    )
+    activities = activities.exclude(status=Activity.Status.CANCELLED).order_by(
+        "start_date", "start_time", "pk"
+    )
+    weeks: dict[datetime.date, list[Activity]] = {}
+    for activity in activities[:300]:
+        monday = max(activity.start_date, today)
+        monday -= datetime.timedelta(days=monday.weekday())
+        weeks.setdefault(monday, []).append(activity)
+    return render(
+        request, "coaching/activity_calendar.html", {"weeks": sorted(weeks.items()), "today": today}
+    )
+
+
+@login_required
+def activity_create(request: HttpRequest) -> HttpResponse:
+    require(request.user, "coaching.add_activity")
+    form = ActivityForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            activity = services.activity_create(by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_to_forms(exc, form)
+        else:
+            messages.success(request, _("Kegiatan tersimpan."))
+            return redirect("coaching:activity-detail", pk=activity.pk)
+    return render(request, "coaching/activity_form.html", {"form": form, "creating": True})
+
+
+@login_required
+def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = get_activity_for_user(request.user, pk, permission="coaching.change_activity")
+    form = ActivityForm(request.POST or None, instance=activity)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.activity_update(activity=activity, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_to_forms(exc, form)
+        else:
+            messages.success(request, _("Perubahan tersimpan."))
+            return redirect("coaching:activity-detail", pk=activity.pk)
+    return render(request, "coaching/activity_form.html", {"form": form, "activity": activity})
+
+
+@login_required
+def activity_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = get_activity_for_user(request.user, pk, permission="coaching.change_activity")
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.activity_cancel(activity=activity, by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            apply_to_forms(exc, form)
+        else:
+            messages.success(
+                request, _("Kegiatan dibatalkan. Data peserta tetap tersimpan, tetapi tidak dihitung.")
+            )
+            return redirect("coaching:activity-detail", pk=activity.pk)
+    return render(request, "coaching/activity_cancel.html", {"form": form, "activity": activity})
+
+
+def _business_search(query: str):
+    query = query.strip()
+    if len(query) < 2:
+        return Business.objects.none()
+    return registry_selectors.business_list(filters={"q": query}).filter(
+        Q(status__in=["terverifikasi", "diajukan", "tidak-aktif"])
+    )[:SEARCH_LIMIT]
+
+
+@login_required
+def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = get_activity_for_user(request.user, pk)
+    participations = activity.participations.select_related(
+        "business__kelurahan", "business__owner"
+    ).order_by("business__name", "pk")
+    query = request.GET.get("cari", "")
+    counts = {s: 0 for s in ParticipationStatus.values} | dict(
+        activity.participations.order_by().values_list("status").annotate(n=Count("pk"))
+    )
+    return render(
+        request,
+        "coaching/activity_detail.html",
+        {
+            "activity": activity,
+            "participations": participations,
+            "counts": counts,
+            # The template language cannot read a key with a dash.
+            "absent": counts[ParticipationStatus.ABSENT],
+            "attachments": activity.attachments.all(),
+            "query": query,
+            "results": _business_search(query) if query else [],
+            "bulk_form": BulkAddForm(),
+            "attachment_form": AttachmentForm(),
+            "history": _activity_history(activity),
+        },
+    )
+
+
+def _activity_history(activity: Activity):
+    return registry_selectors.change_history(activity, limit=20)
+
+
+@login_required
+def participant_search(request: HttpRequest, pk: int) -> HttpResponse:
+    """Search as you type: the matching businesses, as a fragment the page swaps in."""
+    activity = get_activity_for_user(request.user, pk, permission="coaching.add_participation")
+    query = request.GET.get("cari", "")
+    return render(
+        request,
+        "coaching/_participant_results.html",
+        {"activity": activity, "results": _business_search(query), "query": query},
+    )
+
+
+@login_required
+@require_POST
+def participant_add(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = get_activity_for_user(request.user, pk, permission="coaching.add_participation")
+    form = AddParticipantForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Pilih usaha dari hasil pencarian."))
+        return redirect("coaching:activity-detail", pk=activity.pk)
+    try:
+        services.participation_add(
+            activity=activity,
+            business=form.cleaned_data["business"],
+            by=request.user,
+            override_capacity=form.cleaned_data["override_capacity"],
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, _("%(name)s ditambahkan sebagai peserta.") % {"name": form.cleaned_data["business"].name}
+        )
+    return redirect("coaching:activity-detail", pk=activity.pk)
+
+
+@login_required
+def participants_bulk_add(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = get_activity_for_user(request.user, pk, permission="coaching.add_participation")
+    form = BulkAddForm(request.POST or None)
+    line_errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        businesses, line_errors = services.resolve_businesses(form.cleaned_data["lines"])
+        if not line_errors:
+            try:
+                added = services.participations_add_many(
+                    activity=activity,
+                    businesses=businesses,
+                    by=request.user,
+                    override_capacity=form.cleaned_data["override_capacity"],
+                )
+            except ValidationError as exc:
+                line_errors = exc.messages
+            else:
+                messages.success(request, _("%(n)s peserta ditambahkan.") % {"n": len(added)})
+                return redirect("coaching:activity-detail", pk=activity.pk)
+    return render(
+        request,
+        "coaching/participants_bulk.html",
+        {"activity": activity, "form": form, "line_errors": line_errors},
+    )
+
+
+@login_required
+def attendance(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = get_activity_for_user(request.user, pk, permission="coaching.change_participation")
+    participations = activity.participations.select_related(
+        "business__owner", "business__kelurahan"
+    ).order_by("business__name", "pk")
+    form = AttendanceForm(request.POST or None, participations=participations)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = services.attendance_record(
+                activity=activity, statuses=form.changed_statuses(), by=request.user
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Kehadiran tersimpan (%(n)s perubahan).") % {"n": changed})
+            return redirect("coaching:activity-detail", pk=activity.pk)
+    return render(
+        request,
+        "coaching/attendance.html",
+        {
+            "activity": activity,
+            "form": form,
+            "can_mark": activity.has_started() and not activity.is_cancelled,
+        },
+    )
+
+
+@login_required
+@require_POST
+def attendance_all_present(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = get_activity_for_user(request.user, pk, permission="coaching.change_participation")
+    try:
+        changed = services.attendance_mark_all_present(activity=activity, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("%(n)s peserta ditandai hadir.") % {"n": changed})
+    return redirect("coaching:attendance", pk=activity.pk)
+
+
+@login_required
+def certificate(request: HttpRequest, pk: int, participation_pk: int) -> HttpResponse:
+    participation = get_participation_for_user(request.user, pk, participation_pk)
+    if participation.status != ParticipationStatus.ATTENDED or participation.activity.is_cancelled:
+        messages.error(
+            request, _("Sertifikat hanya untuk peserta yang hadir pada kegiatan yang tidak dibatalkan.")
+        )
+        return redirect("coaching:activity-detail", pk=pk)
+    return render(
+        request,
+        "coaching/certificate.html",
+        {"participation": participation, "activity": participation.activity},
+    )
+
+
+@login_required
+@require_POST
+def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = get_activity_for_user(request.user, pk, permission="coaching.add_activityattachment")
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.attachment_add(
+                activity=activity,
+                upload=form.cleaned_data["file"],
+                kind=form.cleaned_data["kind"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Berkas terunggah."))
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect("coaching:activity-detail", pk=activity.pk)
+
+
+def _serve(file_field, *, name: str, content_type: str) -> FileResponse:
+    response = FileResponse(
+        file_field.open("rb"), as_attachment=True, filename=name, content_type=content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
+    attachment = get_attachment_for_user(request.user, pk, attachment_pk)
+    return _serve(attachment.file, name=attachment.original_name, content_type=attachment.content_type)
+
+
+@login_required
+def outcome_create(request: HttpRequest, business_pk: int) -> HttpResponse:
+    business = get_business_for_user(request.user, business_pk, permission="coaching.add_outcome")
+    form = OutcomeForm(request.POST or None, request.FILES or None, business=business)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        evidence = data.pop("evidence", None)
+        try:
+            services.outcome_record(business=business, by=request.user, evidence=evidence, **data)
+        except ValidationError as exc:
+            apply_to_forms(exc, form)
+        else:
+            messages.success(request, _("Capaian tersimpan."))
+            return redirect("registry:business-detail", pk=business.pk)
+    return render(request, "coaching/outcome_form.html", {"form": form, "business": business})
+
+
+@login_required
+def outcome_evidence(request: HttpRequest, pk: int) -> FileResponse:
+    outcome = get_outcome_for_user(request.user, pk)
+    if not outcome.evidence:
+        raise Http404
+    content_type = (
+        "application/pdf"
+        if outcome.evidence_extension == ".pdf"
+        else f"image/{outcome.evidence_extension[1:]}"
+    )
+    return _serve(
+        outcome.evidence, name=outcome.evidence_name, content_type=content_type.replace("jpg", "jpeg")
+    )
+
+
+@login_required
+def figures_create(request: HttpRequest, business_pk: int) -> HttpResponse:
+    business = get_business_for_user(request.user, business_pk, permission="coaching.add_figuressnapshot")
+    form = FiguresForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.figures_record(business=business, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_to_forms(exc, form)
+        else:
+            messages.success(request, _("Data tahunan tersimpan."))
+            return redirect("registry:business-detail", pk=business.pk)
+    return render(request, "coaching/figures_form.html", {"form": form, "business": business})

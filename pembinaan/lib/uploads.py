@@ -1,0 +1,74 @@
+"""Checking uploaded files by their content, never by their name (images and PDF only)."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext as _
+from PIL import Image
+
+# Magic numbers of the formats we accept, with the extension we store them under.
+_SIGNATURES = (
+    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
+    (b"%PDF-", "application/pdf", ".pdf"),
+)
+# An image this large in pixels is refused before decoding: it may be a decompression bomb.
+MAX_IMAGE_PIXELS = 40_000_000
+
+
+@dataclass(frozen=True)
+class CheckedUpload:
+    content_type: str
+    extension: str
+    token: str
+    size: int
+
+
+def check_upload(upload: UploadedFile, *, max_bytes: int | None = None) -> CheckedUpload:
+    """Refuse anything that is not really a JPEG, PNG or PDF of acceptable size."""
+    max_bytes = max_bytes or settings.UPLOAD_MAX_BYTES
+    if upload.size is None or upload.size == 0:
+        raise ValidationError(_("Berkas kosong."), code="empty")
+    if upload.size > max_bytes:
+        raise ValidationError(
+            _("Berkas terlalu besar (%(size)s MB); paling besar %(max)s MB.")
+            % {"size": round(upload.size / 1_048_576, 1), "max": round(max_bytes / 1_048_576, 1)},
+            code="too_large",
+        )
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    match = next(((t, e) for sig, t, e in _SIGNATURES if head.startswith(sig)), None)
+    if match is None:
+        raise ValidationError(
+            _("Hanya foto (JPEG, PNG) atau PDF yang diterima; isi berkas ini bukan salah satunya."),
+            code="type",
+        )
+    content_type, extension = match
+    if content_type.startswith("image/"):
+        _check_image(upload)
+    return CheckedUpload(
+        content_type=content_type, extension=extension, token=secrets.token_hex(16), size=upload.size
+    )
+
+
+def _check_image(upload: UploadedFile) -> None:
+    try:
+        with Image.open(upload) as image:
+            width, height = image.size
+            if width * height > MAX_IMAGE_PIXELS:
+                raise ValidationError(
+                    _("Gambar terlalu besar (%(w)s×%(h)s piksel).") % {"w": width, "h": height}, code="pixels"
+                )
+            image.verify()
+    except ValidationError:
+        raise
+    except Exception as exc:  # Pillow raises many kinds of error for a broken or hostile file
+        raise ValidationError(_("Gambar rusak atau tidak dapat dibaca."), code="broken") from exc
+    finally:
+        upload.seek(0)
