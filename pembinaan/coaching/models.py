@@ -232,10 +232,11 @@ class Participation(models.Model):
         return f"{self.business_id} @ {self.activity_id}"
 
     @classmethod
-    def merge_rows(cls, *, keep: Business, remove: Business, field: str) -> None:
+    def merge_rows(cls, *, keep: Business, remove: Business, field: str, by=None) -> None:
         """Move `remove`'s participations to `keep`; where both took part, keep the stronger one."""
         kept = {p.activity_id: p for p in cls.objects.filter(business=keep)}
         for participation in cls.objects.filter(business=remove):
+            participation._history_user = by
             other = kept.get(participation.activity_id)
             if other is None:
                 participation.business = keep
@@ -245,6 +246,7 @@ class Participation(models.Model):
                 other.status = participation.status
                 other.attendance_marked_at = participation.attendance_marked_at
                 other.attendance_marked_by = participation.attendance_marked_by
+                other._history_user = by
                 other.save(update_fields=["status", "attendance_marked_at", "attendance_marked_by"])
             participation.delete()
 
@@ -352,7 +354,10 @@ class FiguresSnapshot(models.Model):
         return f"{self.business_id} {self.year}"
 
     @classmethod
-    def merge_rows(cls, *, keep: Business, remove: Business, field: str) -> None:
+    def merge_rows(cls, *, keep: Business, remove: Business, field: str, by=None) -> None:
         """Move yearly figures; for a year both records have, the kept record's figures stay."""
         years = set(cls.objects.filter(business=keep).values_list("year", flat=True))
-        cls.objects.filter(business=remove).exclude(year__in=years).update(business=keep)
+        for snapshot in cls.objects.filter(business=remove).exclude(year__in=years):
+            snapshot.business = keep
+            snapshot._history_user = by
+            snapshot.save(update_fields=["business"])

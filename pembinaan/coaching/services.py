@@ -68,8 +68,22 @@ def _check_activity(activity: Activity) -> None:
         errors["fiscal_year"] = _("Tahun anggaran jauh dari tanggal kegiatan; periksa kembali.")
     if activity.status == Activity.Status.CANCELLED and not activity.cancel_reason:
         errors["status"] = _("Pakai tombol Batalkan kegiatan agar alasan pembatalan tercatat.")
-    if activity.pk is None and not activity.coaching_type.is_active:
+    if not activity.coaching_type.is_active and (
+        activity.pk is None
+        or not Activity.objects.filter(pk=activity.pk, coaching_type=activity.coaching_type_id).exists()
+    ):
         errors["coaching_type"] = _("Jenis pembinaan ini sudah tidak dipakai.")
+    if (
+        activity.pk is not None
+        and activity.start_date
+        and activity.start_date > timezone.localdate()
+        and activity.participations.filter(
+            status__in=[ParticipationStatus.ATTENDED, ParticipationStatus.ABSENT]
+        ).exists()
+    ):
+        # Rule 6 counts attendance without a clock because attendance exists only once an
+        # activity has started; moving an attended activity into the future would break that.
+        errors["start_date"] = _("Kehadiran sudah dicatat; tanggal mulai tidak boleh dipindah ke masa depan.")
     if errors:
         raise ValidationError(errors)
 
@@ -332,8 +346,13 @@ def outcome_record(
     errors = {}
     if outcome.achieved_on and outcome.achieved_on > timezone.localdate():
         errors["achieved_on"] = _("Tanggal capaian tidak boleh di masa depan.")
-    if outcome.activity_id and not outcome.activity.participations.filter(business=business).exists():
-        errors["activity"] = _("Usaha ini bukan peserta kegiatan tersebut.")
+    if (
+        outcome.activity_id
+        and not outcome.activity.participations.filter(
+            business=business, status=ParticipationStatus.ATTENDED
+        ).exists()
+    ):
+        errors["activity"] = _("Usaha ini tidak tercatat hadir pada kegiatan tersebut.")
     if errors:
         raise ValidationError(errors)
     if evidence is not None:

@@ -68,6 +68,10 @@ def _check_image(upload: UploadedFile) -> None:
             image.verify()
     except ValidationError:
         raise
+    except Image.DecompressionBombError as exc:
+        raise ValidationError(
+            _("Gambar terlalu besar (jumlah pikselnya tidak wajar)."), code="pixels"
+        ) from exc
     except Exception as exc:  # Pillow raises many kinds of error for a broken or hostile file
         raise ValidationError(_("Gambar rusak atau tidak dapat dibaca."), code="broken") from exc
     finally:

@@ -333,11 +333,12 @@ def duplicate_dismiss(*, pair: DuplicatePair, by: User) -> DuplicatePair:
     return pair
 
 
-def _move_related(model, *, keep, remove, skip: set) -> None:
+def _move_related(model, *, keep, remove, skip: set, by: User | None) -> None:
     """Point every row that refers to `remove` at `keep`, for all models, current and future.
 
+    Rows of audited models are saved one by one so that their history shows who moved them.
     A model whose rows may collide when moved (e.g. one participation per business and activity)
-    defines `merge_rows(keep=…, remove=…)` and resolves the collision itself.
+    defines `merge_rows(keep=…, remove=…, field=…, by=…)` and resolves the collision itself.
     """
     for relation in model._meta.related_objects:
         related = relation.related_model
@@ -345,11 +346,17 @@ def _move_related(model, *, keep, remove, skip: set) -> None:
             continue
         if relation.many_to_many or relation.one_to_one:
             continue
+        field = relation.field.name
         merge_rows = getattr(related, "merge_rows", None)
         if merge_rows is not None:
-            merge_rows(keep=keep, remove=remove, field=relation.field.name)
-            continue
-        related._default_manager.filter(**{relation.field.name: remove}).update(**{relation.field.name: keep})
+            merge_rows(keep=keep, remove=remove, field=field, by=by)
+        elif hasattr(related, "history"):
+            for row in related._default_manager.filter(**{field: remove}):
+                setattr(row, field, keep)
+                row._history_user = by
+                row.save(update_fields=[field])
+        else:
+            related._default_manager.filter(**{field: remove}).update(**{field: keep})
 
 
 def _fill_blanks(keep, remove, fields: tuple[str, ...], unique: tuple[str, ...]) -> list[str]:
@@ -381,7 +388,7 @@ def owner_merge(*, keep: Owner, remove: Owner, by: User) -> Owner:
         raise ValidationError(
             _("Kedua pelaku usaha punya akun masing-masing; nonaktifkan salah satu akun dulu.")
         )
-    _move_related(Owner, keep=keep, remove=remove, skip={Owner})
+    _move_related(Owner, keep=keep, remove=remove, skip={Owner}, by=by)
     _fill_blanks(keep, remove, OWNER_FIELDS, unique=("nik",))
     if remove.user_id and not keep.user_id:
         keep.user_id, remove.user_id = remove.user_id, None
@@ -410,7 +417,7 @@ def business_merge(*, keep: Business, remove: Business, by: User, merge_owners: 
         owner_merge(keep=keep.owner, remove=remove.owner, by=by)
         keep.refresh_from_db()
         remove.refresh_from_db()
-    _move_related(Business, keep=keep, remove=remove, skip={Business, StatusChange, DuplicatePair})
+    _move_related(Business, keep=keep, remove=remove, skip={Business, StatusChange, DuplicatePair}, by=by)
     filled = _fill_blanks(keep, remove, BUSINESS_FIELDS, unique=("nib",))
     # Stored notes are written in the portal's own language, whatever the staff member's choice.
     with translation.override(settings.LANGUAGE_CODE):

@@ -1,0 +1,251 @@
+"""`manage.py seed_demo`: demo logins and a realistic, deterministic demo registry."""
+
+from __future__ import annotations
+
+import re
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.http import HttpRequest
+from django.test import Client
+
+from pembinaan.accounts import roles
+from pembinaan.accounts.models import User
+from pembinaan.lib.identifiers import parse_nik, parse_phone
+from pembinaan.reference.models import Kelurahan
+from pembinaan.registry.kbli import category_of
+from pembinaan.registry.models import (
+    Business,
+    BusinessSource,
+    BusinessStatus,
+    Certification,
+    DuplicatePair,
+    Owner,
+    StatusChange,
+    normalise_name,
+)
+from pembinaan.registry.scale import Scale, classify
+from tests.factories import BusinessFactory
+
+pytestmark = pytest.mark.django_db
+
+DEMO_PASSWORD = "demo12345"
+E164_MOBILE = re.compile(r"^\+628\d{8,11}$")
+
+
+def seed(businesses: int = 300, seed: int = 2021) -> str:
+    out = StringIO()
+    call_command("seed_demo", businesses=businesses, seed=seed, stdout=out)
+    return out.getvalue()
+
+
+def snapshot() -> list[tuple]:
+    """What a seed produced, independent of ids and timestamps."""
+    return list(
+        Business.objects.order_by("pk").values_list(
+            "name",
+            "kelurahan_id",
+            "status",
+            "annual_sales",
+            "nib",
+            "owner__name",
+            "owner__nik",
+            "owner__phone",
+        )
+    )
+
+
+def wipe_seeded_data() -> None:
+    DuplicatePair.objects.all().delete()
+    StatusChange.objects.all().delete()
+    Business.history.all().delete()
+    Business.objects.all().delete()
+    Owner.history.all().delete()
+    Owner.objects.all().delete()
+    User.objects.filter(email__endswith="@demo.umkm.test").delete()
+
+
+def login(username: str, password: str = DEMO_PASSWORD) -> bool:
+    # django-axes wants the request that carries the login attempt.
+    request = HttpRequest()
+    request.META["REMOTE_ADDR"] = "127.0.0.1"
+    return Client().login(request=request, username=username, password=password)
+
+
+def test_seeding_300_businesses_creates_that_many_active_businesses_across_the_city():
+    seed(300)
+
+    assert Business.objects.active().count() == 300
+    assert Business.objects.values("kelurahan").distinct().count() == Kelurahan.objects.count() == 52
+    statuses = set(Business.objects.values_list("status", flat=True))
+    assert {BusinessStatus.VERIFIED, BusinessStatus.SUBMITTED} <= statuses
+    assert Business.objects.filter(status=BusinessStatus.VERIFIED).count() > 200
+    assert Business.objects.filter(scale=Scale.BESAR).exists()
+    # Most owners have one business, some have several.
+    assert 230 < Owner.objects.count() < 300
+
+
+def test_seeded_owners_have_valid_niks_and_e164_phones():
+    seed(300)
+
+    owners = list(Owner.objects.all())
+    with_nik = [o for o in owners if o.nik]
+    assert len(with_nik) > 0.8 * len(owners)
+    for owner in with_nik:
+        info = parse_nik(owner.nik)  # raises on an invalid NIK
+        assert info.gender == owner.gender
+        assert info.birth_date == owner.birth_date
+    assert sum(o.nik.startswith("6371") for o in with_nik) > 0.7 * len(with_nik)
+
+    phones = [o.phone for o in owners if o.phone]
+    assert len(phones) > 0.9 * len(owners)
+    for phone in phones:
+        assert E164_MOBILE.match(phone), phone
+        assert parse_phone(phone) == phone
+
+
+def test_seeded_businesses_have_consistent_derived_fields_kbli_and_identifiers():
+    seed(300)
+
+    for business in Business.objects.all():
+        assert business.name_normalized == normalise_name(business.name)
+        assert (business.scale, business.scale_basis) == classify(
+            annual_sales=business.annual_sales, capital=business.capital
+        )
+        if business.kbli_code:
+            assert category_of(business.kbli_code) == business.kbli_category_id
+        if business.nib:
+            assert re.fullmatch(r"\d{13}", business.nib)
+        if business.npwp:
+            assert len(business.npwp) in (15, 16) and business.npwp.isdigit()
+        assert set(business.certifications) <= set(Certification.values)
+        assert business.start_year is None or 1995 <= business.start_year
+        assert business.employees is None or 1 <= business.employees <= 30
+        business.full_clean()
+
+
+def test_every_seeded_business_has_a_status_timeline_ending_in_its_status_and_a_history_row():
+    out = seed(300)
+
+    staff = User.objects.get(email="staf@demo.umkm.test")
+    for business in Business.objects.prefetch_related("status_changes"):
+        changes = list(business.status_changes.all())
+        assert changes, business
+        assert changes[-1].to_status == business.status
+        assert changes[0].from_status == ""
+        if business.source == BusinessSource.STAFF:
+            assert changes[0].changed_by == staff
+        if business.status == BusinessStatus.REJECTED:
+            assert business.status_reason
+            assert changes[-1].reason == business.status_reason
+    assert (
+        not Business.objects.filter(status=BusinessStatus.SUBMITTED)
+        .exclude(source=BusinessSource.SELF)
+        .exists()
+    )
+    assert Business.history.filter(history_type="+").count() == 300
+    assert Owner.history.count() == Owner.objects.count()
+    assert Business.history.filter(history_user=staff).exists()
+    assert "Demo logins" in out
+
+
+def test_the_same_seed_gives_the_same_data():
+    seed(200, seed=7)
+    first = snapshot()
+    wipe_seeded_data()
+
+    seed(200, seed=7)
+    assert snapshot() == first
+
+    wipe_seeded_data()
+    seed(200, seed=8)
+    assert snapshot() != first
+
+
+def test_demo_accounts_exist_in_the_right_groups_and_can_log_in():
+    seed(50)
+
+    expected = {
+        "admin@demo.umkm.test": roles.ADMIN,
+        "staf@demo.umkm.test": roles.STAFF,
+        "pemantau@demo.umkm.test": roles.VIEWER,
+        "pemilik@demo.umkm.test": roles.OWNER,
+    }
+    for email, role in expected.items():
+        user = User.objects.get(email=email)
+        assert list(user.groups.values_list("name", flat=True)) == [role]
+        assert user.is_staff == (role == roles.ADMIN)
+        assert login(email), email
+    assert login("0812-0000-0001")
+    assert not login("pemilik@demo.umkm.test", "salah-sandi")
+
+
+def test_the_demo_owner_has_one_verified_and_one_submitted_business():
+    seed(50)
+
+    user = User.objects.get(email="pemilik@demo.umkm.test")
+    assert user.phone == "+6281200000001"
+    owner = Owner.objects.get(user=user)
+    assert owner.phone == user.phone
+    assert sorted(owner.businesses.values_list("status", flat=True)) == sorted(
+        [BusinessStatus.VERIFIED, BusinessStatus.SUBMITTED]
+    )
+
+
+def test_some_possible_duplicates_are_flagged():
+    seed(300)
+
+    pairs = DuplicatePair.objects.select_related("business_a__owner", "business_b__owner")
+    assert pairs.filter(same_phone=True, same_name=True).exists()
+    for pair in pairs:
+        a, b = pair.business_a, pair.business_b
+        if pair.same_phone:
+            assert a.owner.phone == b.owner.phone and a.owner_id != b.owner_id
+        if pair.same_name:
+            assert (a.kelurahan_id, a.name_normalized) == (b.kelurahan_id, b.name_normalized)
+    assert pairs.count() < 15  # deliberate ones, not accidental name clashes
+
+
+def test_records_created_after_seeding_get_fresh_ids():
+    seed(50)
+
+    highest = Business.objects.order_by("-pk").values_list("pk", flat=True).first()
+    business = BusinessFactory()
+    assert business.pk > highest
+    StatusChange.objects.create(business=business, to_status=BusinessStatus.VERIFIED)
+
+
+def test_the_command_refuses_in_production(settings):
+    settings.PRODUCTION = True
+
+    with pytest.raises(CommandError, match="production"):
+        seed(50)
+    assert not Business.objects.exists()
+    assert not User.objects.filter(email__endswith="@demo.umkm.test").exists()
+
+
+def test_the_command_refuses_when_businesses_exist():
+    BusinessFactory()
+
+    with pytest.raises(CommandError, match="already holds businesses"):
+        seed(50)
+    assert Business.objects.count() == 1
+    assert not User.objects.filter(email__endswith="@demo.umkm.test").exists()
+
+
+def test_if_empty_seeds_an_empty_database_and_leaves_a_filled_one_alone():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from pembinaan.registry.models import Business
+
+    out = StringIO()
+    call_command("seed_demo", "--businesses", "20", "--if-empty", stdout=out)
+    assert Business.objects.count() == 20
+    out = StringIO()
+    call_command("seed_demo", "--businesses", "20", "--if-empty", stdout=out)
+    assert Business.objects.count() == 20
+    assert "nothing seeded" in out.getvalue()
+    assert "staf@demo.umkm.test" in out.getvalue()
