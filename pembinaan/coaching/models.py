@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -87,7 +89,16 @@ class Activity(models.Model):
     )
     organiser_name = models.CharField(_("nama penyelenggara/mitra"), max_length=200, blank=True)
     trainer = models.CharField(_("narasumber/pendamping"), max_length=200, blank=True)
-    capacity = models.PositiveIntegerField(_("kapasitas peserta"), null=True, blank=True)
+    capacity = models.PositiveIntegerField(
+        _("kapasitas peserta"),
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(
+                1, message=_("Kapasitas paling sedikit 1 peserta; kosongkan bila tidak dibatasi.")
+            )
+        ],
+    )
     description = models.TextField(_("deskripsi"), blank=True)
     visit_note = models.TextField(
         _("catatan kunjungan"),
@@ -130,6 +141,11 @@ class Activity(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        # A field message here, so the form marks the field instead of naming the DB constraint.
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("Tanggal selesai tidak boleh sebelum tanggal mulai.")})
 
     @property
     def is_cancelled(self) -> bool:

@@ -382,6 +382,8 @@ def figures_record(
     this_year = timezone.localdate().year
     if not 2000 <= year <= this_year:
         raise ValidationError({"year": _("Tahun harus antara 2000 dan %(y)s.") % {"y": this_year}})
+    if recorded_on and recorded_on > timezone.localdate():
+        raise ValidationError({"recorded_on": _("Tanggal pencatatan tidak boleh di masa depan.")})
     if FiguresSnapshot.objects.filter(business=business, year=year).exists():
         raise ValidationError({"year": _("Data tahun %(y)s sudah ada untuk usaha ini.") % {"y": year}})
     scale, basis = classify(annual_sales=annual_sales, capital=assets)

@@ -64,3 +64,9 @@ def test_the_interface_switches_to_english(anon_client):
     response = anon_client.post(reverse("set_language"), {"language": "en", "next": "/"}, follow=True)
     assert response.status_code == 200
     assert 'lang="en"' in response.content.decode()
+
+
+def test_the_portal_opens_in_indonesian_even_when_the_browser_asks_for_english(anon_client):
+    response = anon_client.get(reverse("front:landing"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert 'lang="id"' in response.content.decode()
+    assert response["Content-Language"] == "id"
