@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from pembinaan.accounts.models import User
@@ -271,7 +272,7 @@ def _check_attendance_allowed(activity: Activity, status: str) -> None:
         if not activity.has_started():
             raise ValidationError(
                 _("Kehadiran baru dapat dicatat setelah kegiatan dimulai (%(date)s).")
-                % {"date": activity.start_date.strftime("%d/%m/%Y")}
+                % {"date": date_format(activity.start_date)}
             )
 
 

@@ -12,6 +12,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from django.utils.formats import date_format
 from PIL import Image
 
 from pembinaan.coaching import services
@@ -498,7 +499,8 @@ class TestAttendance:
         with pytest.raises(ValidationError) as exc:
             services.attendance_record(activity=activity, statuses={participation.pk: status}, by=staff_user)
         assert "setelah kegiatan dimulai" in _messages(exc)
-        assert _days(1).strftime("%d/%m/%Y") in _messages(exc)
+        # Dates in messages are written the portal way (DESIGN.md rule 12), e.g. "29 November 2026".
+        assert date_format(_days(1)) in _messages(exc)
         participation.refresh_from_db()
         assert participation.status == P.REGISTERED
         assert participation.attendance_marked_at is None

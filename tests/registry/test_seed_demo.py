@@ -57,6 +57,11 @@ def snapshot() -> list[tuple]:
 
 
 def wipe_seeded_data() -> None:
+    from pembinaan.coaching.models import Activity, FiguresSnapshot, Outcome, Participation
+
+    for model in (Outcome, FiguresSnapshot, Participation, Activity):
+        model.history.all().delete()
+        model.objects.all().delete()
     DuplicatePair.objects.all().delete()
     StatusChange.objects.all().delete()
     Business.history.all().delete()
@@ -249,3 +254,64 @@ def test_if_empty_seeds_an_empty_database_and_leaves_a_filled_one_alone():
     assert Business.objects.count() == 20
     assert "nothing seeded" in out.getvalue()
     assert "staf@demo.umkm.test" in out.getvalue()
+
+
+def test_the_demo_coaching_shows_every_type_from_2021_and_a_third_to_a_half_of_the_target():
+    import datetime
+
+    from django.core.management import call_command
+    from django.db.models import Count
+    from django.utils import timezone
+
+    from pembinaan.coaching.models import Activity, CoachingType, Outcome, Participation, ParticipationStatus
+    from pembinaan.progress.models import Target
+    from pembinaan.progress.selectors import coached_businesses
+
+    call_command("seed_demo", "--businesses", "2000", "--seed", "2021", verbosity=0)
+    today = timezone.localdate()
+    assert set(Activity.objects.values_list("coaching_type__code", flat=True)) == set(
+        CoachingType.objects.values_list("code", flat=True)
+    )
+    years = set(Activity.objects.values_list("start_date__year", flat=True))
+    assert set(range(2021, today.year + 1)) <= years
+    statuses = dict(Participation.objects.values_list("status").annotate(n=Count("pk")))
+    assert statuses["hadir"] > 0.7 * sum(statuses.values())
+    assert statuses["tidak-hadir"] > 0
+    # Attendance only once an activity has started (rule 6 needs no clock).
+    assert not Participation.objects.filter(
+        activity__start_date__gt=today, status__in=[ParticipationStatus.ATTENDED, ParticipationStatus.ABSENT]
+    ).exists()
+    assert Outcome.objects.exists()
+    target = Target.primary()
+    coached = coached_businesses(period_start=target.period_start, period_end=target.period_end)
+    assert target.value / 3 <= coached.count() <= target.value / 2
+    per_kecamatan = sorted(
+        coached.values("kelurahan__kecamatan").annotate(n=Count("pk")).values_list("n", flat=True)
+    )
+    assert per_kecamatan[-1] > 1.3 * per_kecamatan[0]  # uneven, as in the real city
+    assert Activity.objects.filter(start_date__gt=today, open_for_signup=True).exists()
+    assert isinstance(Activity.objects.first().start_date, datetime.date)
+
+
+def test_the_same_seed_gives_the_same_activities_and_attendance():
+    from django.core.management import call_command
+
+    from pembinaan.coaching.models import Participation
+
+    def coaching_snapshot():
+        return list(
+            Participation.objects.order_by("pk").values_list(
+                "activity__title",
+                "activity__start_date",
+                "activity__coaching_type__code",
+                "business__name",
+                "status",
+            )
+        )
+
+    call_command("seed_demo", "--businesses", "150", "--seed", "5", verbosity=0)
+    first = coaching_snapshot()
+    wipe_seeded_data()
+    call_command("seed_demo", "--businesses", "150", "--seed", "5", verbosity=0)
+    assert coaching_snapshot() == first
+    assert first

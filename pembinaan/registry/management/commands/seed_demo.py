@@ -21,11 +21,7 @@ from __future__ import annotations
 
 import bisect
 import datetime
-import functools
-import io
 import itertools
-import json
-import operator
 import random
 import string
 import time
@@ -37,12 +33,13 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
-from django.core.management.color import no_style
-from django.db import connections, router, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from pembinaan.accounts import roles
 from pembinaan.accounts.models import User
+from pembinaan.coaching.demo import seed_coaching
+from pembinaan.lib.bulk_insert import Row, insert_history, insert_rows
 from pembinaan.lib.identifiers import GENDER_FEMALE, GENDER_MALE, format_phone
 from pembinaan.reference.models import KbliCategory, Kelurahan
 from pembinaan.registry.kbli import category_of
@@ -439,174 +436,6 @@ def _check_catalogue() -> None:
 _check_catalogue()
 
 
-# --- Fast inserts ----------------------------------------------------------------------------------
-
-Row = dict[str, Any]
-
-# Field types whose Python value goes to the database unchanged on SQLite and PostgreSQL.
-_PLAIN_TYPES = frozenset(
-    {
-        "AutoField", "BigAutoField", "SmallAutoField", "BigIntegerField", "IntegerField",
-        "PositiveBigIntegerField", "PositiveIntegerField", "PositiveSmallIntegerField",
-        "SmallIntegerField", "BooleanField", "CharField", "TextField", "SlugField",
-        "ForeignKey", "OneToOneField",
-    }
-)  # fmt: skip
-
-
-def _converter(field, connection):
-    kind = field.get_internal_type()
-    if kind in _PLAIN_TYPES:
-        return None
-    if kind == "DateTimeField":
-        # Most values are the same "now": convert each distinct value once.
-        return functools.lru_cache(maxsize=4096)(connection.ops.adapt_datetimefield_value)
-    if kind == "DateField":
-        return functools.lru_cache(maxsize=65536)(connection.ops.adapt_datefield_value)
-    return lambda value: field.get_db_prep_save(value, connection)
-
-
-def _reserve_ids(connection, model, count: int) -> list[int]:
-    """Ids for `count` new rows, taken so that later ORM inserts continue after them."""
-    table, pk = model._meta.db_table, model._meta.pk.column
-    qn = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                [qn(table), pk, count],
-            )
-            return [row[0] for row in cursor.fetchall()]
-        cursor.execute(f"SELECT MAX({qn(pk)}) FROM {qn(table)}")  # noqa: S608 - names from the model
-        start = cursor.fetchone()[0] or 0
-        if connection.vendor == "sqlite":
-            # AUTOINCREMENT never reuses an id, even of a deleted row: start after the highest ever.
-            cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
-            row = cursor.fetchone()
-            start = max(start, row[0] if row else 0)
-    return list(range(start + 1, start + 1 + count))
-
-
-def insert_rows(model, rows: list[Row], *, now: datetime.datetime) -> list[Row]:
-    """INSERT `rows` (dicts keyed by field attname) into `model`'s table and put their ids in them.
-
-    Like `bulk_create`, but without building a model instance per row or preparing each value one
-    by one, which dominate the time of a 100,000-row seed: SQLite gets one prepared statement run
-    by the driver's C loop, PostgreSQL a COPY. No `save()` and no signals, as with `bulk_create`.
-    Missing fields get their default; `auto_now(_add)` fields get `now`; keys that are not fields
-    (e.g. "_owner") are ignored.
-    """
-    if not rows:
-        return rows
-    connection = connections[router.db_for_write(model)]
-    fields = list(model._meta.concrete_fields)
-    pk = model._meta.pk
-    for field in fields:
-        if field is pk:
-            continue
-        auto = getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
-        for row in rows:
-            if auto and row.get(field.attname) is None:
-                row[field.attname] = now
-            elif field.attname not in row:
-                row[field.attname] = field.get_default()
-    for row, pk_value in zip(rows, _reserve_ids(connection, model, len(rows)), strict=True):
-        row[pk.attname] = pk_value
-    if connection.vendor == "postgresql":
-        _copy_rows(connection, model, fields, rows)
-    else:
-        _executemany_rows(connection, model, fields, rows)
-    if connection.vendor not in ("sqlite", "postgresql"):
-        with connection.cursor() as cursor:
-            for sql in connection.ops.sequence_reset_sql(no_style(), [model]):
-                cursor.execute(sql)
-    return rows
-
-
-def _executemany_rows(connection, model, fields, rows: list[Row]) -> None:
-    getter = operator.itemgetter(*(f.attname for f in fields))
-    converters = [(i, c) for i, f in enumerate(fields) if (c := _converter(f, connection)) is not None]
-    values = []
-    for row in rows:
-        value = getter(row)
-        if converters:
-            value = list(value)
-            for i, convert in converters:
-                value[i] = convert(value[i])
-        values.append(value)
-    qn = connection.ops.quote_name
-    columns = ", ".join(qn(f.column) for f in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
-    sql = f"INSERT INTO {qn(model._meta.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608 - names from the model
-    with connection.cursor() as cursor:
-        for start in range(0, len(values), 10_000):
-            cursor.executemany(sql, values[start : start + 10_000])
-
-
-def _copy_text(value: Any) -> str:
-    """A value in PostgreSQL's COPY text format."""
-    if value is None:
-        return r"\N"
-    if isinstance(value, str):
-        if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
-            return value.translate(_COPY_ESCAPES)
-        return value
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    if isinstance(value, datetime.date | datetime.time):
-        return value.isoformat()
-    return str(value)
-
-
-_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-def _copy_encoder(field):
-    if field.get_internal_type() == "JSONField":
-        return lambda value: _copy_text(None if value is None else json.dumps(value, cls=field.encoder))
-    return _copy_text
-
-
-def _copy_rows(connection, model, fields, rows: list[Row]) -> None:
-    qn = connection.ops.quote_name
-    columns = ", ".join(qn(f.column) for f in fields)
-    sql = f"COPY {qn(model._meta.db_table)} ({columns}) FROM STDIN"
-    getter = operator.itemgetter(*(f.attname for f in fields))
-    encoders = [_copy_encoder(f) for f in fields]
-    with connection.cursor() as cursor, connection.wrap_database_errors:
-        raw = cursor.cursor
-        for start in range(0, len(rows), 20_000):
-            text = "".join(
-                "\t".join([encode(value) for encode, value in zip(encoders, getter(row), strict=True)]) + "\n"
-                for row in rows[start : start + 20_000]
-            )
-            if hasattr(raw, "copy_expert"):  # psycopg2
-                raw.copy_expert(sql, io.StringIO(text))
-            else:  # psycopg 3
-                with raw.copy(sql) as copy:
-                    copy.write(text)
-
-
-def insert_history(model, rows: list[Row], *, now: datetime.datetime, default_user_id: int | None) -> None:
-    """The django-simple-history "created" rows for rows just inserted with `insert_rows`.
-
-    Each row's `_history_user_id` key, when present, names who created it.
-    """
-    if not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
-        return
-    history_model = model.history.model
-    tracked = [f.attname for f in history_model.tracked_fields]
-    history_rows = []
-    for row in rows:
-        entry = {name: row[name] for name in tracked}
-        entry["history_date"] = now
-        entry["history_type"] = "+"
-        entry["history_change_reason"] = None
-        entry["history_user_id"] = row.get("_history_user_id", default_user_id)
-        history_rows.append(entry)
-    insert_rows(history_model, history_rows, now=now)
-
-
 # --- The seeder ------------------------------------------------------------------------------------
 
 
@@ -648,10 +477,11 @@ class DemoSeeder:
     (with their "id"), in creation order; `self.users` the demo users by role.
     """
 
-    steps: tuple[str, ...] = ("_seed_accounts", "_seed_registry", "_flag_duplicates")
+    steps: tuple[str, ...] = ("_seed_accounts", "_seed_registry", "_flag_duplicates", "_seed_coaching")
 
-    def __init__(self, *, businesses: int, seed: int) -> None:
+    def __init__(self, *, businesses: int, seed: int, participations: int | None = None) -> None:
         self.n_businesses = businesses
+        self.n_participations = participations
         self.rng = SeedRandom(seed)
         self.now = timezone.now()
         self.today = timezone.localdate()
@@ -1169,6 +999,9 @@ class DemoSeeder:
     def _flag_duplicates(self) -> None:
         self.counts["duplicate_pairs"] = duplicates_scan_all()
 
+    def _seed_coaching(self) -> None:
+        seed_coaching(self, participations=self.n_participations)
+
 
 class Command(BaseCommand):
     help = (
@@ -1183,12 +1016,26 @@ class Command(BaseCommand):
         )
         parser.add_argument("--seed", type=int, default=2021, help="random seed (default 2021)")
         parser.add_argument(
+            "--participations",
+            type=int,
+            default=None,
+            help="number of participations (default: about 2.4 per coached business, 1 per business above 5,000)",
+        )
+        parser.add_argument(
             "--if-empty",
             action="store_true",
             help="do nothing (but print the demo logins) when the registry already holds data; for `make run`",
         )
 
-    def handle(self, *args: Any, businesses: int, seed: int, if_empty: bool = False, **options: Any) -> None:
+    def handle(
+        self,
+        *args: Any,
+        businesses: int,
+        seed: int,
+        if_empty: bool = False,
+        participations: int | None = None,
+        **options: Any,
+    ) -> None:
         if getattr(settings, "PRODUCTION", False):
             raise CommandError(
                 "seed_demo fills the database with fake people and demo logins; refused in production."
@@ -1205,7 +1052,7 @@ class Command(BaseCommand):
                 "Use a fresh database (or `manage.py flush`) to seed again."
             )
         started = time.perf_counter()
-        seeder = self.seeder_class(businesses=businesses, seed=seed)
+        seeder = self.seeder_class(businesses=businesses, seed=seed, participations=participations)
         with transaction.atomic():
             seeder.run()
         elapsed = time.perf_counter() - started
