@@ -59,6 +59,11 @@ ACTIVITY_FIELDS = (
 
 def _check_activity(activity: Activity) -> None:
     errors = {}
+    if activity.format == Activity.Format.MENTORING:
+        # A one-to-one mentoring visit is an activity with exactly one participant.
+        if activity.capacity not in (None, 1):
+            errors["capacity"] = _("Pendampingan satu-satu hanya untuk satu peserta.")
+        activity.capacity = 1
     if activity.start_date and activity.end_date and activity.end_date < activity.start_date:
         errors["end_date"] = _("Tanggal selesai tidak boleh sebelum tanggal mulai.")
     if (
@@ -144,6 +149,8 @@ def _active_count(activity: Activity) -> int:
 
 
 def _check_capacity(activity: Activity, adding: int, override: bool) -> None:
+    if activity.format == Activity.Format.MENTORING:
+        override = False  # no override: a mentoring visit has one participant by definition
     if activity.capacity is None or override:
         return
     taken = _active_count(activity)

@@ -930,3 +930,27 @@ class TestMergeKeepsCoachingRecords:
         business_merge(keep=keep, remove=remove, by=staff_user)
         remove.refresh_from_db()
         assert remove.merged_into_id == keep.pk
+
+
+class TestMentoringVisits:
+    def test_a_mentoring_visit_has_exactly_one_participant_even_with_the_capacity_override(self, staff_user):
+        from pembinaan.coaching import services as coaching
+        from pembinaan.coaching.models import Activity
+        from tests.factories import BusinessFactory
+
+        visit = ActivityFactory(format=Activity.Format.MENTORING, capacity=None)
+        visit = coaching.activity_update(activity=visit, by=staff_user, visit_note="Pembukuan harian")
+        assert visit.capacity == 1
+        coaching.participation_add(activity=visit, business=BusinessFactory(), by=staff_user)
+        with pytest.raises(ValidationError):
+            coaching.participation_add(activity=visit, business=BusinessFactory(), by=staff_user, override_capacity=True)
+        assert visit.participations.count() == 1
+
+    def test_a_mentoring_visit_for_several_businesses_is_refused(self, staff_user):
+        from pembinaan.coaching import services as coaching
+        from pembinaan.coaching.models import Activity
+
+        visit = ActivityFactory(format=Activity.Format.GROUP, capacity=20)
+        with pytest.raises(ValidationError) as exc:
+            coaching.activity_update(activity=visit, by=staff_user, format=Activity.Format.MENTORING, capacity=5)
+        assert "capacity" in exc.value.error_dict
