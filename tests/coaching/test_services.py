@@ -943,7 +943,9 @@ class TestMentoringVisits:
         assert visit.capacity == 1
         coaching.participation_add(activity=visit, business=BusinessFactory(), by=staff_user)
         with pytest.raises(ValidationError):
-            coaching.participation_add(activity=visit, business=BusinessFactory(), by=staff_user, override_capacity=True)
+            coaching.participation_add(
+                activity=visit, business=BusinessFactory(), by=staff_user, override_capacity=True
+            )
         assert visit.participations.count() == 1
 
     def test_a_mentoring_visit_for_several_businesses_is_refused(self, staff_user):
@@ -952,5 +954,7 @@ class TestMentoringVisits:
 
         visit = ActivityFactory(format=Activity.Format.GROUP, capacity=20)
         with pytest.raises(ValidationError) as exc:
-            coaching.activity_update(activity=visit, by=staff_user, format=Activity.Format.MENTORING, capacity=5)
+            coaching.activity_update(
+                activity=visit, by=staff_user, format=Activity.Format.MENTORING, capacity=5
+            )
         assert "capacity" in exc.value.error_dict
