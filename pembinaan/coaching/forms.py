@@ -209,3 +209,14 @@ class FiguresForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["year"].initial = timezone.localdate().year - 1
         self.fields["recorded_on"].initial = timezone.localdate()
+
+
+class PickParticipantsForm(forms.Form):
+    """Businesses ticked in a filtered list of the registry."""
+
+    businesses = forms.ModelMultipleChoiceField(
+        queryset=Business.objects.active(),
+        widget=forms.MultipleHiddenInput,
+        error_messages={"required": _("Centang paling sedikit satu usaha.")},
+    )
+    override_capacity = forms.BooleanField(label=_("Lewati batas kapasitas"), required=False)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("kegiatan/<int:pk>/peserta/cari/", views.participant_search, name="participant-search"),
     path("kegiatan/<int:pk>/peserta/tambah/", views.participant_add, name="participant-add"),
     path("kegiatan/<int:pk>/peserta/massal/", views.participants_bulk_add, name="participants-bulk-add"),
+    path("kegiatan/<int:pk>/peserta/pilih/", views.participants_pick, name="participants-pick"),
     path("kegiatan/<int:pk>/kehadiran/", views.attendance, name="attendance"),
     path(
         "kegiatan/<int:pk>/kehadiran/semua-hadir/",

@@ -29,12 +29,14 @@ from pembinaan.coaching.forms import (
     BulkAddForm,
     FiguresForm,
     OutcomeForm,
+    PickParticipantsForm,
     ReasonForm,
 )
 from pembinaan.coaching.models import Activity, ParticipationStatus
 from pembinaan.lib.service_errors import apply_to_forms
 from pembinaan.registry import selectors as registry_selectors
 from pembinaan.registry.access import get_business_for_user, require
+from pembinaan.registry.forms import BusinessFilterForm
 from pembinaan.registry.models import Business
 
 PAGE_SIZE = 25
@@ -222,6 +224,52 @@ def participants_bulk_add(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "coaching/participants_bulk.html",
         {"activity": activity, "form": form, "line_errors": line_errors},
+    )
+
+
+PICK_LIMIT = 100
+
+
+@login_required
+def participants_pick(request: HttpRequest, pk: int) -> HttpResponse:
+    """Pick participants from a filtered list of the registry (kelurahan, KBLI, scale, …)."""
+    activity = get_activity_for_user(request.user, pk, permission="coaching.add_participation")
+    filter_form = BusinessFilterForm(request.GET or None)
+    filters = {}
+    if filter_form.is_bound:
+        filter_form.is_valid()
+        filters = filter_form.cleaned_data
+    form = PickParticipantsForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            added = services.participations_add_many(
+                activity=activity,
+                businesses=list(form.cleaned_data["businesses"]),
+                by=request.user,
+                override_capacity=form.cleaned_data["override_capacity"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("%(n)s peserta ditambahkan.") % {"n": len(added)})
+            return redirect("coaching:activity-detail", pk=activity.pk)
+    candidates = []
+    if filters and any(filters.get(k) for k in ("q", "kecamatan", "kelurahan", "kbli", "scale", "status")):
+        taken = activity.participations.exclude(status=ParticipationStatus.CANCELLED).values("business_id")
+        candidates = list(
+            registry_selectors.business_list(filters=filters).exclude(pk__in=taken)[: PICK_LIMIT + 1]
+        )
+    return render(
+        request,
+        "coaching/participants_pick.html",
+        {
+            "activity": activity,
+            "filter_form": filter_form,
+            "form": form,
+            "candidates": candidates[:PICK_LIMIT],
+            "more": len(candidates) > PICK_LIMIT,
+            "limit": PICK_LIMIT,
+        },
     )
 
 
