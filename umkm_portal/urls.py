@@ -11,6 +11,7 @@ urlpatterns = [
     path("akun/", include("pembinaan.accounts.urls")),
     path("registri/", include("pembinaan.registry.urls")),
     path("pembinaan/", include("pembinaan.coaching.urls")),
+    path("pendanaan/", include("pembinaan.funding.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("pembinaan.front.urls")),
 ]

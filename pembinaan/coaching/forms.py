@@ -13,7 +13,7 @@ from pembinaan.coaching.models import (
     OutcomeType,
     ParticipationStatus,
 )
-from pembinaan.funding.models import FundingSource
+from pembinaan.funding.models import BudgetLine, FundingSource
 from pembinaan.lib.money import RupiahField
 from pembinaan.reference.models import Kecamatan
 from pembinaan.registry.models import Business
@@ -48,6 +48,7 @@ class ActivityForm(forms.ModelForm):
             "status",
             "fiscal_year",
             "funding_source",
+            "budget_line",
             "planned_cost",
             "actual_cost",
         ]
@@ -77,6 +78,14 @@ class ActivityForm(forms.ModelForm):
         ]
         if not self.instance.pk:
             self.initial.setdefault("fiscal_year", timezone.localdate().year)
+        self.fields["budget_line"].required = False
+        self.fields["budget_line"].queryset = BudgetLine.objects.select_related("source").filter(
+            needs_review=False
+        )
+        self.fields["budget_line"].help_text = _(
+            "Bila dipilih, sumber dana dan tahun anggaran mengikuti pagu ini. Bila kosong, kegiatan dibebankan "
+            "ke satu-satunya pagu sumber dana dan tahun itu, atau ke pagu sementara yang perlu dilengkapi."
+        )
 
     def clean_planned_cost(self):
         return self.cleaned_data.get("planned_cost") or 0

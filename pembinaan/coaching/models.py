@@ -113,6 +113,14 @@ class Activity(models.Model):
     funding_source = models.ForeignKey(
         FundingSource, on_delete=models.PROTECT, related_name="activities", verbose_name=_("sumber dana")
     )
+    # Every activity is charged to one budget line; source and fiscal year above follow from it
+    # (kept on the row so that counts per source and year need no join).
+    budget_line = models.ForeignKey(
+        "funding.BudgetLine",
+        on_delete=models.PROTECT,
+        related_name="activities",
+        verbose_name=_("pagu anggaran"),
+    )
     planned_cost = models.PositiveBigIntegerField(_("biaya rencana (Rp)"), default=0)
     actual_cost = models.PositiveBigIntegerField(_("biaya realisasi (Rp)"), default=0)
     open_for_signup = models.BooleanField(
@@ -141,6 +149,20 @@ class Activity(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        from pembinaan.funding.models import BudgetLine
+
+        # The budget line decides source and year; without one, the activity waits on a
+        # placeholder line of its source and year (see BudgetLine.objects.placeholder_for).
+        if self.budget_line_id is None:
+            self.budget_line = BudgetLine.objects.placeholder_for(
+                source_id=self.funding_source_id, fiscal_year=self.fiscal_year
+            )
+        else:
+            self.funding_source_id = self.budget_line.source_id
+            self.fiscal_year = self.budget_line.fiscal_year
+        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         # A field message here, so the form marks the field instead of naming the DB constraint.

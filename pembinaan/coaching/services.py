@@ -27,6 +27,7 @@ from pembinaan.coaching.models import (
     Participation,
     ParticipationStatus,
 )
+from pembinaan.funding.models import BudgetLine
 from pembinaan.lib.identifiers import parse_nib, parse_nik
 from pembinaan.lib.uploads import check_upload
 from pembinaan.registry.models import Business
@@ -51,6 +52,7 @@ ACTIVITY_FIELDS = (
     "status",
     "fiscal_year",
     "funding_source",
+    "budget_line",
     "planned_cost",
     "actual_cost",
     "open_for_signup",
@@ -94,9 +96,47 @@ def _check_activity(activity: Activity) -> None:
         raise ValidationError(errors)
 
 
+def _charge(activity: Activity) -> None:
+    """Charge the activity to a budget line of its source and year (issue: funding).
+
+    A chosen line decides source and year. Otherwise the one real line of that source and year
+    is used, or, while Admin Dinas has not entered any, the placeholder line.
+    """
+    line = activity.budget_line if activity.budget_line_id else None
+    if line is not None and (line.source_id, line.fiscal_year) != (
+        activity.funding_source_id,
+        activity.fiscal_year,
+    ):
+        if not getattr(activity, "_line_chosen", False):
+            line = None
+    if line is not None:
+        activity.funding_source_id, activity.fiscal_year = line.source_id, line.fiscal_year
+        return
+    if activity.funding_source_id is None or activity.fiscal_year is None:
+        return  # full_clean reports the missing fields
+    real = list(
+        BudgetLine.objects.filter(
+            source_id=activity.funding_source_id, fiscal_year=activity.fiscal_year, needs_review=False
+        )[:2]
+    )
+    if len(real) > 1:
+        raise ValidationError(
+            {"budget_line": _("Ada beberapa pagu untuk sumber dana dan tahun ini; pilih salah satu.")}
+        )
+    activity.budget_line = (
+        real[0]
+        if real
+        else BudgetLine.objects.placeholder_for(
+            source_id=activity.funding_source_id, fiscal_year=activity.fiscal_year
+        )
+    )
+
+
 @transaction.atomic
 def activity_create(*, by: User | None, **fields: Any) -> Activity:
     activity = Activity(created_by=by, **{k: v for k, v in fields.items() if k in ACTIVITY_FIELDS})
+    activity._line_chosen = fields.get("budget_line") is not None
+    _charge(activity)
     _check_activity(activity)
     activity.full_clean(exclude=["created_by"])
     activity._history_user = by
@@ -108,9 +148,16 @@ def activity_create(*, by: User | None, **fields: Any) -> Activity:
 def activity_update(*, activity: Activity, by: User | None, **fields: Any) -> Activity:
     activity = Activity.objects.select_for_update().get(pk=activity.pk)
     was_cancelled = activity.is_cancelled
+    previous_line = activity.budget_line_id
     for key, value in fields.items():
         if key in ACTIVITY_FIELDS:
             setattr(activity, key, value)
+    activity._line_chosen = (
+        fields.get("budget_line") is not None and fields["budget_line"].pk != previous_line
+    )
+    if fields.get("budget_line") is None and "budget_line" in fields:
+        activity.budget_line = None
+    _charge(activity)
     if was_cancelled and activity.status != Activity.Status.CANCELLED:
         raise ValidationError(
             {"status": _("Kegiatan yang dibatalkan tidak dapat diaktifkan lagi; buat kegiatan baru.")}

@@ -100,6 +100,7 @@ def _coaching_context(request: HttpRequest, business: Business) -> dict:
         "coaching_history": business_coaching_history(business),
         "outcomes": business.outcomes.select_related("outcome_type", "activity"),
         "figures": business.figures.order_by("year"),
+        "capital_assistance": business.capital_assistance.select_related("budget_line__source"),
         "target": target,
         "coaching_status": (
             business_coaching_status(business, period_start=target.period_start, period_end=target.period_end)

@@ -30,7 +30,7 @@ from pembinaan.coaching.models import (
     Participation,
     ParticipationStatus,
 )
-from pembinaan.funding.models import FundingSource
+from pembinaan.funding.models import BudgetLine, FundingSource
 from pembinaan.reference.models import Kecamatan
 from tests.factories import BusinessFactory
 
@@ -41,7 +41,8 @@ FILTERED_LIST_QUERIES = 11
 DETAIL_QUERIES = 10
 ATTENDANCE_QUERIES = 7
 CALENDAR_QUERIES = 6
-BUSINESS_DETAIL_QUERIES = 15
+# +1 since the page lists the capital assistance the business received.
+BUSINESS_DETAIL_QUERIES = 16
 SIZES = [10, 200]
 STATUSES = ParticipationStatus.values
 
@@ -57,6 +58,10 @@ def _activities(count: int, *, start: datetime.date = datetime.date(2024, 5, 14)
                 title=f"Kegiatan Pembinaan {i:03d}",
                 coaching_type=types[i % len(types)],
                 funding_source=sources[i % len(sources)],
+                # bulk_create skips save(), which charges an activity to a budget line.
+                budget_line=BudgetLine.objects.placeholder_for(
+                    source_id=sources[i % len(sources)].pk, fiscal_year=start.year
+                ),
                 kecamatan=kecamatan[i % len(kecamatan)],
                 start_date=start + datetime.timedelta(days=i % 60),
                 end_date=start + datetime.timedelta(days=i % 60),

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 LIST_QUERIES = 10
 # The registry part (10) plus the coaching part: target, coached status, history, outcomes, figures.
-DETAIL_QUERIES = 15
+DETAIL_QUERIES = 16  # +1: capital assistance received
 DUPLICATE_LIST_QUERIES = 7
 SIZES = [10, 200]
 

@@ -44,3 +44,9 @@ def query_with(context, **kwargs):
         else:
             params[key] = value
     return params.urlencode()
+
+
+@register.filter
+def get_item(mapping, key):
+    """`{{ totals|get_item:year }}`: a dict value by a key that is itself a variable."""
+    return mapping.get(key) if mapping else None

@@ -1,0 +1,175 @@
+"""Budget reads: pagu, realisasi and reach per fiscal year and funding source (DESIGN.md rules 8–9).
+
+Every sum is computed by the database; Python only lays the grouped rows side by side.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet, Sum
+
+from pembinaan.coaching.models import Activity, Participation, ParticipationStatus
+from pembinaan.funding.models import BudgetLine, CapitalAssistance, FundingSource
+from pembinaan.progress.selectors import COUNTED_STATUSES
+
+
+@dataclass
+class BudgetRow:
+    year: int
+    source: FundingSource
+    budget: int = 0
+    activity_cost: int = 0
+    grants_disbursed: int = 0
+    activities: int = 0
+    reached: int = 0
+    coached: int = 0
+    lines_to_review: int = 0
+
+    @property
+    def realized(self) -> int:
+        """Realisasi (rule 9): activity costs plus capital assistance disbursed, of this source and year."""
+        return self.activity_cost + self.grants_disbursed
+
+    @property
+    def absorbed_percent(self) -> Decimal | None:
+        if not self.budget:
+            return None
+        return (Decimal(self.realized) * 100 / Decimal(self.budget)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+    @property
+    def overspent(self) -> bool:
+        return self.realized > self.budget
+
+    @property
+    def cost_per_coached(self) -> int | None:
+        """Realisasi ÷ coached businesses attributed to this source (rule 9), in whole rupiah."""
+        if not self.coached:
+            return None
+        return int((Decimal(self.realized) / self.coached).quantize(Decimal("1"), ROUND_HALF_UP))
+
+
+def _attended(year: int | None) -> QuerySet[Participation]:
+    qs = Participation.objects.filter(status=ParticipationStatus.ATTENDED).exclude(
+        activity__status=Activity.Status.CANCELLED
+    )
+    return qs.filter(activity__budget_line__fiscal_year=year) if year else qs
+
+
+def budget_overview(*, year: int | None = None) -> list[BudgetRow]:
+    """One row per fiscal year and funding source that has a budget or spending, zeros included."""
+    sources = {s.pk: s for s in FundingSource.objects.all()}
+    lines = BudgetLine.objects.all()
+    activities = Activity.objects.all()
+    grants = CapitalAssistance.objects.filter(status=CapitalAssistance.Status.DISBURSED)
+    if year:
+        lines = lines.filter(fiscal_year=year)
+        activities = activities.filter(budget_line__fiscal_year=year)
+        grants = grants.filter(budget_line__fiscal_year=year)
+    rows: dict[tuple[int, int], BudgetRow] = {}
+
+    def row(y: int, source_id: int) -> BudgetRow:
+        return rows.setdefault((y, source_id), BudgetRow(year=y, source=sources[source_id]))
+
+    for r in lines.values("fiscal_year", "source_id").annotate(
+        total=Sum("amount"), review=Count("pk", filter=Q(needs_review=True))
+    ):
+        entry = row(r["fiscal_year"], r["source_id"])
+        entry.budget, entry.lines_to_review = r["total"] or 0, r["review"]
+    for r in activities.values("budget_line__fiscal_year", "budget_line__source_id").annotate(
+        cost=Sum("actual_cost"), n=Count("pk", filter=~Q(status=Activity.Status.CANCELLED))
+    ):
+        entry = row(r["budget_line__fiscal_year"], r["budget_line__source_id"])
+        entry.activity_cost, entry.activities = r["cost"] or 0, r["n"]
+    for r in grants.values("budget_line__fiscal_year", "budget_line__source_id").annotate(
+        total=Sum("amount")
+    ):
+        row(r["budget_line__fiscal_year"], r["budget_line__source_id"]).grants_disbursed = r["total"] or 0
+    keys = ("activity__budget_line__fiscal_year", "activity__budget_line__source_id")
+    for r in (
+        _attended(year)
+        .values(*keys)
+        .annotate(
+            reached=Count("business", distinct=True),
+            coached=Count(
+                "business",
+                distinct=True,
+                filter=Q(business__status__in=COUNTED_STATUSES, business__merged_into__isnull=True),
+            ),
+        )
+    ):
+        entry = row(r[keys[0]], r[keys[1]])
+        entry.reached, entry.coached = r["reached"], r["coached"]
+    # Complete lists: every source appears in every year shown, with zeros.
+    for y in {y for y, _s in rows}:
+        for source_id in sources:
+            row(y, source_id)
+    return sorted(rows.values(), key=lambda r: (-r.year, r.source.order, r.source.code))
+
+
+@dataclass
+class YearTotal:
+    year: int
+    budget: int
+    realized: int
+    activities: int
+
+
+def year_totals(rows: list[BudgetRow]) -> list[YearTotal]:
+    """Money and activities add up across sources; reached and coached businesses do not (rule 8)."""
+    totals: dict[int, YearTotal] = {}
+    for r in rows:
+        t = totals.setdefault(r.year, YearTotal(r.year, 0, 0, 0))
+        t.budget += r.budget
+        t.realized += r.realized
+        t.activities += r.activities
+    return sorted(totals.values(), key=lambda t: -t.year)
+
+
+def drilldown_activities(*, year: int, source: FundingSource) -> QuerySet[Activity]:
+    return (
+        Activity.objects.filter(budget_line__fiscal_year=year, budget_line__source=source)
+        .select_related("coaching_type", "budget_line")
+        .annotate(
+            attended=Count("participations", filter=Q(participations__status=ParticipationStatus.ATTENDED)),
+        )
+        .order_by("start_date", "pk")
+    )
+
+
+def drilldown_businesses(*, year: int, source: FundingSource):
+    """The businesses reached with this source's money in this year (staff only: names)."""
+    from pembinaan.registry.models import Business
+
+    reached = _attended(year).filter(activity__budget_line__source=source).values("business_id")
+    return (
+        Business.objects.filter(pk__in=reached)
+        .select_related("kelurahan__kecamatan", "owner")
+        .order_by("name")
+    )
+
+
+def grant_list(*, filters: dict[str, Any] | None = None) -> QuerySet[CapitalAssistance]:
+    filters = filters or {}
+    qs = CapitalAssistance.objects.select_related(
+        "business__kelurahan__kecamatan", "budget_line__source", "activity"
+    )
+    if filters.get("year"):
+        qs = qs.filter(budget_line__fiscal_year=filters["year"])
+    if filters.get("source"):
+        qs = qs.filter(budget_line__source=filters["source"])
+    if filters.get("status"):
+        qs = qs.filter(status=filters["status"])
+    if filters.get("kecamatan"):
+        qs = qs.filter(business__kelurahan__kecamatan=filters["kecamatan"])
+    if filters.get("form"):
+        qs = qs.filter(form=filters["form"])
+    return qs.order_by("-date", "-pk")
+
+
+def grant_totals(qs: QuerySet[CapitalAssistance]) -> dict[str, int]:
+    """Count and sum of exactly the filtered rows, by the database."""
+    totals = qs.order_by().aggregate(n=Count("pk"), amount=Sum("amount"))
+    return {"n": totals["n"], "amount": totals["amount"] or 0}

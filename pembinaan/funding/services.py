@@ -1,0 +1,303 @@
+"""Funding workflows: budget lines (pagu) and capital assistance (bantuan permodalan).
+
+DESIGN.md rule 9: money in whole rupiah; realisasi = activity costs + disbursed assistance.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from pembinaan.accounts.models import User
+from pembinaan.coaching import services as coaching_services
+from pembinaan.coaching.models import Activity, Participation, ParticipationStatus
+from pembinaan.funding.models import BudgetLine, CapitalAssistance, FundingSource
+from pembinaan.lib.money import format_rupiah
+from pembinaan.lib.uploads import check_upload
+from pembinaan.registry.models import Business
+
+GRANT_ROUND_TYPE = "bantuan-modal"
+G = CapitalAssistance.Status
+
+
+# --- Budget lines -----------------------------------------------------------------------------
+
+
+def _check_line(line: BudgetLine) -> None:
+    if not line.amount or line.amount <= 0:
+        raise ValidationError({"amount": _("Pagu harus lebih dari nol rupiah.")})
+    line.needs_review = False
+    line.full_clean(exclude=["created_by"])
+
+
+@transaction.atomic
+def budget_line_create(
+    *,
+    by: User,
+    source: FundingSource,
+    fiscal_year: int,
+    amount: int,
+    programme: str = "",
+    budget_code: str = "",
+    note: str = "",
+) -> BudgetLine:
+    line = BudgetLine(
+        source=source,
+        fiscal_year=fiscal_year,
+        amount=amount,
+        programme=programme,
+        budget_code=budget_code,
+        note=note,
+        created_by=by,
+    )
+    _check_line(line)
+    line._history_user = by
+    line.save()
+    return line
+
+
+@transaction.atomic
+def budget_line_update(*, line: BudgetLine, by: User, **fields: Any) -> BudgetLine:
+    line = BudgetLine.objects.select_for_update().get(pk=line.pk)
+    moves = {k for k in ("source", "fiscal_year") if k in fields and getattr(line, k) != fields[k]}
+    if moves and (line.activities.exists() or line.grants.exists()):
+        raise ValidationError(
+            _("Sumber dana dan tahun pagu yang sudah dipakai kegiatan atau bantuan tidak dapat diubah.")
+        )
+    for key in ("source", "fiscal_year", "amount", "programme", "budget_code", "note"):
+        if key in fields:
+            setattr(line, key, fields[key])
+    _check_line(line)
+    line._history_user = by
+    line.save()
+    return line
+
+
+def budget_line_dependents(line: BudgetLine) -> list[str]:
+    """What spends from a line, in words, for the refusal message when deleting it."""
+    parts = []
+    activities = list(line.activities.order_by("start_date").values_list("title", flat=True)[:3])
+    n_activities = line.activities.count()
+    if n_activities:
+        parts.append(
+            _("%(n)s kegiatan (%(titles)s%(more)s)")
+            % {"n": n_activities, "titles": ", ".join(activities), "more": ", …" if n_activities > 3 else ""}
+        )
+    n_grants = line.grants.count()
+    if n_grants:
+        parts.append(_("%(n)s bantuan permodalan") % {"n": n_grants})
+    return parts
+
+
+@transaction.atomic
+def budget_line_delete(*, line: BudgetLine, by: User) -> None:
+    dependents = budget_line_dependents(line)
+    if dependents:
+        raise ValidationError(
+            _("Pagu ini tidak dapat dihapus karena sudah dipakai: %(what)s. Pindahkan dulu ke pagu lain.")
+            % {"what": "; ".join(dependents)}
+        )
+    line._history_user = by
+    line.delete()
+
+
+# --- Capital assistance -----------------------------------------------------------------------
+
+
+def earlier_grants_from_other_sources(
+    *, business: Business, budget_line: BudgetLine, exclude_pk: int | None = None
+):
+    """Grants to the same business in the same fiscal year from another source (double dipping)."""
+    return (
+        CapitalAssistance.objects.filter(business=business, budget_line__fiscal_year=budget_line.fiscal_year)
+        .exclude(budget_line__source=budget_line.source_id)
+        .exclude(status=G.CANCELLED)
+        .exclude(pk=exclude_pk)
+        .select_related("budget_line__source", "activity")
+    )
+
+
+def describe_grant(grant: CapitalAssistance) -> str:
+    return _("%(amount)s dari %(source)s TA %(year)s (%(round)s, %(status)s)") % {
+        "amount": format_rupiah(grant.amount),
+        "source": grant.budget_line.source.name,
+        "year": grant.budget_line.fiscal_year,
+        "round": grant.activity.title,
+        "status": grant.get_status_display(),
+    }
+
+
+def double_funding_warnings(grant: CapitalAssistance) -> list[str]:
+    return [
+        _("Usaha ini sudah menerima/diusulkan bantuan lain: %(grant)s.") % {"grant": describe_grant(other)}
+        for other in earlier_grants_from_other_sources(
+            business=grant.business, budget_line=grant.budget_line, exclude_pk=grant.pk
+        )
+    ]
+
+
+def _check_round(activity: Activity) -> None:
+    if activity.coaching_type.code != GRANT_ROUND_TYPE:
+        raise ValidationError(
+            {"activity": _("Bantuan permodalan disalurkan melalui kegiatan berjenis Bantuan Permodalan.")}
+        )
+    if activity.is_cancelled:
+        raise ValidationError({"activity": _("Kegiatan ini dibatalkan.")})
+
+
+def _store_evidence(grant: CapitalAssistance, evidence: UploadedFile | None) -> None:
+    if evidence is None:
+        return
+    checked = check_upload(evidence)
+    grant.evidence_token, grant.evidence_extension = checked.token, checked.extension
+    grant.evidence_name = (evidence.name or "berita-acara")[-255:]
+    grant.evidence.save(checked.token + checked.extension, evidence, save=False)
+
+
+@transaction.atomic
+def grant_propose(
+    *,
+    by: User,
+    business: Business,
+    activity: Activity,
+    amount: int,
+    date: datetime.date,
+    form: str = CapitalAssistance.Form.CASH,
+    description: str = "",
+    budget_line: BudgetLine | None = None,
+    evidence: UploadedFile | None = None,
+) -> CapitalAssistance:
+    """Propose a grant in a disbursement round; the recipient becomes the round's participant."""
+    _check_round(activity)
+    if business.merged_into_id:
+        raise ValidationError(_("Usaha ini sudah digabung ke data lain."))
+    if not amount or amount <= 0:
+        raise ValidationError({"amount": _("Nilai bantuan harus lebih dari nol rupiah.")})
+    grant = CapitalAssistance(
+        business=business,
+        activity=activity,
+        budget_line=budget_line or activity.budget_line,
+        amount=amount,
+        date=date,
+        form=form,
+        description=description,
+        created_by=by,
+    )
+    _store_evidence(grant, evidence)
+    grant.full_clean(exclude=["created_by", "evidence"], validate_unique=False)
+    grant._history_user = by
+    try:
+        with transaction.atomic():
+            grant.save()
+    except IntegrityError as exc:
+        raise ValidationError(_("Usaha ini sudah diusulkan dalam putaran penyaluran ini.")) from exc
+    participation = Participation.objects.filter(activity=activity, business=business).first()
+    if participation is None or participation.status == ParticipationStatus.CANCELLED:
+        coaching_services.participation_add(
+            activity=activity, business=business, by=by, override_capacity=True
+        )
+    return grant
+
+
+def _locked(grant: CapitalAssistance) -> CapitalAssistance:
+    return (
+        CapitalAssistance.objects.select_for_update()
+        .select_related("budget_line__source", "activity")
+        .get(pk=grant.pk)
+    )
+
+
+@transaction.atomic
+def grant_approve(*, grant: CapitalAssistance, by: User, reason: str = "") -> CapitalAssistance:
+    """Approve a proposal; a second grant in one year from another source needs a kept reason."""
+    grant = _locked(grant)
+    if grant.status != G.PROPOSED:
+        raise ValidationError(_("Hanya usulan yang dapat disetujui."))
+    warnings = double_funding_warnings(grant)
+    if warnings and not reason.strip():
+        raise ValidationError({"reason": warnings + [_("Tuliskan alasan menyetujui bantuan kedua ini.")]})
+    grant.status = G.APPROVED
+    grant.double_funding_reason = reason.strip() if warnings else ""
+    grant._history_user = by
+    grant.save(update_fields=["status", "double_funding_reason"])
+    return grant
+
+
+@transaction.atomic
+def grant_disburse(
+    *, grant: CapitalAssistance, by: User, disbursed_on: datetime.date, evidence: UploadedFile | None = None
+) -> CapitalAssistance:
+    """Disbursed: the money counts as realisasi and the recipient as coached (rule 6)."""
+    grant = _locked(grant)
+    if grant.status != G.APPROVED:
+        raise ValidationError(_("Hanya bantuan yang sudah disetujui yang dapat disalurkan."))
+    if disbursed_on > timezone.localdate():
+        raise ValidationError({"disbursed_on": _("Tanggal penyaluran tidak boleh di masa depan.")})
+    if disbursed_on < grant.activity.start_date:
+        raise ValidationError(
+            {
+                "disbursed_on": _("Tanggal penyaluran tidak boleh sebelum kegiatan dimulai (%(d)s).")
+                % {"d": date_format(grant.activity.start_date)}
+            }
+        )
+    _store_evidence(grant, evidence)
+    grant.status = G.DISBURSED
+    grant.disbursed_on = disbursed_on
+    grant._history_user = by
+    grant.save()
+    participation = Participation.objects.get(activity=grant.activity, business=grant.business)
+    coaching_services.attendance_record(
+        activity=grant.activity, statuses={participation.pk: ParticipationStatus.ATTENDED}, by=by
+    )
+    return grant
+
+
+@transaction.atomic
+def grant_cancel(*, grant: CapitalAssistance, by: User, reason: str) -> CapitalAssistance:
+    grant = _locked(grant)
+    if grant.status == G.DISBURSED:
+        raise ValidationError(
+            _("Bantuan yang sudah disalurkan tidak dapat dibatalkan; ubah datanya dengan alasan.")
+        )
+    if grant.status == G.CANCELLED:
+        raise ValidationError(_("Bantuan ini sudah dibatalkan."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Tuliskan alasan pembatalan.")})
+    grant.status = G.CANCELLED
+    grant.change_reason = reason.strip()
+    grant._history_user = by
+    grant.save(update_fields=["status", "change_reason"])
+    Participation.objects.filter(activity=grant.activity, business=grant.business).exclude(
+        status=ParticipationStatus.ATTENDED
+    ).update(status=ParticipationStatus.CANCELLED)
+    return grant
+
+
+GRANT_EDITABLE = ("date", "form", "amount", "description", "budget_line")
+
+
+@transaction.atomic
+def grant_update(*, grant: CapitalAssistance, by: User, reason: str = "", **fields: Any) -> CapitalAssistance:
+    """Edit a grant; once disbursed, every change needs a reason that the history keeps."""
+    grant = _locked(grant)
+    if grant.status == G.DISBURSED and not reason.strip():
+        raise ValidationError({"reason": _("Bantuan ini sudah disalurkan; tuliskan alasan perubahan.")})
+    if grant.status == G.CANCELLED:
+        raise ValidationError(_("Bantuan yang dibatalkan tidak dapat diubah."))
+    for key in GRANT_EDITABLE:
+        if key in fields:
+            setattr(grant, key, fields[key])
+    if not grant.amount or grant.amount <= 0:
+        raise ValidationError({"amount": _("Nilai bantuan harus lebih dari nol rupiah.")})
+    grant.change_reason = reason.strip()
+    grant.full_clean(exclude=["created_by", "evidence"], validate_unique=False)
+    grant._history_user = by
+    grant.save()
+    return grant
