@@ -206,7 +206,7 @@ def seed_coaching(seeder: DemoSeeder, *, participations: int | None = None) -> N
         )
         planned_participants.append(size)
         remaining -= size
-    lines = _budget_lines(seeder, activities, sources, staff_id)
+    lines = _budget_lines(seeder, activities, planned_participants, sources, staff_id)
     for activity in activities:
         activity["budget_line_id"] = lines[(activity["funding_source_id"], activity["fiscal_year"])]["id"]
     insert_rows(Activity, activities, now=now)
@@ -221,7 +221,8 @@ def seed_coaching(seeder: DemoSeeder, *, participations: int | None = None) -> N
             attempts += 1
             business = rng.choice(local if rng.random() < 0.7 else pool)
             chosen.setdefault(business["id"], business)
-        started = activity["start_date"] <= today
+        # Attendance is recorded only once an activity started, and never on a cancelled one.
+        started = activity["start_date"] <= today and activity["status"] != Activity.Status.CANCELLED
         for business in chosen.values():
             if not started:
                 status = ParticipationStatus.REGISTERED
@@ -287,14 +288,17 @@ PROGRAMMES = {
 }
 
 
-def _budget_lines(seeder: DemoSeeder, activities: list[Row], sources: dict, staff_id: int) -> dict:
-    """One pagu per source and fiscal year from 2021, sized to what the activities spend."""
+def _budget_lines(
+    seeder: DemoSeeder, activities: list[Row], sizes: list[int], sources: dict, staff_id: int
+) -> dict:
+    """One pagu per source and fiscal year from 2021, sized to what the activities and grants spend."""
     rng = seeder.rng
     code_of = {pk: code for code, pk in sources.items()}
     spend: dict[tuple[int, int], int] = {}
-    for activity in activities:
+    for activity, size in zip(activities, sizes, strict=True):
         key = (activity["funding_source_id"], activity["fiscal_year"])
-        spend[key] = spend.get(key, 0) + activity["planned_cost"]
+        grants = size * 6_000_000 if activity["_code"] == "bantuan-modal" else 0  # about the mean grant
+        spend[key] = spend.get(key, 0) + activity["planned_cost"] + grants
     years = range(2021, max(seeder.today.year, *(y for _s, y in spend)) + 1)
     rows: list[Row] = []
     for year in years:

@@ -58,8 +58,9 @@ def snapshot() -> list[tuple]:
 
 def wipe_seeded_data() -> None:
     from pembinaan.coaching.models import Activity, FiguresSnapshot, Outcome, Participation
+    from pembinaan.funding.models import BudgetLine, CapitalAssistance
 
-    for model in (Outcome, FiguresSnapshot, Participation, Activity):
+    for model in (CapitalAssistance, Outcome, FiguresSnapshot, Participation, Activity, BudgetLine):
         model.history.all().delete()
         model.objects.all().delete()
     DuplicatePair.objects.all().delete()
@@ -281,6 +282,10 @@ def test_the_demo_coaching_shows_every_type_from_2021_and_a_third_to_a_half_of_t
     assert not Participation.objects.filter(
         activity__start_date__gt=today, status__in=[ParticipationStatus.ATTENDED, ParticipationStatus.ABSENT]
     ).exists()
+    assert not Participation.objects.filter(
+        activity__status=Activity.Status.CANCELLED,
+        status__in=[ParticipationStatus.ATTENDED, ParticipationStatus.ABSENT],
+    ).exists()
     assert Outcome.objects.exists()
     target = Target.primary()
     coached = coached_businesses(period_start=target.period_start, period_end=target.period_end)
@@ -315,3 +320,24 @@ def test_the_same_seed_gives_the_same_activities_and_attendance():
     call_command("seed_demo", "--businesses", "150", "--seed", "5", verbosity=0)
     assert coaching_snapshot() == first
     assert first
+
+
+def test_the_demo_funding_has_budgets_of_every_source_since_2021_and_grant_rounds():
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from pembinaan.coaching.models import Participation, ParticipationStatus
+    from pembinaan.funding.models import BudgetLine, CapitalAssistance, FundingSource
+
+    call_command("seed_demo", "--businesses", "2000", "--seed", "2021", verbosity=0)
+    pairs = set(BudgetLine.objects.values_list("source__code", "fiscal_year"))
+    for year in range(2021, timezone.localdate().year + 1):
+        for code in FundingSource.objects.values_list("code", flat=True):
+            assert (code, year) in pairs
+    assert CapitalAssistance.objects.filter(status=CapitalAssistance.Status.DISBURSED).exists()
+    assert CapitalAssistance.objects.exclude(double_funding_reason="").exists()
+    # A grant is disbursed exactly when its recipient attended the round (counts as coached).
+    for grant in CapitalAssistance.objects.all():
+        participation = Participation.objects.get(activity=grant.activity, business=grant.business)
+        disbursed = grant.status == CapitalAssistance.Status.DISBURSED
+        assert disbursed == (participation.status == ParticipationStatus.ATTENDED)
