@@ -13,6 +13,7 @@ urlpatterns = [
     path("pembinaan/", include("pembinaan.coaching.urls")),
     path("pendanaan/", include("pembinaan.funding.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("pembinaan.progress.urls")),
     path("", include("pembinaan.front.urls")),
 ]
 

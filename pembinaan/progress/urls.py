@@ -1,0 +1,10 @@
+from django.urls import path
+
+from pembinaan.progress import views
+
+app_name = "progress"
+
+urlpatterns = [
+    path("kemajuan/", views.public_progress, name="public-progress"),
+    path("api/v1/progress/", views.api_progress, name="api-progress"),
+]
