@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -54,7 +56,14 @@ class BudgetLine(models.Model):
     source = models.ForeignKey(
         FundingSource, on_delete=models.PROTECT, related_name="budget_lines", verbose_name=_("sumber dana")
     )
-    fiscal_year = models.PositiveSmallIntegerField(_("tahun anggaran"), db_index=True)
+    fiscal_year = models.PositiveSmallIntegerField(
+        _("tahun anggaran"),
+        db_index=True,
+        validators=[
+            MinValueValidator(2000, message=_("Tahun anggaran antara 2000 dan 2100.")),
+            MaxValueValidator(2100, message=_("Tahun anggaran antara 2000 dan 2100.")),
+        ],
+    )
     programme = models.CharField(_("program/sub-kegiatan"), max_length=250, blank=True)
     budget_code = models.CharField(
         _("kode rekening / DPA"), max_length=100, blank=True, help_text=_("Bebas, sesuai dokumen anggaran.")
@@ -91,6 +100,11 @@ class BudgetLine(models.Model):
     def __str__(self) -> str:
         label = self.programme or self.budget_code or _("Pagu umum")
         return f"{self.source} {self.fiscal_year} – {label}"
+
+    def clean(self) -> None:
+        # A field message, so the form marks the amount instead of naming the DB constraint.
+        if not self.needs_review and (self.amount is None or self.amount <= 0):
+            raise ValidationError({"amount": _("Pagu harus lebih dari nol rupiah.")})
 
 
 def grant_evidence_path(instance: CapitalAssistance, filename: str) -> str:
@@ -129,7 +143,10 @@ class CapitalAssistance(models.Model):
     )
     date = models.DateField(_("tanggal"))
     form = models.CharField(_("bentuk"), max_length=12, choices=Form.choices, default=Form.CASH)
-    amount = models.PositiveBigIntegerField(_("nilai (Rp)"))
+    amount = models.PositiveBigIntegerField(
+        _("nilai (Rp)"),
+        validators=[MinValueValidator(1, message=_("Nilai bantuan harus lebih dari nol rupiah."))],
+    )
     description = models.TextField(_("uraian yang diberikan"), blank=True)
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.PROPOSED, db_index=True
@@ -174,3 +191,22 @@ class CapitalAssistance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.business_id} – {self.amount}"
+
+    @classmethod
+    def merge_rows(cls, *, keep, remove, field: str, by=None) -> None:
+        """Move grants to the kept business; two grants in one round is a case for staff, not a merge."""
+        clash = cls.objects.filter(
+            business=remove, activity__in=cls.objects.filter(business=keep).values("activity")
+        )
+        if clash.exists():
+            raise ValidationError(
+                _(
+                    "Kedua usaha tercatat menerima bantuan pada putaran penyaluran yang sama (%(round)s). "
+                    "Selesaikan dulu bantuan ganda itu (batalkan atau koreksi salah satunya), lalu gabungkan."
+                )
+                % {"round": clash.select_related("activity").first().activity.title}
+            )
+        for grant in cls.objects.filter(business=remove):
+            grant.business = keep
+            grant._history_user = by
+            grant.save(update_fields=["business"])

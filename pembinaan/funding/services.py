@@ -190,8 +190,10 @@ def grant_propose(
         description=description,
         created_by=by,
     )
+    if CapitalAssistance.objects.filter(activity=activity, business=business).exists():
+        raise ValidationError(_("Usaha ini sudah diusulkan dalam putaran penyaluran ini."))
     _store_evidence(grant, evidence)
-    grant.full_clean(exclude=["created_by", "evidence"], validate_unique=False)
+    grant.full_clean(exclude=["created_by", "evidence"], validate_unique=False, validate_constraints=False)
     grant._history_user = by
     try:
         with transaction.atomic():
@@ -291,11 +293,21 @@ def grant_update(*, grant: CapitalAssistance, by: User, reason: str = "", **fiel
         raise ValidationError({"reason": _("Bantuan ini sudah disalurkan; tuliskan alasan perubahan.")})
     if grant.status == G.CANCELLED:
         raise ValidationError(_("Bantuan yang dibatalkan tidak dapat diubah."))
+    previous_line = grant.budget_line_id
     for key in GRANT_EDITABLE:
         if key in fields:
             setattr(grant, key, fields[key])
+    if grant.budget_line_id is None:
+        grant.budget_line = grant.activity.budget_line  # empty means the round's own line
     if not grant.amount or grant.amount <= 0:
         raise ValidationError({"amount": _("Nilai bantuan harus lebih dari nol rupiah.")})
+    if grant.budget_line_id != previous_line and grant.status != G.PROPOSED:
+        # Moving an approved grant to another source is a new approval for the double-dipping guard.
+        warnings = double_funding_warnings(grant)
+        if warnings and not reason.strip():
+            raise ValidationError({"reason": warnings + [_("Tuliskan alasan menyetujui bantuan kedua ini.")]})
+        if warnings:
+            grant.double_funding_reason = reason.strip()
     grant.change_reason = reason.strip()
     grant.full_clean(exclude=["created_by", "evidence"], validate_unique=False)
     grant._history_user = by
