@@ -22,6 +22,7 @@ class Target(models.Model):
         ordering = ["-is_primary", "period_start", "pk"]
         verbose_name = _("target")
         verbose_name_plural = _("target")
+        permissions = [("view_dashboard", _("Dapat melihat dasbor kemajuan"))]
         constraints = [
             models.CheckConstraint(
                 condition=Q(period_end__gte=F("period_start")), name="target_period_ordered"

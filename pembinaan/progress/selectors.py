@@ -10,34 +10,52 @@ import datetime
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, Min, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from pembinaan.coaching.models import Activity, CoachingType, Participation, ParticipationStatus
+from pembinaan.coaching.models import (
+    Activity,
+    CoachingType,
+    Outcome,
+    OutcomeType,
+    Participation,
+    ParticipationStatus,
+)
 from pembinaan.funding.models import BudgetLine, CapitalAssistance, FundingSource
 from pembinaan.progress.models import Target
-from pembinaan.reference.models import Kecamatan
-from pembinaan.registry.models import Business, BusinessStatus
+from pembinaan.reference.models import KbliCategory, Kecamatan, Kelurahan
+from pembinaan.registry.models import Business, BusinessStatus, Gender
+from pembinaan.registry.scale import Scale
 
 # Rule 6: verified businesses count, and stay counted when they later close.
 COUNTED_STATUSES = (BusinessStatus.VERIFIED, BusinessStatus.INACTIVE)
 
 
 def qualifying_participations(
-    *, period_start: datetime.date, period_end: datetime.date
+    *, period_start: datetime.date, period_end: datetime.date, activities: Q | None = None
 ) -> QuerySet[Participation]:
-    """Attendance that makes a business coached: present, activity not cancelled, started in the period."""
-    return Participation.objects.filter(
+    """Attendance that makes a business coached: present, activity not cancelled, started in the period.
+
+    `activities` narrows it to some activities (a dashboard filter by type, source or fiscal year:
+    rule 8 attributes a business to each type and source in which it attended).
+    """
+    qs = Participation.objects.filter(
         status=ParticipationStatus.ATTENDED,
         activity__start_date__gte=period_start,
         activity__start_date__lte=period_end,
     ).exclude(activity__status=Activity.Status.CANCELLED)
+    return qs.filter(activities) if activities is not None else qs
 
 
-def coached_businesses(*, period_start: datetime.date, period_end: datetime.date) -> QuerySet[Business]:
+def coached_businesses(
+    *, period_start: datetime.date, period_end: datetime.date, activities: Q | None = None
+) -> QuerySet[Business]:
     """Businesses that count once for a period (rule 6); merged-away and rejected records never do."""
-    qualifying = qualifying_participations(period_start=period_start, period_end=period_end)
+    qualifying = qualifying_participations(
+        period_start=period_start, period_end=period_end, activities=activities
+    )
     return Business.objects.filter(
         status__in=COUNTED_STATUSES,
         merged_into__isnull=True,
@@ -72,9 +90,11 @@ def business_coaching_status(
 # --- Progress against a target: the open-data contract of DESIGN.md ---------------------------
 
 
-def _coaching_year_subquery(period_start: datetime.date, period_end: datetime.date):
+def _coaching_year_subquery(
+    period_start: datetime.date, period_end: datetime.date, activities: Q | None = None
+):
     first = (
-        qualifying_participations(period_start=period_start, period_end=period_end)
+        qualifying_participations(period_start=period_start, period_end=period_end, activities=activities)
         .filter(business=OuterRef("pk"))
         .order_by("activity__start_date")
         .values("activity__start_date")[:1]
@@ -194,4 +214,175 @@ def progress(target: Target, *, today: datetime.date | None = None) -> dict:
         "by_kecamatan": by_kecamatan,
         "by_type": by_type,
         "by_funding_source": by_funding_source,
+    }
+
+
+# --- The dashboard -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DashboardFilters:
+    """The dashboard's filters, carried in the URL so that a view can be shared."""
+
+    fiscal_year: int | None = None
+    kecamatan: str | None = None  # Kemendagri code
+    coaching_type: str | None = None  # stable code
+    funding_source: str | None = None  # stable code
+
+    def activities(self) -> Q | None:
+        q = Q()
+        if self.fiscal_year:
+            q &= Q(activity__fiscal_year=self.fiscal_year)
+        if self.coaching_type:
+            q &= Q(activity__coaching_type__code=self.coaching_type)
+        if self.funding_source:
+            q &= Q(activity__funding_source__code=self.funding_source)
+        return q or None
+
+
+def _counts(qs: QuerySet, field: str) -> dict:
+    return dict(qs.values(field).order_by().annotate(n=Count("pk")).values_list(field, "n"))
+
+
+def dashboard(
+    target: Target, filters: DashboardFilters | None = None, *, today: datetime.date | None = None
+) -> dict:
+    """Every figure of the council's dashboard, by database aggregation over the counting rules."""
+    filters = filters or DashboardFilters()
+    today = today or timezone.localdate()
+    start, end = target.period_start, target.period_end
+    activities = filters.activities()
+    coached = coached_businesses(period_start=start, period_end=end, activities=activities)
+    if filters.kecamatan:
+        coached = coached.filter(kelurahan__kecamatan=filters.kecamatan)
+    dated = coached.annotate(first=_coaching_year_subquery(start, end, activities))
+    total = coached.count()
+
+    # Pace: linear from the period start, and the last twelve months projected to the end.
+    days = (end - start).days + 1
+    elapsed = min(max((today - start).days + 1, 0), days)
+    expected_today = round(target.value * elapsed / days)
+    recent = dated.filter(first__gt=today - datetime.timedelta(days=365)).count()
+    remaining = max((end - today).days, 0)
+    projected = total + round(recent * remaining / 365)
+
+    per_year = dict(
+        dated.annotate(year=ExtractYear("first"))
+        .values("year")
+        .order_by()
+        .annotate(n=Count("pk"))
+        .values_list("year", "n")
+    )
+    by_year, cumulative = [], 0
+    for year in range(start.year, min(end.year, today.year) + 1):
+        cumulative += per_year.get(year, 0)
+        by_year.append({"year": year, "new": per_year.get(year, 0), "cumulative": cumulative})
+
+    per_kecamatan = _counts(coached, "kelurahan__kecamatan")
+    by_kecamatan = [
+        {"code": k.code, "name": k.name, "coached": per_kecamatan.get(k.code, 0)}
+        for k in Kecamatan.objects.order_by("code")
+    ]
+    by_kelurahan = []
+    if filters.kecamatan:
+        per_kelurahan = _counts(coached, "kelurahan")
+        by_kelurahan = [
+            {"code": k.code, "name": k.name, "coached": per_kelurahan.get(k.code, 0)}
+            for k in Kelurahan.objects.filter(kecamatan=filters.kecamatan).order_by("code")
+        ]
+
+    attended = qualifying_participations(period_start=start, period_end=end, activities=activities).filter(
+        business__in=coached.values("pk")
+    )
+    per_type = dict(
+        attended.values("activity__coaching_type")
+        .order_by()
+        .annotate(n=Count("business", distinct=True))
+        .values_list("activity__coaching_type", "n")
+    )
+    per_source = dict(
+        attended.values("activity__funding_source")
+        .order_by()
+        .annotate(n=Count("business", distinct=True))
+        .values_list("activity__funding_source", "n")
+    )
+    fiscal = (filters.fiscal_year, filters.fiscal_year) if filters.fiscal_year else (start.year, end.year)
+    budget = dict(
+        BudgetLine.objects.filter(fiscal_year__range=fiscal)
+        .values("source")
+        .order_by()
+        .annotate(t=Sum("amount"))
+        .values_list("source", "t")
+    )
+    cost = dict(
+        Activity.objects.filter(budget_line__fiscal_year__range=fiscal)
+        .values("budget_line__source")
+        .order_by()
+        .annotate(t=Sum("actual_cost"))
+        .values_list("budget_line__source", "t")
+    )
+    grants = dict(
+        CapitalAssistance.objects.filter(
+            budget_line__fiscal_year__range=fiscal, status=CapitalAssistance.Status.DISBURSED
+        )
+        .values("budget_line__source")
+        .order_by()
+        .annotate(t=Sum("amount"))
+        .values_list("budget_line__source", "t")
+    )
+    per_kbli = _counts(coached, "kbli_category")
+    per_scale = _counts(coached, "scale")
+    per_gender = _counts(coached, "owner__gender")
+    per_outcome = dict(
+        Outcome.objects.filter(business__in=coached.values("pk"), achieved_on__range=(start, end))
+        .values("outcome_type")
+        .order_by()
+        .annotate(n=Count("business", distinct=True))
+        .values_list("outcome_type", "n")
+    )
+    return {
+        "target": target,
+        "filters": filters,
+        "coached_total": total,
+        "percent_of_target": _percent(total, target.value),
+        "expected_today": expected_today,
+        "behind_by": max(expected_today - total, 0),
+        "projected": projected,
+        "on_track": projected >= target.value,
+        "coached_last_12_months": recent,
+        "new_entrepreneurs": coached.filter(start_year__gte=start.year).count(),
+        "by_year": by_year,
+        "by_kecamatan": by_kecamatan,
+        "by_kelurahan": by_kelurahan,
+        "by_type": [
+            {"code": t.code, "name": t.name, "coached": per_type.get(t.pk, 0)}
+            for t in CoachingType.objects.order_by("code")
+        ],
+        "by_funding_source": [
+            {
+                "code": s.code,
+                "name": s.name,
+                "coached": per_source.get(s.pk, 0),
+                "budget": int(budget.get(s.pk) or 0),
+                "realized": int(cost.get(s.pk) or 0) + int(grants.get(s.pk) or 0),
+            }
+            for s in FundingSource.objects.order_by("code")
+        ],
+        "by_kbli": [
+            {"code": c.code, "name": c.name, "coached": per_kbli.get(c.code, 0)}
+            for c in KbliCategory.objects.order_by("code")
+        ]
+        + [{"code": "", "name": _("Belum diisi"), "coached": per_kbli.get(None, 0)}],
+        "by_scale": [
+            {"code": v, "name": str(label), "coached": per_scale.get(v, 0)} for v, label in Scale.choices
+        ]
+        + [{"code": "", "name": _("Belum dapat ditentukan"), "coached": per_scale.get("", 0)}],
+        "by_gender": [
+            {"code": v, "name": str(label), "coached": per_gender.get(v, 0)} for v, label in Gender.choices
+        ]
+        + [{"code": "", "name": _("Tidak diketahui"), "coached": per_gender.get("", 0)}],
+        "by_outcome": [
+            {"code": t.code, "name": t.name, "businesses": per_outcome.get(t.pk, 0)}
+            for t in OutcomeType.objects.order_by("order")
+        ],
     }

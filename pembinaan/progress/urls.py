@@ -7,4 +7,5 @@ app_name = "progress"
 urlpatterns = [
     path("kemajuan/", views.public_progress, name="public-progress"),
     path("api/v1/progress/", views.api_progress, name="api-progress"),
+    path("dasbor/", views.dashboard_view, name="dashboard"),
 ]

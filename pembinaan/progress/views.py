@@ -1,13 +1,16 @@
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from pembinaan.progress.forms import DashboardFilterForm
 from pembinaan.progress.models import Target
-from pembinaan.progress.selectors import progress
+from pembinaan.progress.selectors import dashboard, progress
+from pembinaan.registry.access import require
 
 # Public figures change only when data changes; a few minutes of caching is safe and cheap.
 PUBLIC_MAX_AGE = 300
@@ -46,3 +49,57 @@ def public_progress(request: HttpRequest) -> HttpResponse:
     response = render(request, "progress/public_progress.html", {"p": progress(target), "target": target})
     patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
     return response
+
+
+def _chart_data(d: dict) -> dict:
+    """What the charts draw; the same numbers are in the tables beside them."""
+    return {
+        # Series names come from here, so that they follow the page's language.
+        "names": {
+            "new": _("Baru"),
+            "cumulative": _("Kumulatif"),
+            "coached": _("UMKM terbina"),
+            "budget": _("Pagu"),
+            "realized": _("Realisasi"),
+        },
+        "year": {
+            "labels": [r["year"] for r in d["by_year"]],
+            "new": [r["new"] for r in d["by_year"]],
+            "cumulative": [r["cumulative"] for r in d["by_year"]],
+        },
+        "kecamatan": {
+            "labels": [r["name"] for r in d["by_kecamatan"]],
+            "values": [r["coached"] for r in d["by_kecamatan"]],
+        },
+        "type": {"labels": [r["name"] for r in d["by_type"]], "values": [r["coached"] for r in d["by_type"]]},
+        "source": {
+            "labels": [r["name"] for r in d["by_funding_source"]],
+            "budget": [r["budget"] for r in d["by_funding_source"]],
+            "realized": [r["realized"] for r in d["by_funding_source"]],
+        },
+    }
+
+
+@login_required
+def dashboard_view(request: HttpRequest) -> HttpResponse:
+    """The council's dashboard: progress against the target, where, how and with whose money."""
+    require(request.user, "progress.view_dashboard")
+    form = DashboardFilterForm(request.GET or None)
+    if form.is_bound:
+        form.is_valid()  # a bad value drops only its own filter
+    target = (form.cleaned_data.get("target") if form.is_bound else None) or Target.primary()
+    if target is None:
+        raise Http404(_("Target tidak ditemukan."))
+    d = dashboard(target, form.filters())
+    return render(
+        request,
+        "progress/dashboard.html",
+        {
+            "d": d,
+            "form": form,
+            "charts": _chart_data(d),
+            # Staff drill down to the businesses; council members to aggregates only.
+            "can_list_businesses": request.user.has_perm("registry.view_business"),
+            "query": request.GET.urlencode(),
+        },
+    )

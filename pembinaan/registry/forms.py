@@ -220,6 +220,12 @@ class BusinessFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False)
     duplicate = forms.BooleanField(label=_("Hanya yang diduga ganda"), required=False)
     sort = forms.ChoiceField(required=False)
+    # Drill-down from the dashboard: the businesses behind a number (hidden in the form).
+    terbina = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    jenis = forms.SlugField(required=False, widget=forms.HiddenInput)
+    sumber = forms.SlugField(required=False, widget=forms.HiddenInput)
+    tahun = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=2000, max_value=2100)
+    gender = forms.CharField(required=False, max_length=1, widget=forms.HiddenInput)
 
     SORTS = {
         "name": ("name", "pk"),

@@ -74,10 +74,33 @@ def business_list(*, filters: dict[str, Any] | None = None) -> QuerySet[Business
         qs = qs.filter(status=filters["status"])
     if filters.get("duplicate"):
         qs = qs.filter(has_open_duplicate=True)
+    if filters.get("gender"):
+        qs = qs.filter(owner__gender=filters["gender"])
+    if filters.get("terbina"):
+        qs = _coached_for(qs, filters)
     return qs.order_by(*BusinessFilterForm.SORTS.get(filters.get("sort") or "name"))
 
 
 MONEY_FIELDS = {"annual_sales", "capital"}
+
+
+def _coached_for(qs: QuerySet, filters: dict[str, Any]) -> QuerySet:
+    """Only the businesses a dashboard number counts (the same selector computes both)."""
+    from pembinaan.progress.models import Target
+    from pembinaan.progress.selectors import DashboardFilters, coached_businesses
+
+    target = Target.objects.filter(pk=filters["terbina"]).first()
+    if target is None:
+        return qs.none()
+    scope = DashboardFilters(
+        fiscal_year=filters.get("tahun"),
+        coaching_type=filters.get("jenis"),
+        funding_source=filters.get("sumber"),
+    )
+    coached = coached_businesses(
+        period_start=target.period_start, period_end=target.period_end, activities=scope.activities()
+    )
+    return qs.filter(pk__in=coached.values("pk"))
 
 
 @dataclass

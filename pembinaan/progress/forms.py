@@ -1,0 +1,31 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from pembinaan.coaching.models import CoachingType
+from pembinaan.funding.models import FundingSource
+from pembinaan.progress.models import Target
+from pembinaan.progress.selectors import DashboardFilters
+from pembinaan.reference.models import Kecamatan
+
+
+class DashboardFilterForm(forms.Form):
+    target = forms.ModelChoiceField(
+        label=_("Target"), queryset=Target.objects.all(), required=False, empty_label=None
+    )
+    tahun = forms.IntegerField(label=_("Tahun anggaran"), required=False, min_value=2000, max_value=2100)
+    kecamatan = forms.ModelChoiceField(label=_("Kecamatan"), queryset=Kecamatan.objects.all(), required=False)
+    jenis = forms.ModelChoiceField(
+        label=_("Jenis pembinaan"), queryset=CoachingType.objects.all(), to_field_name="code", required=False
+    )
+    sumber = forms.ModelChoiceField(
+        label=_("Sumber dana"), queryset=FundingSource.objects.all(), to_field_name="code", required=False
+    )
+
+    def filters(self) -> DashboardFilters:
+        data = self.cleaned_data if self.is_bound else {}
+        return DashboardFilters(
+            fiscal_year=data.get("tahun"),
+            kecamatan=data["kecamatan"].code if data.get("kecamatan") else None,
+            coaching_type=data["jenis"].code if data.get("jenis") else None,
+            funding_source=data["sumber"].code if data.get("sumber") else None,
+        )
