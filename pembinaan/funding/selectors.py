@@ -128,6 +128,38 @@ def year_totals(rows: list[BudgetRow]) -> list[YearTotal]:
     return sorted(totals.values(), key=lambda t: -t.year)
 
 
+def money_by_source(*, first_year: int, last_year: int) -> dict[int, tuple[int, int]]:
+    """(pagu, realisasi) per funding source over the fiscal years first..last (rule 9)."""
+    years = (first_year, last_year)
+    budget = dict(
+        BudgetLine.objects.filter(fiscal_year__range=years)
+        .values("source")
+        .order_by()
+        .annotate(t=Sum("amount"))
+        .values_list("source", "t")
+    )
+    cost = dict(
+        Activity.objects.filter(budget_line__fiscal_year__range=years)
+        .values("budget_line__source")
+        .order_by()
+        .annotate(t=Sum("actual_cost"))
+        .values_list("budget_line__source", "t")
+    )
+    grants = dict(
+        CapitalAssistance.objects.filter(
+            budget_line__fiscal_year__range=years, status=CapitalAssistance.Status.DISBURSED
+        )
+        .values("budget_line__source")
+        .order_by()
+        .annotate(t=Sum("amount"))
+        .values_list("budget_line__source", "t")
+    )
+    return {
+        source: (int(budget.get(source) or 0), int(cost.get(source) or 0) + int(grants.get(source) or 0))
+        for source in set(budget) | set(cost) | set(grants)
+    }
+
+
 def drilldown_activities(*, year: int, source: FundingSource) -> QuerySet[Activity]:
     return (
         Activity.objects.filter(budget_line__fiscal_year=year, budget_line__source=source)

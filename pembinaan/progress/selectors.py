@@ -10,7 +10,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -23,7 +23,7 @@ from pembinaan.coaching.models import (
     Participation,
     ParticipationStatus,
 )
-from pembinaan.funding.models import BudgetLine, CapitalAssistance, FundingSource
+from pembinaan.funding.models import FundingSource
 from pembinaan.progress.models import Target
 from pembinaan.reference.models import KbliCategory, Kecamatan, Kelurahan
 from pembinaan.registry.models import Business, BusinessStatus, Gender
@@ -109,111 +109,32 @@ def _percent(part: int, whole: int) -> float:
 
 
 def progress(target: Target, *, today: datetime.date | None = None) -> dict:
-    """Every figure of `GET /api/v1/progress/`, computed from the rows (rules 6–9).
+    """Every figure of `GET /api/v1/progress/`: the dashboard's own numbers in the contract's shape.
 
-    Lists are complete (zero rows included) and ordered by code or year; field names are a
-    public contract: add, never rename.
+    Taken from `dashboard()` so that the open data and the dashboard agree to the unit. Lists are
+    complete (zero rows included) and ordered by code or year; field names are a public
+    contract: add, never rename.
     """
-    today = today or timezone.localdate()
-    start, end = target.period_start, target.period_end
-    coached = coached_businesses(period_start=start, period_end=end)
-    total = coached.count()
-    new_entrepreneurs = coached.filter(start_year__gte=start.year).count()
-
-    per_year = dict(
-        coached.annotate(first=_coaching_year_subquery(start, end))
-        .annotate(year=ExtractYear("first"))
-        .values("year")
-        .order_by("year")
-        .annotate(n=Count("pk"))
-        .values_list("year", "n")
-    )
-    by_year, cumulative = [], 0
-    for year in range(start.year, min(end.year, today.year) + 1):
-        cumulative += per_year.get(year, 0)
-        by_year.append({"year": year, "coached_new": per_year.get(year, 0), "coached_cumulative": cumulative})
-
-    per_kecamatan = dict(
-        coached.values("kelurahan__kecamatan")
-        .order_by()
-        .annotate(n=Count("pk"))
-        .values_list("kelurahan__kecamatan", "n")
-    )
-    by_kecamatan = [
-        {"code": k.code, "name": k.name, "coached": per_kecamatan.get(k.code, 0)}
-        for k in Kecamatan.objects.order_by("code")
-    ]
-
-    attended = qualifying_participations(period_start=start, period_end=end).filter(
-        business__status__in=COUNTED_STATUSES, business__merged_into__isnull=True
-    )
-    per_type = dict(
-        attended.values("activity__coaching_type")
-        .order_by()
-        .annotate(n=Count("business", distinct=True))
-        .values_list("activity__coaching_type", "n")
-    )
-    by_type = [
-        {"code": t.code, "name": t.name, "coached": per_type.get(t.pk, 0)}
-        for t in CoachingType.objects.order_by("code")
-    ]
-
-    per_source = dict(
-        attended.values("activity__funding_source")
-        .order_by()
-        .annotate(n=Count("business", distinct=True))
-        .values_list("activity__funding_source", "n")
-    )
-    years = (start.year, end.year)
-    budget = dict(
-        BudgetLine.objects.filter(fiscal_year__range=years)
-        .values("source")
-        .order_by()
-        .annotate(total=Sum("amount"))
-        .values_list("source", "total")
-    )
-    activity_cost = dict(
-        Activity.objects.filter(budget_line__fiscal_year__range=years)
-        .values("budget_line__source")
-        .order_by()
-        .annotate(total=Sum("actual_cost"))
-        .values_list("budget_line__source", "total")
-    )
-    grants = dict(
-        CapitalAssistance.objects.filter(
-            budget_line__fiscal_year__range=years, status=CapitalAssistance.Status.DISBURSED
-        )
-        .values("budget_line__source")
-        .order_by()
-        .annotate(total=Sum("amount"))
-        .values_list("budget_line__source", "total")
-    )
-    by_funding_source = [
-        {
-            "code": s.code,
-            "name": s.name,
-            "coached": per_source.get(s.pk, 0),
-            "budget": int(budget.get(s.pk) or 0),
-            "realized": int(activity_cost.get(s.pk) or 0) + int(grants.get(s.pk) or 0),
-        }
-        for s in FundingSource.objects.order_by("code")
-    ]
+    d = dashboard(target, today=today)
     return {
         "target": {
             "id": target.pk,
             "name": target.name,
-            "period_start": start.isoformat(),
-            "period_end": end.isoformat(),
+            "period_start": target.period_start.isoformat(),
+            "period_end": target.period_end.isoformat(),
             "value": target.value,
         },
         "as_of": timezone.localtime().replace(microsecond=0).isoformat(),
-        "coached_total": total,
-        "percent_of_target": _percent(total, target.value),
-        "new_entrepreneurs": new_entrepreneurs,
-        "by_year": by_year,
-        "by_kecamatan": by_kecamatan,
-        "by_type": by_type,
-        "by_funding_source": by_funding_source,
+        "coached_total": d["coached_total"],
+        "percent_of_target": d["percent_of_target"],
+        "new_entrepreneurs": d["new_entrepreneurs"],
+        "by_year": [
+            {"year": r["year"], "coached_new": r["new"], "coached_cumulative": r["cumulative"]}
+            for r in d["by_year"]
+        ],
+        "by_kecamatan": d["by_kecamatan"],
+        "by_type": d["by_type"],
+        "by_funding_source": d["by_funding_source"],
     }
 
 
@@ -307,29 +228,10 @@ def dashboard(
         .values_list("activity__funding_source", "n")
     )
     fiscal = (filters.fiscal_year, filters.fiscal_year) if filters.fiscal_year else (start.year, end.year)
-    budget = dict(
-        BudgetLine.objects.filter(fiscal_year__range=fiscal)
-        .values("source")
-        .order_by()
-        .annotate(t=Sum("amount"))
-        .values_list("source", "t")
-    )
-    cost = dict(
-        Activity.objects.filter(budget_line__fiscal_year__range=fiscal)
-        .values("budget_line__source")
-        .order_by()
-        .annotate(t=Sum("actual_cost"))
-        .values_list("budget_line__source", "t")
-    )
-    grants = dict(
-        CapitalAssistance.objects.filter(
-            budget_line__fiscal_year__range=fiscal, status=CapitalAssistance.Status.DISBURSED
-        )
-        .values("budget_line__source")
-        .order_by()
-        .annotate(t=Sum("amount"))
-        .values_list("budget_line__source", "t")
-    )
+    # Imported here: the funding selectors use this module's counting rule themselves.
+    from pembinaan.funding.selectors import money_by_source
+
+    money = money_by_source(first_year=fiscal[0], last_year=fiscal[1])
     per_kbli = _counts(coached, "kbli_category")
     per_scale = _counts(coached, "scale")
     per_gender = _counts(coached, "owner__gender")
@@ -363,8 +265,8 @@ def dashboard(
                 "code": s.code,
                 "name": s.name,
                 "coached": per_source.get(s.pk, 0),
-                "budget": int(budget.get(s.pk) or 0),
-                "realized": int(cost.get(s.pk) or 0) + int(grants.get(s.pk) or 0),
+                "budget": money.get(s.pk, (0, 0))[0],
+                "realized": money.get(s.pk, (0, 0))[1],
             }
             for s in FundingSource.objects.order_by("code")
         ],
