@@ -7,4 +7,5 @@ app_name = "front"
 urlpatterns = [
     path("", views.landing, name="landing"),
     path("beranda/", views.home, name="home"),
+    path("kredit/", views.credits, name="credits"),
 ]

@@ -1,3 +1,6 @@
+from pathlib import Path
+
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import requires_csrf_token
@@ -17,6 +20,23 @@ def home(request: HttpRequest) -> HttpResponse:
     if user.has_perm("progress.view_dashboard"):
         return redirect("progress:dashboard")
     return render(request, "front/home.html")
+
+
+LICENCES = {
+    "wilayah": Path(__file__).resolve().parent.parent
+    / "reference"
+    / "data"
+    / "geo"
+    / "LICENSE-wilayah_boundaries",
+    "bootstrap": Path(settings.BASE_DIR) / "static" / "vendor" / "bootstrap" / "LICENSE",
+    "chartjs": Path(settings.BASE_DIR) / "static" / "vendor" / "chartjs" / "LICENSE.md",
+}
+
+
+def credits(request: HttpRequest) -> HttpResponse:
+    """Where the portal's data and front-end libraries come from, with their licence notices."""
+    notices = {name: path.read_text(encoding="utf-8") for name, path in LICENCES.items()}
+    return render(request, "front/credits.html", {"notices": notices})
 
 
 @requires_csrf_token

@@ -204,9 +204,9 @@ def dashboard(
         {"code": k.code, "name": k.name, "coached": per_kecamatan.get(k.code, 0)}
         for k in Kecamatan.objects.order_by("code")
     ]
+    per_kelurahan = _counts(coached, "kelurahan")
     by_kelurahan = []
     if filters.kecamatan:
-        per_kelurahan = _counts(coached, "kelurahan")
         by_kelurahan = [
             {"code": k.code, "name": k.name, "coached": per_kelurahan.get(k.code, 0)}
             for k in Kelurahan.objects.filter(kecamatan=filters.kecamatan).order_by("code")
@@ -256,6 +256,8 @@ def dashboard(
         "by_year": by_year,
         "by_kecamatan": by_kecamatan,
         "by_kelurahan": by_kelurahan,
+        "per_kelurahan": per_kelurahan,
+        "per_kecamatan": per_kecamatan,
         "by_type": [
             {"code": t.code, "name": t.name, "coached": per_type.get(t.pk, 0)}
             for t in CoachingType.objects.order_by("code")

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from pembinaan.progress.forms import DashboardFilterForm
+from pembinaan.progress.maps import choropleth
 from pembinaan.progress.models import Target
 from pembinaan.progress.selectors import dashboard, progress
 from pembinaan.registry.access import require
@@ -91,6 +92,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
     if target is None:
         raise Http404(_("Target tidak ditemukan."))
     d = dashboard(target, form.filters())
+    level = "kecamatan" if request.GET.get("peta") == "kecamatan" else "kelurahan"
     return render(
         request,
         "progress/dashboard.html",
@@ -98,6 +100,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
             "d": d,
             "form": form,
             "charts": _chart_data(d),
+            "map": choropleth(by_kelurahan=d["per_kelurahan"], by_kecamatan=d["per_kecamatan"], level=level),
             # Staff drill down to the businesses; council members to aggregates only.
             "can_list_businesses": request.user.has_perm("registry.view_business"),
             "query": request.GET.urlencode(),

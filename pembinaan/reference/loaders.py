@@ -11,6 +11,7 @@ from pathlib import Path
 DATA_DIR = Path(__file__).resolve().parent / "data"
 REGIONS_CSV = DATA_DIR / "wilayah_banjarmasin.csv"
 KBLI_CSV = DATA_DIR / "kbli_2020_kategori.csv"
+BOUNDARIES_GEOJSON = DATA_DIR / "geo" / "banjarmasin_kelurahan.geojson"
 
 REGION_COLUMNS = {"kode_kecamatan", "nama_kecamatan", "kode_kelurahan", "nama_kelurahan"}
 
@@ -46,3 +47,16 @@ def load_kbli(path: Path, *, model) -> int:
             defaults={"name_id": row["nama_id"].strip(), "name_en": row["nama_en"].strip()},
         )
     return len(rows)
+
+
+def load_boundaries(path: Path, *, kelurahan_model) -> int:
+    """Put each kelurahan's polygon (GeoJSON feature with property `kode`) on its row."""
+    import json
+
+    with open(path, encoding="utf-8") as handle:
+        features = json.load(handle)["features"]
+    loaded = 0
+    for feature in features:
+        code = feature["properties"]["kode"]
+        loaded += kelurahan_model.objects.filter(code=code).update(boundary=feature["geometry"])
+    return loaded

@@ -32,6 +32,8 @@ class Kelurahan(models.Model):
     kecamatan = models.ForeignKey(
         Kecamatan, on_delete=models.PROTECT, related_name="kelurahan_set", verbose_name=_("kecamatan")
     )
+    # GeoJSON geometry (Polygon or MultiPolygon, [lng, lat]) for the offline choropleth map.
+    boundary = models.JSONField(_("batas wilayah (GeoJSON)"), null=True, blank=True)
 
     class Meta:
         ordering = ["code"]

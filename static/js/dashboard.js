@@ -46,3 +46,15 @@
     }
   });
 })();
+
+// The map: hovering, focusing or tapping a kelurahan shows its figure beside the map.
+(function () {
+  var info = document.getElementById("info-peta");
+  if (!info) { return; }
+  document.querySelectorAll(".choropleth path").forEach(function (path) {
+    function show() { info.textContent = path.dataset.name + ": " + path.dataset.value; }
+    path.addEventListener("mouseenter", show);
+    path.addEventListener("focus", show);
+    path.addEventListener("click", show);
+  });
+})();
