@@ -30,6 +30,7 @@ from pembinaan.coaching.models import (
 from pembinaan.funding.models import BudgetLine
 from pembinaan.lib.identifiers import parse_nib, parse_nik
 from pembinaan.lib.uploads import check_upload
+from pembinaan.progress.services import refresh_businesses
 from pembinaan.registry.models import Business
 from pembinaan.registry.scale import SCALE_ORDER, classify
 
@@ -173,6 +174,8 @@ def activity_update(*, activity: Activity, by: User | None, **fields: Any) -> Ac
     activity.full_clean(exclude=["created_by"])
     activity._history_user = by
     activity.save()
+    # Its date, type or source may have moved its participants in or out of a breakdown.
+    refresh_businesses(activity.participations.values_list("business_id", flat=True))
     return activity
 
 
@@ -188,6 +191,7 @@ def activity_cancel(*, activity: Activity, by: User, reason: str) -> Activity:
     activity.cancel_reason = reason.strip()
     activity._history_user = by
     activity.save(update_fields=["status", "cancel_reason", "updated_at"])
+    refresh_businesses(activity.participations.values_list("business_id", flat=True))
     return activity
 
 
@@ -340,6 +344,7 @@ def attendance_record(*, activity: Activity, statuses: dict[int, str], by: User)
         _check_attendance_allowed(activity, status)
     now = timezone.now()
     changed = 0
+    touched: list[int] = []
     for participation in activity.participations.filter(pk__in=list(statuses)).select_for_update():
         new = statuses[participation.pk]
         if participation.status == new:
@@ -350,6 +355,8 @@ def attendance_record(*, activity: Activity, statuses: dict[int, str], by: User)
         participation._history_user = by
         participation.save(update_fields=["status", "attendance_marked_at", "attendance_marked_by"])
         changed += 1
+        touched.append(participation.business_id)
+    refresh_businesses(touched)
     return changed
 
 
@@ -418,6 +425,7 @@ def outcome_record(
     outcome.full_clean(exclude=["business", "created_by", "evidence"])
     outcome._history_user = by
     outcome.save()
+    refresh_businesses([business.pk])  # outcomes of coached businesses are on the dashboard
     return outcome
 
 
@@ -477,4 +485,5 @@ def figures_record(
             note=note,
             created_by=by,
         )
+        refresh_businesses([business.pk])
     return snapshot

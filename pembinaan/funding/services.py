@@ -21,6 +21,7 @@ from pembinaan.coaching.models import Activity, Participation, ParticipationStat
 from pembinaan.funding.models import BudgetLine, CapitalAssistance, FundingSource
 from pembinaan.lib.money import format_rupiah
 from pembinaan.lib.uploads import check_upload
+from pembinaan.progress.services import refresh_businesses
 from pembinaan.registry.models import Business
 
 GRANT_ROUND_TYPE = "bantuan-modal"
@@ -279,6 +280,7 @@ def grant_cancel(*, grant: CapitalAssistance, by: User, reason: str) -> CapitalA
     Participation.objects.filter(activity=grant.activity, business=grant.business).exclude(
         status=ParticipationStatus.ATTENDED
     ).update(status=ParticipationStatus.CANCELLED)
+    refresh_businesses([grant.business_id])
     return grant
 
 

@@ -39,3 +39,85 @@ class Target(models.Model):
     @classmethod
     def primary(cls) -> Target | None:
         return cls.objects.filter(is_primary=True).first()
+
+
+# --- Maintained aggregates --------------------------------------------------------------------
+# The dashboard and the open data read these instead of recounting rule 6 over the raw tables.
+# They are kept by pembinaan.progress.services in the same transaction as every change that can
+# move a figure; `manage.py rebuild_progress` recomputes them and `check_progress` compares.
+
+
+class CoachedBusiness(models.Model):
+    """A business that counts for a target (rule 6), with what the breakdowns group it by."""
+
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="coached")
+    business = models.ForeignKey("registry.Business", on_delete=models.CASCADE, related_name="+")
+    first_coached_on = models.DateField()
+    kecamatan = models.CharField(max_length=8)
+    kelurahan = models.CharField(max_length=13)
+    kbli = models.CharField(max_length=1, blank=True)
+    scale = models.CharField(max_length=10, blank=True)
+    gender = models.CharField(max_length=1, blank=True)
+    is_new_entrepreneur = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["target", "business"], name="one_fact_per_target_business")
+        ]
+        indexes = [models.Index(fields=["target", "first_coached_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.target_id}:{self.business_id}"
+
+
+class CoachedAttribution(models.Model):
+    """Rule 8: each coaching type, funding source and outcome kind a coached business counts in."""
+
+    class Dimension(models.TextChoices):
+        TYPE = "type"
+        SOURCE = "source"
+        OUTCOME = "outcome"
+
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="+")
+    business = models.ForeignKey("registry.Business", on_delete=models.CASCADE, related_name="+")
+    dimension = models.CharField(max_length=10, choices=Dimension.choices)
+    key = models.CharField(max_length=40)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["target", "business", "dimension", "key"], name="one_attribution_per_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.target_id}:{self.business_id}:{self.dimension}:{self.key}"
+
+
+class Tally(models.Model):
+    """One figure of a target's dashboard: how many coached businesses fall under (dimension, key)."""
+
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="tallies")
+    dimension = models.CharField(max_length=20)
+    key = models.CharField(max_length=40, blank=True)
+    count = models.IntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["target", "dimension", "key"], name="one_tally_per_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.target_id}:{self.dimension}:{self.key}={self.count}"
+
+
+class TallyState(models.Model):
+    """That a target's aggregates exist and since when; without it the figures are computed fresh."""
+
+    target = models.OneToOneField(Target, on_delete=models.CASCADE, related_name="tally_state")
+    rebuilt_at = models.DateTimeField()
+    changed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.target_id} @ {self.changed_at}"

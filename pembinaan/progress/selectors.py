@@ -90,7 +90,7 @@ def business_coaching_status(
 # --- Progress against a target: the open-data contract of DESIGN.md ---------------------------
 
 
-def _coaching_year_subquery(
+def first_coached_subquery(
     period_start: datetime.date, period_end: datetime.date, activities: Q | None = None
 ):
     first = (
@@ -162,131 +162,231 @@ class DashboardFilters:
 
 
 def _counts(qs: QuerySet, field: str) -> dict:
-    return dict(qs.values(field).order_by().annotate(n=Count("pk")).values_list(field, "n"))
+    return {
+        ("" if key is None else key): n
+        for key, n in qs.values(field).order_by().annotate(n=Count("pk")).values_list(field, "n")
+    }
 
 
-def dashboard(
-    target: Target, filters: DashboardFilters | None = None, *, today: datetime.date | None = None
-) -> dict:
-    """Every figure of the council's dashboard, by database aggregation over the counting rules."""
-    filters = filters or DashboardFilters()
-    today = today or timezone.localdate()
+@dataclass
+class Counts:
+    """The raw counts a dashboard is assembled from, wherever they come from (fresh or maintained)."""
+
+    total: int
+    new: int
+    recent: int
+    year: dict
+    kecamatan: dict
+    kelurahan: dict
+    type: dict
+    source: dict
+    kbli: dict
+    scale: dict
+    gender: dict
+    outcome: dict
+
+
+def _fresh_counts(target: Target, filters: DashboardFilters, today: datetime.date) -> Counts:
+    """Rule 6–8 over the raw tables: the reference the maintained figures are checked against."""
     start, end = target.period_start, target.period_end
     activities = filters.activities()
     coached = coached_businesses(period_start=start, period_end=end, activities=activities)
     if filters.kecamatan:
         coached = coached.filter(kelurahan__kecamatan=filters.kecamatan)
-    dated = coached.annotate(first=_coaching_year_subquery(start, end, activities))
-    total = coached.count()
+    dated = coached.annotate(first=first_coached_subquery(start, end, activities))
+    attended = qualifying_participations(period_start=start, period_end=end, activities=activities).filter(
+        business__in=coached.values("pk")
+    )
 
+    def distinct_by(qs, field):
+        return dict(
+            qs.values(field).order_by().annotate(n=Count("business", distinct=True)).values_list(field, "n")
+        )
+
+    return Counts(
+        total=coached.count(),
+        new=coached.filter(start_year__gte=start.year).count(),
+        recent=dated.filter(first__gt=today - datetime.timedelta(days=365)).count(),
+        year={
+            str(y): n
+            for y, n in dated.annotate(year=ExtractYear("first"))
+            .values("year")
+            .order_by()
+            .annotate(n=Count("pk"))
+            .values_list("year", "n")
+        },
+        kecamatan=_counts(coached, "kelurahan__kecamatan"),
+        kelurahan=_counts(coached, "kelurahan"),
+        type=distinct_by(attended, "activity__coaching_type__code"),
+        source=distinct_by(attended, "activity__funding_source__code"),
+        kbli=_counts(coached, "kbli_category"),
+        scale=_counts(coached, "scale"),
+        gender=_counts(coached, "owner__gender"),
+        outcome=distinct_by(
+            Outcome.objects.filter(business__in=coached.values("pk"), achieved_on__range=(start, end)),
+            "outcome_type__code",
+        ),
+    )
+
+
+def _maintained_counts(target: Target, today: datetime.date) -> Counts:
+    """The same counts from the maintained tallies: one query, plus one for the last twelve months."""
+    from pembinaan.progress.models import CoachedBusiness, Tally
+
+    by: dict[str, dict[str, int]] = {}
+    for dimension, key, n in Tally.objects.filter(target=target).values_list("dimension", "key", "count"):
+        if n:
+            by.setdefault(dimension, {})[key] = n
+    recent = CoachedBusiness.objects.filter(
+        target=target, first_coached_on__gt=today - datetime.timedelta(days=365)
+    ).count()
+    return Counts(
+        total=by.get("total", {}).get("", 0),
+        new=by.get("new", {}).get("", 0),
+        recent=recent,
+        **{
+            name: by.get(name, {})
+            for name in (
+                "year",
+                "kecamatan",
+                "kelurahan",
+                "type",
+                "source",
+                "kbli",
+                "scale",
+                "gender",
+                "outcome",
+            )
+        },
+    )
+
+
+def _assemble(target: Target, filters: DashboardFilters, today: datetime.date, c: Counts) -> dict:
+    start, end = target.period_start, target.period_end
     # Pace: linear from the period start, and the last twelve months projected to the end.
     days = (end - start).days + 1
     elapsed = min(max((today - start).days + 1, 0), days)
     expected_today = round(target.value * elapsed / days)
-    recent = dated.filter(first__gt=today - datetime.timedelta(days=365)).count()
     remaining = max((end - today).days, 0)
-    projected = total + round(recent * remaining / 365)
+    projected = c.total + round(c.recent * remaining / 365)
 
-    per_year = dict(
-        dated.annotate(year=ExtractYear("first"))
-        .values("year")
-        .order_by()
-        .annotate(n=Count("pk"))
-        .values_list("year", "n")
-    )
     by_year, cumulative = [], 0
     for year in range(start.year, min(end.year, today.year) + 1):
-        cumulative += per_year.get(year, 0)
-        by_year.append({"year": year, "new": per_year.get(year, 0), "cumulative": cumulative})
-
-    per_kecamatan = _counts(coached, "kelurahan__kecamatan")
-    by_kecamatan = [
-        {"code": k.code, "name": k.name, "coached": per_kecamatan.get(k.code, 0)}
-        for k in Kecamatan.objects.order_by("code")
-    ]
-    per_kelurahan = _counts(coached, "kelurahan")
+        cumulative += c.year.get(str(year), 0)
+        by_year.append({"year": year, "new": c.year.get(str(year), 0), "cumulative": cumulative})
     by_kelurahan = []
     if filters.kecamatan:
         by_kelurahan = [
-            {"code": k.code, "name": k.name, "coached": per_kelurahan.get(k.code, 0)}
+            {"code": k.code, "name": k.name, "coached": c.kelurahan.get(k.code, 0)}
             for k in Kelurahan.objects.filter(kecamatan=filters.kecamatan).order_by("code")
         ]
-
-    attended = qualifying_participations(period_start=start, period_end=end, activities=activities).filter(
-        business__in=coached.values("pk")
-    )
-    per_type = dict(
-        attended.values("activity__coaching_type")
-        .order_by()
-        .annotate(n=Count("business", distinct=True))
-        .values_list("activity__coaching_type", "n")
-    )
-    per_source = dict(
-        attended.values("activity__funding_source")
-        .order_by()
-        .annotate(n=Count("business", distinct=True))
-        .values_list("activity__funding_source", "n")
-    )
     fiscal = (filters.fiscal_year, filters.fiscal_year) if filters.fiscal_year else (start.year, end.year)
     # Imported here: the funding selectors use this module's counting rule themselves.
     from pembinaan.funding.selectors import money_by_source
 
     money = money_by_source(first_year=fiscal[0], last_year=fiscal[1])
-    per_kbli = _counts(coached, "kbli_category")
-    per_scale = _counts(coached, "scale")
-    per_gender = _counts(coached, "owner__gender")
-    per_outcome = dict(
-        Outcome.objects.filter(business__in=coached.values("pk"), achieved_on__range=(start, end))
-        .values("outcome_type")
-        .order_by()
-        .annotate(n=Count("business", distinct=True))
-        .values_list("outcome_type", "n")
-    )
     return {
         "target": target,
         "filters": filters,
-        "coached_total": total,
-        "percent_of_target": _percent(total, target.value),
+        "coached_total": c.total,
+        "percent_of_target": _percent(c.total, target.value),
         "expected_today": expected_today,
-        "behind_by": max(expected_today - total, 0),
+        "behind_by": max(expected_today - c.total, 0),
         "projected": projected,
         "on_track": projected >= target.value,
-        "coached_last_12_months": recent,
-        "new_entrepreneurs": coached.filter(start_year__gte=start.year).count(),
+        "coached_last_12_months": c.recent,
+        "new_entrepreneurs": c.new,
         "by_year": by_year,
-        "by_kecamatan": by_kecamatan,
+        "by_kecamatan": [
+            {"code": k.code, "name": k.name, "coached": c.kecamatan.get(k.code, 0)}
+            for k in Kecamatan.objects.order_by("code")
+        ],
         "by_kelurahan": by_kelurahan,
-        "per_kelurahan": per_kelurahan,
-        "per_kecamatan": per_kecamatan,
+        "per_kelurahan": c.kelurahan,
+        "per_kecamatan": c.kecamatan,
         "by_type": [
-            {"code": t.code, "name": t.name, "coached": per_type.get(t.pk, 0)}
+            {"code": t.code, "name": t.name, "coached": c.type.get(t.code, 0)}
             for t in CoachingType.objects.order_by("code")
         ],
         "by_funding_source": [
             {
                 "code": s.code,
                 "name": s.name,
-                "coached": per_source.get(s.pk, 0),
+                "coached": c.source.get(s.code, 0),
                 "budget": money.get(s.pk, (0, 0))[0],
                 "realized": money.get(s.pk, (0, 0))[1],
             }
             for s in FundingSource.objects.order_by("code")
         ],
         "by_kbli": [
-            {"code": c.code, "name": c.name, "coached": per_kbli.get(c.code, 0)}
-            for c in KbliCategory.objects.order_by("code")
+            {"code": k.code, "name": k.name, "coached": c.kbli.get(k.code, 0)}
+            for k in KbliCategory.objects.order_by("code")
         ]
-        + [{"code": "", "name": _("Belum diisi"), "coached": per_kbli.get(None, 0)}],
+        + [{"code": "", "name": _("Belum diisi"), "coached": c.kbli.get("", 0)}],
         "by_scale": [
-            {"code": v, "name": str(label), "coached": per_scale.get(v, 0)} for v, label in Scale.choices
+            {"code": v, "name": str(label), "coached": c.scale.get(v, 0)} for v, label in Scale.choices
         ]
-        + [{"code": "", "name": _("Belum dapat ditentukan"), "coached": per_scale.get("", 0)}],
+        + [{"code": "", "name": _("Belum dapat ditentukan"), "coached": c.scale.get("", 0)}],
         "by_gender": [
-            {"code": v, "name": str(label), "coached": per_gender.get(v, 0)} for v, label in Gender.choices
+            {"code": v, "name": str(label), "coached": c.gender.get(v, 0)} for v, label in Gender.choices
         ]
-        + [{"code": "", "name": _("Tidak diketahui"), "coached": per_gender.get("", 0)}],
+        + [{"code": "", "name": _("Tidak diketahui"), "coached": c.gender.get("", 0)}],
         "by_outcome": [
-            {"code": t.code, "name": t.name, "businesses": per_outcome.get(t.pk, 0)}
+            {"code": t.code, "name": t.name, "businesses": c.outcome.get(t.code, 0)}
             for t in OutcomeType.objects.order_by("order")
         ],
     }
+
+
+def dashboard_fresh(
+    target: Target, filters: DashboardFilters | None = None, *, today: datetime.date | None = None
+) -> dict:
+    """The dashboard computed from the raw tables: for filtered views and to check the aggregates."""
+    filters = filters or DashboardFilters()
+    today = today or timezone.localdate()
+    d = _assemble(target, filters, today, _fresh_counts(target, filters, today))
+    d["figures_as_of"] = timezone.now()
+    return d
+
+
+def dashboard(
+    target: Target, filters: DashboardFilters | None = None, *, today: datetime.date | None = None
+) -> dict:
+    """Every figure of the council's dashboard.
+
+    Unfiltered, it is read from the aggregates that the services maintain (fast at any size);
+    filtered views, and targets whose aggregates were never built, are computed fresh.
+    """
+    from pembinaan.progress.models import TallyState
+
+    filters = filters or DashboardFilters()
+    today = today or timezone.localdate()
+    state = TallyState.objects.filter(target=target).first()
+    if filters != DashboardFilters() or state is None:
+        return dashboard_fresh(target, filters, today=today)
+    d = _assemble(target, filters, today, _maintained_counts(target, today))
+    d["figures_as_of"] = state.changed_at
+    return d
+
+
+FIGURES = (
+    "coached_total", "percent_of_target", "expected_today", "projected", "new_entrepreneurs",
+    "coached_last_12_months", "by_year", "by_kecamatan", "per_kelurahan", "by_type",
+    "by_funding_source", "by_kbli", "by_scale", "by_gender", "by_outcome",
+)  # fmt: skip
+
+
+def check_aggregates(target: Target, *, today: datetime.date | None = None) -> list[str]:
+    """The figures where the maintained aggregates differ from a fresh computation (empty: all agree)."""
+    from pembinaan.progress.models import TallyState
+
+    if not TallyState.objects.filter(target=target).exists():
+        return [f"{target}: aggregates not built (run rebuild_progress)"]
+    today = today or timezone.localdate()
+    maintained = _assemble(target, DashboardFilters(), today, _maintained_counts(target, today))
+    fresh = _assemble(target, DashboardFilters(), today, _fresh_counts(target, DashboardFilters(), today))
+    return [
+        f"{target}: {key}: maintained {maintained[key]!r} != fresh {fresh[key]!r}"
+        for key in FIGURES
+        if maintained[key] != fresh[key]
+    ]

@@ -18,6 +18,7 @@ from simple_history.models import HistoricalChanges
 
 from pembinaan.accounts.models import User
 from pembinaan.lib.identifiers import parse_nik, parse_phone
+from pembinaan.progress.services import refresh_businesses
 from pembinaan.registry.models import (
     Business,
     BusinessSource,
@@ -110,6 +111,8 @@ def owner_update(*, owner: Owner, by: User | None, **fields: Any) -> Owner:
     _save_owner(owner)
     for business in owner.businesses.active():
         business_flag_duplicates(business=business)
+    # The owner's gender (from the NIK) is a dashboard breakdown.
+    refresh_businesses(owner.businesses.values_list("pk", flat=True))
     return owner
 
 
@@ -170,6 +173,7 @@ def business_update(*, business: Business, by: User | None, **fields: Any) -> Bu
     business._history_user = by
     _save_business(business)
     business_flag_duplicates(business=business)
+    refresh_businesses([business.pk])  # kelurahan, KBLI and scale are dashboard breakdowns
     return business
 
 
@@ -186,6 +190,7 @@ def _transition(business: Business, *, to: str, by: User | None, reason: str = "
     _record_status(locked, to=to, by=by, reason=reason)
     locked._history_user = by
     locked.save(update_fields=["status", "status_reason", "status_changed_at"])
+    refresh_businesses([locked.pk])  # only verified (or later closed) businesses count
     return locked
 
 
@@ -397,6 +402,7 @@ def owner_merge(*, keep: Owner, remove: Owner, by: User) -> Owner:
     remove.save()
     keep._history_user = by
     keep.save()
+    refresh_businesses(Business.objects.filter(owner__in=[keep, remove]).values_list("pk", flat=True))
     return keep
 
 
@@ -450,6 +456,7 @@ def business_merge(*, keep: Business, remove: Business, by: User, merge_owners: 
         Q(business_a=remove) | Q(business_b=remove), status=DuplicatePair.Status.OPEN
     ).update(status=DuplicatePair.Status.MERGED, resolved_by=by, resolved_at=now)
     business_flag_duplicates(business=keep)
+    refresh_businesses([keep.pk, remove.pk])  # merged-away records never count
     return keep
 
 

@@ -41,6 +41,7 @@ from pembinaan.accounts.models import User
 from pembinaan.coaching.demo import seed_coaching
 from pembinaan.lib.bulk_insert import Row, insert_history, insert_rows
 from pembinaan.lib.identifiers import GENDER_FEMALE, GENDER_MALE, format_phone
+from pembinaan.progress.services import rebuild_all
 from pembinaan.reference.models import KbliCategory, Kelurahan
 from pembinaan.registry.kbli import category_of
 from pembinaan.registry.models import (
@@ -477,7 +478,13 @@ class DemoSeeder:
     (with their "id"), in creation order; `self.users` the demo users by role.
     """
 
-    steps: tuple[str, ...] = ("_seed_accounts", "_seed_registry", "_flag_duplicates", "_seed_coaching")
+    steps: tuple[str, ...] = (
+        "_seed_accounts",
+        "_seed_registry",
+        "_flag_duplicates",
+        "_seed_coaching",
+        "_rebuild_progress",
+    )
 
     def __init__(self, *, businesses: int, seed: int, participations: int | None = None) -> None:
         self.n_businesses = businesses
@@ -1001,6 +1008,10 @@ class DemoSeeder:
 
     def _seed_coaching(self) -> None:
         seed_coaching(self, participations=self.n_participations)
+
+    def _rebuild_progress(self) -> None:
+        # Bulk inserts bypass the services that keep the dashboard's aggregates.
+        self.counts["coached"] = sum(rebuild_all().values())
 
 
 class Command(BaseCommand):

@@ -1,0 +1,169 @@
+"""Keeping the dashboard's aggregates true as the data changes (issue: dashboard, "Speed").
+
+Every service that can move a figure (attendance, verification, rejection, merge, cancelling or
+moving an activity, editing a business's kelurahan, KBLI, sales or owner) calls
+`refresh_businesses` with the businesses it touched, inside its own transaction. The facts of those
+businesses are recomputed with the counting rule of selectors.py and the tallies adjusted by the
+difference, so a change costs a few small queries whatever the size of the registry.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import Count, F
+from django.db.models.functions import ExtractYear
+from django.utils import timezone
+
+from pembinaan.coaching.models import Outcome
+from pembinaan.progress.models import CoachedAttribution, CoachedBusiness, Tally, TallyState, Target
+from pembinaan.progress.selectors import coached_businesses, first_coached_subquery, qualifying_participations
+
+A = CoachedAttribution.Dimension
+SCALAR_DIMENSIONS = ("kecamatan", "kelurahan", "kbli", "scale", "gender")
+
+
+def _facts(target: Target, business_ids: Iterable[int] | None = None):
+    """Fresh fact rows and attributions for some businesses (or all), by the counting rule."""
+    start, end = target.period_start, target.period_end
+    coached = coached_businesses(period_start=start, period_end=end)
+    if business_ids is not None:
+        coached = coached.filter(pk__in=list(business_ids))
+    facts = [
+        CoachedBusiness(
+            target=target,
+            business_id=pk,
+            first_coached_on=first,
+            kecamatan=kel[:8],
+            kelurahan=kel,
+            kbli=kbli or "",
+            scale=scale or "",
+            gender=gender or "",
+            is_new_entrepreneur=start_year is not None and start_year >= start.year,
+        )
+        for pk, first, kel, kbli, scale, gender, start_year in coached.annotate(
+            first=first_coached_subquery(start, end)
+        ).values_list(
+            "pk", "first", "kelurahan_id", "kbli_category_id", "scale", "owner__gender", "start_year"
+        )
+    ]
+    ids = [f.business_id for f in facts]
+    attributions: set[tuple[int, str, str]] = set()
+    qualifying = qualifying_participations(period_start=start, period_end=end).filter(business_id__in=ids)
+    for business, code in qualifying.values_list("business_id", "activity__coaching_type__code").distinct():
+        attributions.add((business, A.TYPE, code))
+    for business, code in qualifying.values_list("business_id", "activity__funding_source__code").distinct():
+        attributions.add((business, A.SOURCE, code))
+    outcomes = Outcome.objects.filter(business_id__in=ids, achieved_on__range=(start, end))
+    for business, code in outcomes.values_list("business_id", "outcome_type__code").distinct():
+        attributions.add((business, A.OUTCOME, code))
+    return facts, attributions
+
+
+def _chunks(ids: list[int], size: int = 500):
+    for i in range(0, len(ids), size):
+        yield ids[i : i + size]
+
+
+def _fact_keys(fact: CoachedBusiness) -> list[tuple[str, str]]:
+    keys = [("total", ""), ("year", str(fact.first_coached_on.year))]
+    keys += [(name, getattr(fact, name)) for name in SCALAR_DIMENSIONS]
+    if fact.is_new_entrepreneur:
+        keys.append(("new", ""))
+    return keys
+
+
+def _apply(target: Target, delta: Counter) -> None:
+    for (dimension, key), change in delta.items():
+        if not change:
+            continue
+        updated = Tally.objects.filter(target=target, dimension=dimension, key=key).update(
+            count=F("count") + change, updated_at=timezone.now()
+        )
+        if not updated:
+            Tally.objects.create(target=target, dimension=dimension, key=key, count=change)
+
+
+@transaction.atomic
+def refresh_businesses(business_ids: Iterable[int]) -> None:
+    """Recompute the facts of these businesses for every target with aggregates, adjust the tallies."""
+    ids = sorted({int(pk) for pk in business_ids if pk is not None})
+    if not ids:
+        return
+    for state in TallyState.objects.select_for_update().select_related("target"):
+        target = state.target
+        for chunk in _chunks(ids):
+            old = list(CoachedBusiness.objects.filter(target=target, business_id__in=chunk))
+            old_attr = set(
+                CoachedAttribution.objects.filter(target=target, business_id__in=chunk).values_list(
+                    "business_id", "dimension", "key"
+                )
+            )
+            new, new_attr = _facts(target, chunk)
+            delta: Counter = Counter()
+            for fact in old:
+                delta.subtract(_fact_keys(fact))
+            for fact in new:
+                delta.update(_fact_keys(fact))
+            for _b, dimension, key in old_attr - new_attr:
+                delta[(dimension, key)] -= 1
+            for _b, dimension, key in new_attr - old_attr:
+                delta[(dimension, key)] += 1
+            CoachedBusiness.objects.filter(target=target, business_id__in=chunk).delete()
+            CoachedBusiness.objects.bulk_create(new)
+            CoachedAttribution.objects.filter(target=target, business_id__in=chunk).delete()
+            CoachedAttribution.objects.bulk_create(
+                [CoachedAttribution(target=target, business_id=b, dimension=d, key=k) for b, d, k in new_attr]
+            )
+            _apply(target, delta)
+        state.changed_at = timezone.now()
+        state.save(update_fields=["changed_at"])
+
+
+@transaction.atomic
+def rebuild(target: Target) -> int:
+    """Recompute a target's aggregates from scratch (after a bulk load, or when a check fails)."""
+    CoachedBusiness.objects.filter(target=target).delete()
+    CoachedAttribution.objects.filter(target=target).delete()
+    Tally.objects.filter(target=target).delete()
+    facts, attributions = _facts(target)
+    CoachedBusiness.objects.bulk_create(facts, batch_size=5000)
+    CoachedAttribution.objects.bulk_create(
+        [CoachedAttribution(target=target, business_id=b, dimension=d, key=k) for b, d, k in attributions],
+        batch_size=5000,
+    )
+    # The tallies are grouped by the database over the facts just written.
+    rows = CoachedBusiness.objects.filter(target=target)
+    tallies = [Tally(target=target, dimension="total", key="", count=rows.count())]
+    tallies.append(
+        Tally(target=target, dimension="new", key="", count=rows.filter(is_new_entrepreneur=True).count())
+    )
+    for year, n in (
+        rows.annotate(y=ExtractYear("first_coached_on"))
+        .values("y")
+        .order_by()
+        .annotate(n=Count("pk"))
+        .values_list("y", "n")
+    ):
+        tallies.append(Tally(target=target, dimension="year", key=str(year), count=n))
+    for name in SCALAR_DIMENSIONS:
+        for key, n in rows.values(name).order_by().annotate(n=Count("pk")).values_list(name, "n"):
+            tallies.append(Tally(target=target, dimension=name, key=key, count=n))
+    for dimension, key, n in (
+        CoachedAttribution.objects.filter(target=target)
+        .values("dimension", "key")
+        .order_by()
+        .annotate(n=Count("pk"))
+        .values_list("dimension", "key", "n")
+    ):
+        tallies.append(Tally(target=target, dimension=dimension, key=key, count=n))
+    Tally.objects.bulk_create(tallies)
+    now = timezone.now()
+    TallyState.objects.update_or_create(target=target, defaults={"rebuilt_at": now, "changed_at": now})
+    return len(facts)
+
+
+def rebuild_all() -> dict[int, int]:
+    return {target.pk: rebuild(target) for target in Target.objects.all()}
