@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format migrations-check check-deploy bench ci clean messages
+.PHONY: install run test lint format migrations-check check-deploy bench bench-large ci clean messages
 
 $(VENV)/.installed: requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is needed (found %s)" % sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -40,8 +40,13 @@ check-deploy: install
 	DJANGO_ENV=production SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 	ALLOWED_HOSTS=umkm.example.go.id $(PY) manage.py check --deploy --fail-level WARNING
 
+# Speed measurements (see bench/): seeding on SQLite, then the dashboard on PostgreSQL (PG_URL).
 bench: install
 	$(PY) bench/seed_bench.py
+	$(PY) bench/dashboard_bench.py --businesses 100000 --participations 500000
+
+bench-large: install
+	$(PY) bench/dashboard_bench.py --businesses 1000000 --participations 5000000
 
 ci:
 	bash .ci/run

@@ -7,5 +7,6 @@ app_name = "progress"
 urlpatterns = [
     path("kemajuan/", views.public_progress, name="public-progress"),
     path("api/v1/progress/", views.api_progress, name="api-progress"),
+    path("api/v1/progress/<slug:part>.csv", views.api_progress_csv, name="api-progress-csv"),
     path("dasbor/", views.dashboard_view, name="dashboard"),
 ]

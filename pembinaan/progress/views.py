@@ -1,15 +1,20 @@
 from __future__ import annotations
 
+import csv
+
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from pembinaan.progress.forms import DashboardFilterForm
 from pembinaan.progress.maps import choropleth
-from pembinaan.progress.models import Target
+from pembinaan.progress.models import TallyState, Target
 from pembinaan.progress.selectors import dashboard, progress
 from pembinaan.registry.access import require
 
@@ -30,6 +35,15 @@ def _target_from(request: HttpRequest) -> Target:
     return target
 
 
+def _cached_progress(target: Target) -> dict:
+    """The open-data payload, cached until the figures change (the key carries their version)."""
+    state = TallyState.objects.filter(target=target).values_list("changed_at", flat=True).first()
+    if state is None:
+        return progress(target)
+    key = f"progress:api:{target.pk}:{state.isoformat()}:{timezone.localdate().isoformat()}:{get_language()}"
+    return cache.get_or_set(key, lambda: progress(target), timeout=3600)
+
+
 @require_GET
 def api_progress(request: HttpRequest) -> JsonResponse:
     """`GET /api/v1/progress/`: the open-data contract of DESIGN.md, no personal data, for anyone."""
@@ -37,9 +51,33 @@ def api_progress(request: HttpRequest) -> JsonResponse:
         target = _target_from(request)
     except Http404 as exc:
         return JsonResponse({"error": str(exc)}, status=404)
-    response = JsonResponse(progress(target), json_dumps_params={"ensure_ascii": False})
+    response = JsonResponse(_cached_progress(target), json_dumps_params={"ensure_ascii": False})
     patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
     response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+CSV_PARTS = {
+    "tahun": ("by_year", ["year", "coached_new", "coached_cumulative"]),
+    "kecamatan": ("by_kecamatan", ["code", "name", "coached"]),
+    "jenis": ("by_type", ["code", "name", "coached"]),
+    "sumber": ("by_funding_source", ["code", "name", "coached", "budget", "realized"]),
+}
+
+
+@require_GET
+def api_progress_csv(request: HttpRequest, part: str) -> HttpResponse:
+    """The open data's lists as CSV, for spreadsheets: same figures, same field names."""
+    if part not in CSV_PARTS:
+        raise Http404
+    target = _target_from(request)
+    key, columns = CSV_PARTS[part]
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="kemajuan-{part}-target-{target.pk}.csv"'
+    writer = csv.DictWriter(response, fieldnames=columns, extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(_cached_progress(target)[key])
+    patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
     return response
 
 
@@ -47,7 +85,9 @@ def api_progress(request: HttpRequest) -> JsonResponse:
 def public_progress(request: HttpRequest) -> HttpResponse:
     """The public progress page: headline, by year, by kecamatan and by type, and the open data."""
     target = _target_from(request)
-    response = render(request, "progress/public_progress.html", {"p": progress(target), "target": target})
+    response = render(
+        request, "progress/public_progress.html", {"p": _cached_progress(target), "target": target}
+    )
     patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
     return response
 
