@@ -2,14 +2,25 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from pembinaan.progress.models import Target
+from pembinaan.progress.models import KecamatanShare, Milestone, Target
 from pembinaan.progress.selectors import check_aggregates
 from pembinaan.progress.services import rebuild
+
+
+class MilestoneInline(admin.TabularInline):
+    model = Milestone
+    extra = 0
+
+
+class KecamatanShareInline(admin.TabularInline):
+    model = KecamatanShare
+    extra = 0
 
 
 @admin.register(Target)
 class TargetAdmin(SimpleHistoryAdmin):
     list_display = ("name", "period_start", "period_end", "value", "is_primary")
+    inlines = [MilestoneInline, KecamatanShareInline]
     actions = ["check_figures", "rebuild_figures"]
 
     def save_model(self, request, obj, form, change):

@@ -121,3 +121,43 @@ class TallyState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.target_id} @ {self.changed_at}"
+
+
+class Milestone(models.Model):
+    """An optional yearly milestone of a target: how many coached businesses by the end of a year."""
+
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="milestones")
+    year = models.PositiveSmallIntegerField(_("tahun"))
+    cumulative_value = models.PositiveIntegerField(_("target kumulatif sampai akhir tahun"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["target", "year"]
+        verbose_name = _("tonggak tahunan")
+        verbose_name_plural = _("tonggak tahunan")
+        constraints = [models.UniqueConstraint(fields=["target", "year"], name="one_milestone_per_year")]
+
+    def __str__(self) -> str:
+        return f"{self.target_id} {self.year}: {self.cumulative_value}"
+
+
+class KecamatanShare(models.Model):
+    """An optional share of a target assigned to one kecamatan."""
+
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="shares")
+    kecamatan = models.ForeignKey("reference.Kecamatan", on_delete=models.PROTECT, related_name="+")
+    value = models.PositiveIntegerField(_("target kecamatan"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["target", "kecamatan"]
+        verbose_name = _("porsi kecamatan")
+        verbose_name_plural = _("porsi kecamatan")
+        constraints = [
+            models.UniqueConstraint(fields=["target", "kecamatan"], name="one_share_per_kecamatan")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.target_id} {self.kecamatan_id}: {self.value}"

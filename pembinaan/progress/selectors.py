@@ -132,7 +132,9 @@ def progress(target: Target, *, today: datetime.date | None = None) -> dict:
             {"year": r["year"], "coached_new": r["new"], "coached_cumulative": r["cumulative"]}
             for r in d["by_year"]
         ],
-        "by_kecamatan": d["by_kecamatan"],
+        "by_kecamatan": [
+            {"code": r["code"], "name": r["name"], "coached": r["coached"]} for r in d["by_kecamatan"]
+        ],
         "by_type": d["by_type"],
         "by_funding_source": d["by_funding_source"],
     }
@@ -270,10 +272,19 @@ def _assemble(target: Target, filters: DashboardFilters, today: datetime.date, c
     remaining = max((end - today).days, 0)
     projected = c.total + round(c.recent * remaining / 365)
 
+    milestones = dict(target.milestones.values_list("year", "cumulative_value"))
+    shares = dict(target.shares.values_list("kecamatan_id", "value"))
     by_year, cumulative = [], 0
     for year in range(start.year, min(end.year, today.year) + 1):
         cumulative += c.year.get(str(year), 0)
-        by_year.append({"year": year, "new": c.year.get(str(year), 0), "cumulative": cumulative})
+        by_year.append(
+            {
+                "year": year,
+                "new": c.year.get(str(year), 0),
+                "cumulative": cumulative,
+                "milestone": milestones.get(year),
+            }
+        )
     by_kelurahan = []
     if filters.kecamatan:
         by_kelurahan = [
@@ -298,7 +309,12 @@ def _assemble(target: Target, filters: DashboardFilters, today: datetime.date, c
         "new_entrepreneurs": c.new,
         "by_year": by_year,
         "by_kecamatan": [
-            {"code": k.code, "name": k.name, "coached": c.kecamatan.get(k.code, 0)}
+            {
+                "code": k.code,
+                "name": k.name,
+                "coached": c.kecamatan.get(k.code, 0),
+                "share": shares.get(k.code),
+            }
             for k in Kecamatan.objects.order_by("code")
         ],
         "by_kelurahan": by_kelurahan,

@@ -99,9 +99,22 @@ def test_the_dashboard_issues_the_same_number_of_queries_whatever_the_data(
 ):
     call_command("seed_demo", "--businesses", str(size), "--seed", "5", verbosity=0)
     forget_shapes()  # the worst case: the map's projected boundaries not yet cached
-    # Measured: 35 for every size on a filtered (freshly computed) view: filter choices, one query
+    # Measured: 37 for every size on a filtered (freshly computed) view: filter choices, one query
     # per breakdown, map boundaries, the session; the unfiltered view reads the aggregates.
-    with django_assert_max_num_queries(35):
+    with django_assert_max_num_queries(37):
         viewer_client.get(reverse("progress:dashboard"), {"kecamatan": "63.71.01"})
-    with django_assert_max_num_queries(24):
+    with django_assert_max_num_queries(26):
         viewer_client.get(reverse("progress:dashboard"))
+
+
+def test_milestones_and_kecamatan_shares_appear_beside_the_figures(seeded, viewer_client):
+    from pembinaan.progress.models import KecamatanShare, Milestone
+
+    target = Target.primary()
+    Milestone.objects.create(target=target, year=2022, cumulative_value=1000)
+    KecamatanShare.objects.create(target=target, kecamatan_id="63.71.05", value=900)
+    d = viewer_client.get(reverse("progress:dashboard")).context["d"]
+    assert next(r for r in d["by_year"] if r["year"] == 2022)["milestone"] == 1000
+    assert next(r for r in d["by_kecamatan"] if r["code"] == "63.71.05")["share"] == 900
+    body = viewer_client.get(reverse("progress:dashboard")).content.decode()
+    assert "Tonggak" in body and "Porsi target" in body
