@@ -29,3 +29,11 @@ class DashboardFilterForm(forms.Form):
             coaching_type=data["jenis"].code if data.get("jenis") else None,
             funding_source=data["sumber"].code if data.get("sumber") else None,
         )
+
+
+class SnapshotForm(forms.Form):
+    title = forms.CharField(
+        label=_("Judul laporan"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"placeholder": _("Laporan Semester I 2026")}),
+    )

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -161,3 +162,29 @@ class KecamatanShare(models.Model):
 
     def __str__(self) -> str:
         return f"{self.target_id} {self.kecamatan_id}: {self.value}"
+
+
+class ReportSnapshot(models.Model):
+    """Figures frozen at a reporting date ("Laporan Semester I 2026"): never change afterwards."""
+
+    target = models.ForeignKey(
+        Target, on_delete=models.PROTECT, related_name="snapshots", verbose_name=_("target")
+    )
+    title = models.CharField(_("judul laporan"), max_length=200)
+    figures = models.JSONField(_("angka yang dibekukan"))
+    frozen_at = models.DateTimeField(_("dibekukan pada"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("oleh"),
+    )
+
+    class Meta:
+        ordering = ["-frozen_at", "-pk"]
+        verbose_name = _("laporan yang dibekukan")
+        verbose_name_plural = _("laporan yang dibekukan")
+
+    def __str__(self) -> str:
+        return self.title

@@ -406,3 +406,53 @@ def check_aggregates(target: Target, *, today: datetime.date | None = None) -> l
         for key in FIGURES
         if maintained[key] != fresh[key]
     ]
+
+
+def report_figures(target: Target, *, today: datetime.date | None = None) -> dict:
+    """Everything a printed report shows, as plain JSON values (what a snapshot freezes)."""
+    d = dashboard(target, today=today)
+    figures = progress(target, today=today)
+    figures.update(
+        {
+            "expected_today": d["expected_today"],
+            "projected": d["projected"],
+            "on_track": d["on_track"],
+            "by_kbli": d["by_kbli"],
+            "by_scale": d["by_scale"],
+            "by_gender": d["by_gender"],
+            # Businesses that achieved each outcome, under the same field name as the other tables.
+            "by_outcome": [{"code": r["code"], "name": r["name"], "coached": r["businesses"]} for r in d["by_outcome"]],
+        }
+    )
+    from pembinaan.funding.selectors import budget_overview
+
+    figures["budget"] = [
+        {
+            "year": r.year,
+            "source": r.source.name,
+            "budget": r.budget,
+            "realized": r.realized,
+            "absorbed_percent": float(r.absorbed_percent) if r.absorbed_percent is not None else None,
+            "coached": r.coached,
+        }
+        for r in budget_overview()
+        if target.period_start.year <= r.year <= target.period_end.year
+    ]
+    # Lazy translations become plain text: a frozen report keeps the words it was printed with.
+    for key in ("by_kbli", "by_scale", "by_gender"):
+        figures[key] = [{**row, "name": str(row["name"])} for row in figures[key]]
+    return figures
+
+
+def snapshot_differences(frozen: dict, live: dict) -> dict:
+    """Live minus frozen for the headline and each breakdown row, matched by code or year."""
+    diff = {"coached_total": live["coached_total"] - frozen["coached_total"]}
+    for key, field, ident in (
+        ("by_kecamatan", "coached", "code"),
+        ("by_type", "coached", "code"),
+        ("by_funding_source", "coached", "code"),
+        ("by_year", "coached_new", "year"),
+    ):
+        now = {row[ident]: row[field] for row in live.get(key, [])}
+        diff[key] = {row[ident]: now.get(row[ident], 0) - row[field] for row in frozen.get(key, [])}
+    return diff

@@ -2,20 +2,22 @@ from __future__ import annotations
 
 import csv
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
-from pembinaan.progress.forms import DashboardFilterForm
+from pembinaan.progress.forms import DashboardFilterForm, SnapshotForm
 from pembinaan.progress.maps import choropleth
-from pembinaan.progress.models import TallyState, Target
-from pembinaan.progress.selectors import dashboard, progress
+from pembinaan.progress.models import ReportSnapshot, TallyState, Target
+from pembinaan.progress.selectors import dashboard, progress, report_figures, snapshot_differences
 from pembinaan.registry.access import require
 
 # Public figures change only when data changes; a few minutes of caching is safe and cheap.
@@ -144,5 +146,58 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
             # Staff drill down to the businesses; council members to aggregates only.
             "can_list_businesses": request.user.has_perm("registry.view_business"),
             "query": request.GET.urlencode(),
+        },
+    )
+
+
+@login_required
+def report(request: HttpRequest) -> HttpResponse:
+    """The printable report for a council hearing: headline, every breakdown, budget, definitions."""
+    require(request.user, "progress.view_dashboard")
+    target = _target_from(request)
+    return render(
+        request,
+        "progress/report.html",
+        {
+            "target": target,
+            "figures": report_figures(target),
+            "snapshots": target.snapshots.all()[:20],
+            "form": SnapshotForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def snapshot_create(request: HttpRequest) -> HttpResponse:
+    require(request.user, "progress.add_reportsnapshot")
+    target = _target_from(request)
+    form = SnapshotForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Isi judul laporan."))
+        return redirect(f"{reverse('progress:report')}?target={target.pk}")
+    snapshot = ReportSnapshot.objects.create(
+        target=target,
+        title=form.cleaned_data["title"],
+        figures=report_figures(target),
+        created_by=request.user,
+    )
+    messages.success(request, _("Angka laporan dibekukan."))
+    return redirect("progress:snapshot", pk=snapshot.pk)
+
+
+@login_required
+def snapshot_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, "progress.view_dashboard")
+    snapshot = get_object_or_404(ReportSnapshot.objects.select_related("target", "created_by"), pk=pk)
+    live = report_figures(snapshot.target)
+    return render(
+        request,
+        "progress/report.html",
+        {
+            "target": snapshot.target,
+            "figures": snapshot.figures,
+            "snapshot": snapshot,
+            "diff": snapshot_differences(snapshot.figures, live),
         },
     )

@@ -1,0 +1,78 @@
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from pembinaan.coaching.models import Participation
+from pembinaan.coaching.services import attendance_record
+from pembinaan.progress.models import ReportSnapshot, Target
+from pembinaan.registry.models import Business
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def seeded():
+    call_command("seed_demo", "--businesses", "200", "--seed", "41", verbosity=0)
+
+
+def test_the_report_shows_the_headline_every_breakdown_the_budget_and_the_definitions(seeded, viewer_client):
+    response = viewer_client.get(reverse("progress:report"))
+    assert response.status_code == 200
+    body = response.content.decode()
+    figures = response.context["figures"]
+    assert f"{figures['coached_total']:,}".replace(",", ".") in body
+    for heading in (
+        "Per kecamatan",
+        "Per jenis pembinaan",
+        "Per sumber dana",
+        "Anggaran dan realisasi",
+        "Definisi",
+    ):
+        assert heading in body
+    assert figures["budget"]
+
+
+def test_council_members_see_no_names_in_the_report(seeded, viewer_client):
+    body = viewer_client.get(reverse("progress:report")).content.decode()
+    for business in Business.objects.select_related("owner")[:200]:
+        assert business.owner.name not in body
+
+
+def test_a_frozen_report_never_changes_and_shows_the_difference_to_the_live_figures(
+    seeded, admin_client, staff_user
+):
+    response = admin_client.post(reverse("progress:snapshot-create"), {"title": "Laporan Semester I 2026"})
+    snapshot = ReportSnapshot.objects.get()
+    assert response.url == reverse("progress:snapshot", args=[snapshot.pk])
+    frozen_total = snapshot.figures["coached_total"]
+    participation = (
+        Participation.objects.filter(
+            status="tidak-hadir", activity__status="selesai", business__status="terverifikasi"
+        )
+        .exclude(business__participations__status="hadir")
+        .select_related("activity")
+        .first()
+    )
+    attendance_record(activity=participation.activity, statuses={participation.pk: "hadir"}, by=staff_user)
+    page = admin_client.get(reverse("progress:snapshot", args=[snapshot.pk]))
+    snapshot.refresh_from_db()
+    assert snapshot.figures["coached_total"] == frozen_total
+    assert page.context["figures"]["coached_total"] == frozen_total
+    in_period = (
+        Target.primary().period_start <= participation.activity.start_date <= Target.primary().period_end
+    )
+    assert page.context["diff"]["coached_total"] == (1 if in_period else 0)
+
+
+@pytest.mark.parametrize("persona", ["staff_client", "viewer_client"])
+def test_only_admin_dinas_freezes_reports(request, persona):
+    client = request.getfixturevalue(persona)
+    assert client.post(reverse("progress:snapshot-create"), {"title": "x"}).status_code == 403
+    assert not ReportSnapshot.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "persona, status", [("anon_client", 302), ("owner_client", 403), ("viewer_client", 200)]
+)
+def test_the_report_is_for_those_who_may_see_the_dashboard(request, persona, status):
+    assert request.getfixturevalue(persona).get(reverse("progress:report")).status_code == status
