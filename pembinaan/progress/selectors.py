@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -195,7 +194,28 @@ def _fresh_counts(target: Target, filters: DashboardFilters, today: datetime.dat
     coached = coached_businesses(period_start=start, period_end=end, activities=activities)
     if filters.kecamatan:
         coached = coached.filter(kelurahan__kecamatan=filters.kecamatan)
-    dated = coached.annotate(first=first_coached_subquery(start, end, activities))
+
+    def first_coached_after(cutoff: datetime.date):
+        """Coached businesses whose first qualifying attendance falls after `cutoff`.
+
+        Written as two semi-joins, which the database plans as hash joins, rather than a
+        per-business "first date" subquery, which it evaluates row by row.
+        """
+        return coached.filter(
+            ~Exists(
+                qualifying_participations(
+                    period_start=start, period_end=min(cutoff, end), activities=activities
+                ).filter(business=OuterRef("pk"))
+            )
+        )
+
+    years = range(start.year, min(end.year, today.year) + 1)
+    # Businesses first coached after each year's eve, from which the count per year follows.
+    after_eve = (
+        {y: first_coached_after(datetime.date(y - 1, 12, 31)).count() for y in [*years, years[-1] + 1]}
+        if years
+        else {}
+    )
     attended = qualifying_participations(period_start=start, period_end=end, activities=activities).filter(
         business__in=coached.values("pk")
     )
@@ -208,15 +228,8 @@ def _fresh_counts(target: Target, filters: DashboardFilters, today: datetime.dat
     return Counts(
         total=coached.count(),
         new=coached.filter(start_year__gte=start.year).count(),
-        recent=dated.filter(first__gt=today - datetime.timedelta(days=365)).count(),
-        year={
-            str(y): n
-            for y, n in dated.annotate(year=ExtractYear("first"))
-            .values("year")
-            .order_by()
-            .annotate(n=Count("pk"))
-            .values_list("year", "n")
-        },
+        recent=first_coached_after(today - datetime.timedelta(days=365)).count(),
+        year={str(y): after_eve[y] - after_eve[y + 1] for y in years},
         kecamatan=_counts(coached, "kelurahan__kecamatan"),
         kelurahan=_counts(coached, "kelurahan"),
         type=distinct_by(attended, "activity__coaching_type__code"),
@@ -421,7 +434,9 @@ def report_figures(target: Target, *, today: datetime.date | None = None) -> dic
             "by_scale": d["by_scale"],
             "by_gender": d["by_gender"],
             # Businesses that achieved each outcome, under the same field name as the other tables.
-            "by_outcome": [{"code": r["code"], "name": r["name"], "coached": r["businesses"]} for r in d["by_outcome"]],
+            "by_outcome": [
+                {"code": r["code"], "name": r["name"], "coached": r["businesses"]} for r in d["by_outcome"]
+            ],
         }
     )
     from pembinaan.funding.selectors import budget_overview

@@ -13,13 +13,13 @@ from collections import Counter
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import Count, F
+from django.db.models import Count, F, Min
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
 from pembinaan.coaching.models import Outcome
 from pembinaan.progress.models import CoachedAttribution, CoachedBusiness, Tally, TallyState, Target
-from pembinaan.progress.selectors import coached_businesses, first_coached_subquery, qualifying_participations
+from pembinaan.progress.selectors import COUNTED_STATUSES, qualifying_participations
 
 A = CoachedAttribution.Dimension
 SCALAR_DIMENSIONS = ("kecamatan", "kelurahan", "kbli", "scale", "gender")
@@ -28,35 +28,48 @@ SCALAR_DIMENSIONS = ("kecamatan", "kelurahan", "kbli", "scale", "gender")
 def _facts(target: Target, business_ids: Iterable[int] | None = None):
     """Fresh fact rows and attributions for some businesses (or all), by the counting rule."""
     start, end = target.period_start, target.period_end
-    coached = coached_businesses(period_start=start, period_end=end)
+    qualifying = qualifying_participations(period_start=start, period_end=end).filter(
+        business__status__in=COUNTED_STATUSES, business__merged_into__isnull=True
+    )
     if business_ids is not None:
-        coached = coached.filter(pk__in=list(business_ids))
+        qualifying = qualifying.filter(business_id__in=list(business_ids))
+    # One grouped query: each counted business with its first qualifying attendance (rule 6).
+    rows = (
+        qualifying.values(
+            "business_id",
+            "business__kelurahan_id",
+            "business__kbli_category_id",
+            "business__scale",
+            "business__owner__gender",
+            "business__start_year",
+        )
+        .order_by()
+        .annotate(first=Min("activity__start_date"))
+    )
     facts = [
         CoachedBusiness(
             target=target,
-            business_id=pk,
-            first_coached_on=first,
-            kecamatan=kel[:8],
-            kelurahan=kel,
-            kbli=kbli or "",
-            scale=scale or "",
-            gender=gender or "",
-            is_new_entrepreneur=start_year is not None and start_year >= start.year,
+            business_id=r["business_id"],
+            first_coached_on=r["first"],
+            kecamatan=r["business__kelurahan_id"][:8],
+            kelurahan=r["business__kelurahan_id"],
+            kbli=r["business__kbli_category_id"] or "",
+            scale=r["business__scale"] or "",
+            gender=r["business__owner__gender"] or "",
+            is_new_entrepreneur=r["business__start_year"] is not None
+            and r["business__start_year"] >= start.year,
         )
-        for pk, first, kel, kbli, scale, gender, start_year in coached.annotate(
-            first=first_coached_subquery(start, end)
-        ).values_list(
-            "pk", "first", "kelurahan_id", "kbli_category_id", "scale", "owner__gender", "start_year"
-        )
+        for r in rows
     ]
-    ids = [f.business_id for f in facts]
     attributions: set[tuple[int, str, str]] = set()
-    qualifying = qualifying_participations(period_start=start, period_end=end).filter(business_id__in=ids)
     for business, code in qualifying.values_list("business_id", "activity__coaching_type__code").distinct():
         attributions.add((business, A.TYPE, code))
     for business, code in qualifying.values_list("business_id", "activity__funding_source__code").distinct():
         attributions.add((business, A.SOURCE, code))
-    outcomes = Outcome.objects.filter(business_id__in=ids, achieved_on__range=(start, end))
+    # A subquery, not a list of ids: a full rebuild covers more businesses than a query may name.
+    outcomes = Outcome.objects.filter(
+        business_id__in=qualifying.values("business_id"), achieved_on__range=(start, end)
+    )
     for business, code in outcomes.values_list("business_id", "outcome_type__code").distinct():
         attributions.add((business, A.OUTCOME, code))
     return facts, attributions
