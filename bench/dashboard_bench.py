@@ -66,7 +66,7 @@ def main() -> None:
     import django
 
     django.setup()
-    from django.db import connection
+    from django.db import connection, reset_queries
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
@@ -99,6 +99,7 @@ def main() -> None:
     results = {}
     for name, url in (("dashboard", "/dasbor/"), ("api", "/api/v1/progress/")):
         client.get(url)  # warm the connection and templates
+        reset_queries()  # each request resets the log, which would hide the capture
         with CaptureQueriesContext(connection) as queries:
             client.get(url)
         after_change = []
