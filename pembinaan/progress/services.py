@@ -88,6 +88,24 @@ def _fact_keys(fact: CoachedBusiness) -> list[tuple[str, str]]:
     return keys
 
 
+FACT_FIELDS = (
+    "business_id",
+    "first_coached_on",
+    "kelurahan",
+    "kbli",
+    "scale",
+    "gender",
+    "is_new_entrepreneur",
+)
+
+
+def _same(old: list[CoachedBusiness], new: list[CoachedBusiness]) -> bool:
+    def key(facts):
+        return sorted(tuple(getattr(f, name) for name in FACT_FIELDS) for f in facts)
+
+    return key(old) == key(new)
+
+
 def _apply(target: Target, delta: Counter) -> None:
     for (dimension, key), change in delta.items():
         if not change:
@@ -107,6 +125,7 @@ def refresh_businesses(business_ids: Iterable[int]) -> None:
         return
     for state in TallyState.objects.select_for_update().select_related("target"):
         target = state.target
+        changed = False
         for chunk in _chunks(ids):
             old = list(CoachedBusiness.objects.filter(target=target, business_id__in=chunk))
             old_attr = set(
@@ -115,6 +134,9 @@ def refresh_businesses(business_ids: Iterable[int]) -> None:
                 )
             )
             new, new_attr = _facts(target, chunk)
+            if _same(old, new) and old_attr == new_attr:
+                continue  # e.g. a second attendance of a business already coached: no figure moves
+            changed = True
             delta: Counter = Counter()
             for fact in old:
                 delta.subtract(_fact_keys(fact))
@@ -131,6 +153,8 @@ def refresh_businesses(business_ids: Iterable[int]) -> None:
                 [CoachedAttribution(target=target, business_id=b, dimension=d, key=k) for b, d, k in new_attr]
             )
             _apply(target, delta)
+        if not changed:
+            continue
         state.changed_at = timezone.now()
         state.save(update_fields=["changed_at"])
 
