@@ -29,7 +29,7 @@ from pembinaan.coaching.models import (
 )
 from pembinaan.funding.models import BudgetLine
 from pembinaan.lib.identifiers import parse_nib, parse_nik
-from pembinaan.lib.uploads import check_upload
+from pembinaan.lib.uploads import attach_evidence, check_upload
 from pembinaan.progress.services import refresh_businesses
 from pembinaan.registry.models import Business
 from pembinaan.registry.scale import SCALE_ORDER, classify
@@ -417,11 +417,7 @@ def outcome_record(
         errors["activity"] = _("Usaha ini tidak tercatat hadir pada kegiatan tersebut.")
     if errors:
         raise ValidationError(errors)
-    if evidence is not None:
-        checked = check_upload(evidence)
-        outcome.evidence_token, outcome.evidence_extension = checked.token, checked.extension
-        outcome.evidence_name = (evidence.name or "bukti")[-255:]
-        outcome.evidence.save(checked.token + checked.extension, evidence, save=False)
+    attach_evidence(outcome, evidence, default_name="bukti")
     outcome.full_clean(exclude=["business", "created_by", "evidence"])
     outcome._history_user = by
     outcome.save()

@@ -34,6 +34,7 @@ from pembinaan.coaching.forms import (
 )
 from pembinaan.coaching.models import Activity, ParticipationStatus
 from pembinaan.lib.service_errors import apply_to_forms
+from pembinaan.lib.uploads import private_download
 from pembinaan.registry import selectors as registry_selectors
 from pembinaan.registry.access import get_business_for_user, require
 from pembinaan.registry.forms import BusinessFilterForm
@@ -351,19 +352,10 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("coaching:activity-detail", pk=activity.pk)
 
 
-def _serve(file_field, *, name: str, content_type: str) -> FileResponse:
-    response = FileResponse(
-        file_field.open("rb"), as_attachment=True, filename=name, content_type=content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 @login_required
 def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
     attachment = get_attachment_for_user(request.user, pk, attachment_pk)
-    return _serve(attachment.file, name=attachment.original_name, content_type=attachment.content_type)
+    return private_download(attachment.file, name=attachment.original_name, extension=attachment.extension)
 
 
 @login_required
@@ -388,13 +380,8 @@ def outcome_evidence(request: HttpRequest, pk: int) -> FileResponse:
     outcome = get_outcome_for_user(request.user, pk)
     if not outcome.evidence:
         raise Http404
-    content_type = (
-        "application/pdf"
-        if outcome.evidence_extension == ".pdf"
-        else f"image/{outcome.evidence_extension[1:]}"
-    )
-    return _serve(
-        outcome.evidence, name=outcome.evidence_name, content_type=content_type.replace("jpg", "jpeg")
+    return private_download(
+        outcome.evidence, name=outcome.evidence_name, extension=outcome.evidence_extension
     )
 
 

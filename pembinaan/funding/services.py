@@ -20,7 +20,7 @@ from pembinaan.coaching import services as coaching_services
 from pembinaan.coaching.models import Activity, Participation, ParticipationStatus
 from pembinaan.funding.models import BudgetLine, CapitalAssistance, FundingSource
 from pembinaan.lib.money import format_rupiah
-from pembinaan.lib.uploads import check_upload
+from pembinaan.lib.uploads import attach_evidence
 from pembinaan.progress.services import refresh_businesses
 from pembinaan.registry.models import Business
 
@@ -153,15 +153,6 @@ def _check_round(activity: Activity) -> None:
         raise ValidationError({"activity": _("Kegiatan ini dibatalkan.")})
 
 
-def _store_evidence(grant: CapitalAssistance, evidence: UploadedFile | None) -> None:
-    if evidence is None:
-        return
-    checked = check_upload(evidence)
-    grant.evidence_token, grant.evidence_extension = checked.token, checked.extension
-    grant.evidence_name = (evidence.name or "berita-acara")[-255:]
-    grant.evidence.save(checked.token + checked.extension, evidence, save=False)
-
-
 @transaction.atomic
 def grant_propose(
     *,
@@ -193,7 +184,7 @@ def grant_propose(
     )
     if CapitalAssistance.objects.filter(activity=activity, business=business).exists():
         raise ValidationError(_("Usaha ini sudah diusulkan dalam putaran penyaluran ini."))
-    _store_evidence(grant, evidence)
+    attach_evidence(grant, evidence, default_name="berita-acara")
     grant.full_clean(exclude=["created_by", "evidence"], validate_unique=False, validate_constraints=False)
     grant._history_user = by
     try:
@@ -250,7 +241,7 @@ def grant_disburse(
                 % {"d": date_format(grant.activity.start_date)}
             }
         )
-    _store_evidence(grant, evidence)
+    attach_evidence(grant, evidence, default_name="berita-acara")
     grant.status = G.DISBURSED
     grant.disbursed_on = disbursed_on
     grant._history_user = by

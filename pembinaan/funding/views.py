@@ -23,6 +23,7 @@ from pembinaan.funding.forms import (
 )
 from pembinaan.funding.models import BudgetLine, CapitalAssistance
 from pembinaan.lib.service_errors import apply_to_forms
+from pembinaan.lib.uploads import private_download
 from pembinaan.registry.access import get_business_for_user, require
 
 PAGE_SIZE = 25
@@ -253,12 +254,4 @@ def grant_evidence(request: HttpRequest, pk: int) -> FileResponse:
     grant = get_grant_for_user(request.user, pk)
     if not grant.evidence:
         raise Http404
-    content_type = {".pdf": "application/pdf", ".png": "image/png"}.get(
-        grant.evidence_extension, "image/jpeg"
-    )
-    response = FileResponse(
-        grant.evidence.open("rb"), as_attachment=True, filename=grant.evidence_name, content_type=content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_download(grant.evidence, name=grant.evidence_name, extension=grant.evidence_extension)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.http import FileResponse
 from django.utils.translation import gettext as _
 from PIL import Image
 
@@ -76,3 +77,29 @@ def _check_image(upload: UploadedFile) -> None:
         raise ValidationError(_("Gambar rusak atau tidak dapat dibaca."), code="broken") from exc
     finally:
         upload.seek(0)
+
+
+CONTENT_TYPES = {".pdf": "application/pdf", ".png": "image/png", ".jpg": "image/jpeg"}
+
+
+def attach_evidence(instance, upload: UploadedFile | None, *, default_name: str) -> None:
+    """Check an evidence upload and put it on a record's `evidence` field (not yet saved).
+
+    The stored name is a random token; the uploader's file name is kept only as a label.
+    """
+    if upload is None:
+        return
+    checked = check_upload(upload)
+    instance.evidence_token, instance.evidence_extension = checked.token, checked.extension
+    instance.evidence_name = (upload.name or default_name)[-255:]
+    instance.evidence.save(checked.token + checked.extension, upload, save=False)
+
+
+def private_download(file_field, *, name: str, extension: str) -> FileResponse:
+    """Serve a stored upload to a user the view already checked: as a download, never sniffed or cached."""
+    response = FileResponse(
+        file_field.open("rb"), as_attachment=True, filename=name, content_type=CONTENT_TYPES.get(extension)
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
