@@ -10,6 +10,7 @@ urlpatterns = [
     path("api/v1/progress/<slug:part>.csv", views.api_progress_csv, name="api-progress-csv"),
     path("dasbor/", views.dashboard_view, name="dashboard"),
     path("dasbor/laporan/", views.report, name="report"),
+    path("dasbor/laporan/pdf/", views.report_pdf_view, name="report-pdf"),
     path("dasbor/laporan/bekukan/", views.snapshot_create, name="snapshot-create"),
     path("dasbor/laporan/arsip/<int:pk>/", views.snapshot_detail, name="snapshot"),
 ]

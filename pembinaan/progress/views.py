@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from pembinaan.progress.forms import DashboardFilterForm, SnapshotForm
 from pembinaan.progress.maps import choropleth
 from pembinaan.progress.models import ReportSnapshot, TallyState, Target
+from pembinaan.progress.pdf import report_pdf
 from pembinaan.progress.selectors import dashboard, progress, report_figures, snapshot_differences
 from pembinaan.registry.access import require
 
@@ -201,3 +202,28 @@ def snapshot_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "diff": snapshot_differences(snapshot.figures, live),
         },
     )
+
+
+@login_required
+def report_pdf_view(request: HttpRequest) -> HttpResponse:
+    """The report as a PDF; `?arsip=<id>` for a frozen one."""
+    require(request.user, "progress.view_dashboard")
+    if request.GET.get("arsip", "").isdigit():
+        snapshot = get_object_or_404(
+            ReportSnapshot.objects.select_related("target"), pk=int(request.GET["arsip"])
+        )
+        target, figures, title, frozen_at = (
+            snapshot.target,
+            snapshot.figures,
+            snapshot.title,
+            snapshot.frozen_at,
+        )
+    else:
+        target = _target_from(request)
+        figures, title, frozen_at = report_figures(target), _("Laporan kemajuan pembinaan UMKM"), None
+    response = HttpResponse(
+        report_pdf(title=title, target=target, figures=figures, frozen_at=frozen_at),
+        content_type="application/pdf",
+    )
+    response["Content-Disposition"] = f'attachment; filename="laporan-kemajuan-{target.pk}.pdf"'
+    return response

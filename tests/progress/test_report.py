@@ -76,3 +76,21 @@ def test_only_admin_dinas_freezes_reports(request, persona):
 )
 def test_the_report_is_for_those_who_may_see_the_dashboard(request, persona, status):
     assert request.getfixturevalue(persona).get(reverse("progress:report")).status_code == status
+
+
+def test_the_report_downloads_as_a_pdf_live_and_frozen(seeded, admin_client):
+    response = admin_client.get(reverse("progress:report-pdf"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF-")
+    admin_client.post(reverse("progress:snapshot-create"), {"title": "Laporan Semester I 2026"})
+    snapshot = ReportSnapshot.objects.get()
+    frozen = admin_client.get(reverse("progress:report-pdf"), {"arsip": snapshot.pk})
+    assert frozen.content.startswith(b"%PDF-")
+
+
+@pytest.mark.parametrize(
+    "persona, status", [("anon_client", 302), ("owner_client", 403), ("viewer_client", 200)]
+)
+def test_the_pdf_is_for_those_who_may_see_the_dashboard(request, persona, status):
+    assert request.getfixturevalue(persona).get(reverse("progress:report-pdf")).status_code == status
