@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import Count, F, Min
+from django.db.models import Case, Count, F, IntegerField, Min, Q, Value, When
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
@@ -62,10 +62,11 @@ def _facts(target: Target, business_ids: Iterable[int] | None = None):
         for r in rows
     ]
     attributions: set[tuple[int, str, str]] = set()
-    for business, code in qualifying.values_list("business_id", "activity__coaching_type__code").distinct():
-        attributions.add((business, A.TYPE, code))
-    for business, code in qualifying.values_list("business_id", "activity__funding_source__code").distinct():
-        attributions.add((business, A.SOURCE, code))
+    for business, type_code, source_code in qualifying.values_list(
+        "business_id", "activity__coaching_type__code", "activity__funding_source__code"
+    ).distinct():
+        attributions.add((business, A.TYPE, type_code))
+        attributions.add((business, A.SOURCE, source_code))
     # A subquery, not a list of ids: a full rebuild covers more businesses than a query may name.
     outcomes = Outcome.objects.filter(
         business_id__in=qualifying.values("business_id"), achieved_on__range=(start, end)
@@ -107,14 +108,31 @@ def _same(old: list[CoachedBusiness], new: list[CoachedBusiness]) -> bool:
 
 
 def _apply(target: Target, delta: Counter) -> None:
-    for (dimension, key), change in delta.items():
-        if not change:
-            continue
-        updated = Tally.objects.filter(target=target, dimension=dimension, key=key).update(
-            count=F("count") + change, updated_at=timezone.now()
+    """Add the changes to the tallies: one UPDATE for the existing ones, one INSERT for new keys."""
+    changes = {key: change for key, change in delta.items() if change}
+    if not changes:
+        return
+    matching = Q()
+    for dimension, key in changes:
+        matching |= Q(dimension=dimension, key=key)
+    existing = set(Tally.objects.filter(matching, target=target).values_list("dimension", "key"))
+    if existing:
+        Tally.objects.filter(matching, target=target).update(
+            count=F("count")
+            + Case(
+                *(When(dimension=d, key=k, then=Value(changes[(d, k)])) for d, k in existing),
+                default=Value(0),
+                output_field=IntegerField(),
+            ),
+            updated_at=timezone.now(),
         )
-        if not updated:
-            Tally.objects.create(target=target, dimension=dimension, key=key, count=change)
+    Tally.objects.bulk_create(
+        [
+            Tally(target=target, dimension=d, key=k, count=n)
+            for (d, k), n in changes.items()
+            if (d, k) not in existing
+        ]
+    )
 
 
 @transaction.atomic
