@@ -76,6 +76,8 @@ def main() -> None:
     from pembinaan.progress.models import Target
     from pembinaan.progress.selectors import dashboard_fresh
 
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # planner statistics as autovacuum would leave them on a live server
     target = Target.primary()
     viewer = User.objects.get(email="pemantau@demo.umkm.test")
     staff = User.objects.get(email="staf@demo.umkm.test")

@@ -1,6 +1,7 @@
 """Personas shared by every test: admin, staff, owner, other owner, council viewer, anonymous."""
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.utils import translation
 
@@ -11,6 +12,15 @@ from tests.factories import OwnerFactory, UserFactory
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache_for_each_test():
+    # The local-memory cache outlives a test's database; a page cached by one test must not be
+    # served to the next, whose rows may reuse the same primary keys.
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

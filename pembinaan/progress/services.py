@@ -62,16 +62,21 @@ def _facts(target: Target, business_ids: Iterable[int] | None = None):
         for r in rows
     ]
     attributions: set[tuple[int, str, str]] = set()
-    for business, type_code, source_code in qualifying.values_list(
-        "business_id", "activity__coaching_type__code", "activity__funding_source__code"
-    ).distinct():
+    # order_by(): the models' default ordering would otherwise widen DISTINCT and add a sort.
+    for business, type_code, source_code in (
+        qualifying.values_list(
+            "business_id", "activity__coaching_type__code", "activity__funding_source__code"
+        )
+        .order_by()
+        .distinct()
+    ):
         attributions.add((business, A.TYPE, type_code))
         attributions.add((business, A.SOURCE, source_code))
     # A subquery, not a list of ids: a full rebuild covers more businesses than a query may name.
     outcomes = Outcome.objects.filter(
         business_id__in=qualifying.values("business_id"), achieved_on__range=(start, end)
     )
-    for business, code in outcomes.values_list("business_id", "outcome_type__code").distinct():
+    for business, code in outcomes.values_list("business_id", "outcome_type__code").order_by().distinct():
         attributions.add((business, A.OUTCOME, code))
     return facts, attributions
 
@@ -222,3 +227,14 @@ def rebuild(target: Target) -> int:
 
 def rebuild_all() -> dict[int, int]:
     return {target.pk: rebuild(target) for target in Target.objects.all()}
+
+
+def figures_touched() -> None:
+    """Mark every target's figures as changed, so cached dashboards and open data are recomputed.
+
+    The tallies move only with coaching facts; the money (pagu, realisasi), the target values,
+    milestones, shares and the names of types and sources are read live but cached with the
+    pages, so a change to any of them must also move the version the caches are keyed on. Bulk
+    writes that bypass model signals (imports, seeding) call this themselves.
+    """
+    TallyState.objects.update(changed_at=timezone.now())

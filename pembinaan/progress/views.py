@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -18,7 +20,13 @@ from pembinaan.progress.forms import DashboardFilterForm, SnapshotForm
 from pembinaan.progress.maps import choropleth
 from pembinaan.progress.models import ReportSnapshot, TallyState, Target
 from pembinaan.progress.pdf import report_pdf
-from pembinaan.progress.selectors import dashboard, progress, report_figures, snapshot_differences
+from pembinaan.progress.selectors import (
+    DashboardFilters,
+    dashboard,
+    progress,
+    report_figures,
+    snapshot_differences,
+)
 from pembinaan.registry.access import require
 
 # Public figures change only when data changes; a few minutes of caching is safe and cheap.
@@ -134,20 +142,54 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
     target = (form.cleaned_data.get("target") if form.is_bound else None) or Target.primary()
     if target is None:
         raise Http404(_("Target tidak ditemukan."))
-    d = dashboard(target, form.filters())
+    filters = form.filters()
     level = "kecamatan" if request.GET.get("peta") == "kecamatan" else "kelurahan"
+    can_list_businesses = request.user.has_perm("registry.view_business")
+
+    # Computed only when the template needs them: a cached page renders without them.
+    d = SimpleLazyObject(lambda: dashboard(target, filters))
+    charts = functools.cache(lambda: _chart_data(d))  # a callable: json_script cannot take a proxy
+    shapes = SimpleLazyObject(
+        lambda: choropleth(by_kelurahan=d["per_kelurahan"], by_kecamatan=d["per_kecamatan"], level=level)
+    )
     return render(
         request,
         "progress/dashboard.html",
         {
             "d": d,
             "form": form,
-            "charts": _chart_data(d),
-            "map": choropleth(by_kelurahan=d["per_kelurahan"], by_kecamatan=d["per_kecamatan"], level=level),
+            "charts": charts,
+            "map": shapes,
             # Staff drill down to the businesses; council members to aggregates only.
-            "can_list_businesses": request.user.has_perm("registry.view_business"),
+            "can_list_businesses": can_list_businesses,
             "query": request.GET.urlencode(),
+            "cache_key": _dashboard_cache_key(request, target, filters, can_list_businesses),
         },
+    )
+
+
+def _dashboard_cache_key(
+    request: HttpRequest, target: Target, filters: DashboardFilters, can_list_businesses: bool
+) -> str | None:
+    """The version of the unfiltered dashboard: it changes whenever a figure on it can change.
+
+    Filtered views are computed fresh and not cached: a filter by fiscal year, type or source
+    can move without any maintained tally moving (a second attendance of a coached business).
+    """
+    if filters != DashboardFilters():
+        return None
+    changed_at = TallyState.objects.filter(target=target).values_list("changed_at", flat=True).first()
+    if changed_at is None:
+        return None
+    return ":".join(
+        (
+            str(target.pk),
+            changed_at.isoformat(),
+            timezone.localdate().isoformat(),  # "expected by today" moves every day
+            get_language(),
+            "staff" if can_list_businesses else "council",
+            request.GET.urlencode(),
+        )
     )
 
 

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
@@ -119,3 +121,69 @@ def test_milestones_and_kecamatan_shares_appear_beside_the_figures(seeded, viewe
     assert next(r for r in d["by_kecamatan"] if r["code"] == "63.71.05")["share"] == 900
     body = viewer_client.get(reverse("progress:dashboard")).content.decode()
     assert "Tonggak" in body and "Porsi target" in body
+
+
+def _a_first_attendance_in_the_period():
+    from pembinaan.coaching.models import Participation
+
+    target = Target.primary()
+    return (
+        Participation.objects.filter(
+            status="tidak-hadir",
+            activity__status="selesai",
+            business__status="terverifikasi",
+            activity__start_date__range=(target.period_start, target.period_end),
+        )
+        .exclude(business__participations__status="hadir")
+        .select_related("activity")
+        .first()
+    )
+
+
+def _coached_on_the_page(client) -> int:
+    """The headline as the page shows it (not the view's context, which a cached page never uses)."""
+    body = client.get(reverse("progress:dashboard")).content.decode()
+    shown = re.search(r'UMKM terbina</div>\s*<div class="display-6">([\d.]+)<', body)
+    return int(shown.group(1).replace(".", ""))
+
+
+def test_the_cached_dashboard_shows_a_new_attendance_at_once(seeded, viewer_client, staff_user):
+    from pembinaan.coaching.services import attendance_record
+
+    before = _coached_on_the_page(viewer_client)
+    assert _coached_on_the_page(viewer_client) == before  # the second one is served from the cache
+    participation = _a_first_attendance_in_the_period()
+    attendance_record(activity=participation.activity, statuses={participation.pk: "hadir"}, by=staff_user)
+    assert _coached_on_the_page(viewer_client) == before + 1
+
+
+def test_the_cached_dashboard_shows_a_changed_budget_at_once(seeded, viewer_client):
+    from pembinaan.front.templatetags.portal import rupiah
+    from pembinaan.funding.models import BudgetLine
+
+    line = BudgetLine.objects.filter(source__code="apbn", amount__gt=0).first()
+    pagu = dashboard(Target.primary())["by_funding_source"]
+    before = next(r for r in pagu if r["code"] == "apbn")["budget"]
+    assert rupiah(before) in viewer_client.get(reverse("progress:dashboard")).content.decode()
+    line.amount += 1_234_567
+    line.save()
+    body = viewer_client.get(reverse("progress:dashboard")).content.decode()
+    assert rupiah(before + 1_234_567) in body
+
+
+def test_a_cached_dashboard_is_served_with_a_handful_of_queries(
+    seeded, viewer_client, django_assert_max_num_queries
+):
+    viewer_client.get(reverse("progress:dashboard"))
+    # Measured: 7 — session, user, the user's and the group's permissions, the role for the menu,
+    # the primary target, the figures' version; none for the figures themselves.
+    with django_assert_max_num_queries(7):
+        body = viewer_client.get(reverse("progress:dashboard")).content.decode()
+    assert "Dasbor kemajuan pembinaan UMKM" in body
+
+
+def test_staff_and_council_members_never_share_a_cached_dashboard(seeded, viewer_client, staff_client):
+    staff_body = staff_client.get(reverse("progress:dashboard")).content.decode()
+    viewer_body = viewer_client.get(reverse("progress:dashboard")).content.decode()
+    assert reverse("registry:business-list") in staff_body
+    assert reverse("registry:business-list") not in viewer_body

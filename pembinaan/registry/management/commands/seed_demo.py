@@ -33,7 +33,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from pembinaan.accounts import roles
@@ -1010,6 +1010,12 @@ class DemoSeeder:
         seed_coaching(self, participations=self.n_participations)
 
     def _rebuild_progress(self) -> None:
+        if connection.vendor == "postgresql":
+            # Fresh planner statistics for the tables just filled (autovacuum would take minutes):
+            # without them PostgreSQL guesses a handful of activities in a period and picks plans
+            # that make the rebuild below, and every later attendance, scan the whole table.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         # Bulk inserts bypass the services that keep the dashboard's aggregates.
         self.counts["coached"] = sum(rebuild_all().values())
 

@@ -1,0 +1,36 @@
+"""Cached dashboards and open data are keyed on TallyState.changed_at; these writes move it too."""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.db.models.signals import post_delete, post_save
+
+# What the dashboard shows besides the maintained tallies: money, targets and the names it prints.
+WATCHED = (
+    "coaching.Activity",
+    "coaching.CoachingType",
+    "coaching.OutcomeType",
+    "funding.BudgetLine",
+    "funding.CapitalAssistance",
+    "funding.FundingSource",
+    "progress.Target",
+    "progress.Milestone",
+    "progress.KecamatanShare",
+    "reference.Kecamatan",
+    "reference.Kelurahan",
+)
+
+
+def _touched(sender, raw: bool = False, **kwargs) -> None:
+    if raw:  # loaddata: the fixtures' own state is loaded as it is
+        return
+    from pembinaan.progress.services import figures_touched
+
+    figures_touched()
+
+
+def connect() -> None:
+    for label in WATCHED:
+        model = apps.get_model(label)
+        post_save.connect(_touched, sender=model, dispatch_uid=f"figures-touched-save-{label}")
+        post_delete.connect(_touched, sender=model, dispatch_uid=f"figures-touched-delete-{label}")
