@@ -148,7 +148,6 @@ def refresh_businesses(business_ids: Iterable[int]) -> None:
         return
     for state in TallyState.objects.select_for_update().select_related("target"):
         target = state.target
-        changed = False
         for chunk in _chunks(ids):
             old = list(CoachedBusiness.objects.filter(target=target, business_id__in=chunk))
             old_attr = set(
@@ -158,8 +157,7 @@ def refresh_businesses(business_ids: Iterable[int]) -> None:
             )
             new, new_attr = _facts(target, chunk)
             if _same(old, new) and old_attr == new_attr:
-                continue  # e.g. a second attendance of a business already coached: no figure moves
-            changed = True
+                continue  # e.g. a second attendance of a business already coached: no tally moves
             delta: Counter = Counter()
             for fact in old:
                 delta.subtract(_fact_keys(fact))
@@ -176,8 +174,8 @@ def refresh_businesses(business_ids: Iterable[int]) -> None:
                 [CoachedAttribution(target=target, business_id=b, dimension=d, key=k) for b, d, k in new_attr]
             )
             _apply(target, delta)
-        if not changed:
-            continue
+        # Even when no tally moved, a filtered view may have (that second attendance counts in its
+        # fiscal year): the version that keys every cached dashboard moves with any change.
         state.changed_at = timezone.now()
         state.save(update_fields=["changed_at"])
 
