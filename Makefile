@@ -17,6 +17,9 @@ $(VENV)/.installed: requirements.txt
 install: $(VENV)/.installed
 
 run: install
+	@# The English catalogue: compiled afresh when GNU gettext is here, else the committed .mo serves.
+	@if command -v msgfmt >/dev/null; then $(PY) manage.py compilemessages -l en --ignore=.venv -v0; \
+	else echo "msgfmt not found (Debian: apt-get install gettext): using the committed translations"; fi
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo --if-empty
 	$(PY) manage.py runserver $(HOST):$(PORT)
