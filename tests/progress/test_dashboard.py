@@ -95,7 +95,7 @@ def test_the_dashboard_says_whether_the_target_is_on_track(seeded, viewer_client
     assert "tidak dapat dijumlahkan" in body
 
 
-@pytest.mark.parametrize("size", [10, 300])
+@pytest.mark.parametrize("size", [10, 1000])
 def test_the_dashboard_issues_the_same_number_of_queries_whatever_the_data(
     size, viewer_client, django_assert_max_num_queries
 ):
