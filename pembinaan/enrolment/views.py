@@ -38,7 +38,7 @@ from pembinaan.enrolment.forms import (
     OwnerStepForm,
     ReasonForm,
 )
-from pembinaan.enrolment.models import ClaimRequest
+from pembinaan.enrolment.models import ClaimRequest, Registration
 from pembinaan.enrolment.ratelimit import limit_posts
 from pembinaan.lib.service_errors import apply_to_forms
 from pembinaan.registry import services as registry
@@ -150,6 +150,10 @@ def consent_step(request: HttpRequest) -> HttpResponse:
         return redirect("enrolment:owner")
     if "business" not in state:
         return redirect("enrolment:business")
+    if Registration.objects.filter(token=state["token"]).exists():
+        # A second click or tab after the registration went through: show the same outcome.
+        request.session.pop(SESSION_KEY, None)
+        return redirect("enrolment:done")
     form = ConsentStepForm(request.POST or None)
     owner_form = OwnerStepForm(state["owner"], password_kept=True)
     business_form = BusinessStepForm(state["business"])
