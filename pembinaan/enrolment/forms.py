@@ -115,7 +115,7 @@ class OwnerStepForm(forms.Form):
         p1, p2 = data.get("password1"), data.get("password2")
         if self.password_kept and not p1 and not p2:
             return data
-        if p1 and p2 and p1 != p2:
+        if (p1 or p2) and p1 != p2:
             self.add_error("password2", _("Kedua kata sandi tidak sama."))
         elif p1:
             user = User(
@@ -125,8 +125,6 @@ class OwnerStepForm(forms.Form):
                 password_validation.validate_password(p1, user)
             except ValidationError as exc:
                 self.add_error("password1", exc)
-        elif self.password_kept and p2:
-            self.add_error("password1", _("Isi kata sandi baru di kedua kolom."))
         return data
 
 

@@ -22,7 +22,6 @@ from django.utils.translation import gettext as _
 from pembinaan.accounts import roles
 from pembinaan.accounts.models import User
 from pembinaan.enrolment.models import ClaimRequest, Registration, new_nonce
-from pembinaan.lib.identifiers import format_phone
 from pembinaan.notifications.services import queue_email
 from pembinaan.reference.models import KbliCategory, Kelurahan
 from pembinaan.registry import services as registry
@@ -134,7 +133,7 @@ def registration_submit(
             registration.save(update_fields=["user", "owner", "business"])
             return registration
 
-    claim = ClaimRequest.objects.create(
+    claim = ClaimRequest(
         user=user,
         owner=owner,
         matched_by=matched_by,
@@ -143,10 +142,16 @@ def registration_submit(
         consent_at=now,
     )
     claim._history_user = user
+    claim.save()
     if owner.email:
         claim_send_link(claim=claim)
     registration.save(update_fields=["user"])
     return registration
+
+
+def phone_tail(phone: str | None) -> str:
+    """The claimant's number as the record's owner sees it: enough to recognise, not to call."""
+    return f"**** {phone[-4:]}" if phone else "–"
 
 
 def claim_token(claim: ClaimRequest) -> str:
@@ -163,7 +168,7 @@ def claim_send_link(*, claim: ClaimRequest) -> None:
         template="notifications/email/claim_link",
         context={
             "owner": claim.owner,
-            "claimant_phone": format_phone(claim.user.phone),
+            "claimant_phone": phone_tail(claim.user.phone),
             "link": link,
             "hours": settings.ENROLMENT_CLAIM_LINK_HOURS,
         },

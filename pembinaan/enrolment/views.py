@@ -169,7 +169,7 @@ def consent_step(request: HttpRequest) -> HttpResponse:
             try:
                 registration = services.registration_submit(
                     token=uuid.UUID(state["token"]),
-                    owner_data=owner_form.cleaned_data,
+                    owner_data={k: owner_form.cleaned_data[k] for k in ("name", "nik", "phone", "email")},
                     business_data={k: v for k, v in business_form.cleaned_data.items() if k != "website"},
                     password_hash=state["password"],
                     consent_version=consent.VERSION,
@@ -228,7 +228,11 @@ def claim_confirm(request: HttpRequest, token: str) -> HttpResponse:
             claim=claim, by=None, method=method, note=_("Ditolak pemilik data lewat tautan email.")
         )
         return render(request, "enrolment/claim_result.html", {"approved": False})
-    return render(request, "enrolment/claim_confirm.html", {"claim": claim})
+    return render(
+        request,
+        "enrolment/claim_confirm.html",
+        {"claim": claim, "claimant_phone": services.phone_tail(claim.user.phone)},
+    )
 
 
 # --- Staff: verification queue and claims -----------------------------------------------------

@@ -257,3 +257,12 @@ def test_existing_owner_records_do_not_get_a_second_owner(anon_client):
     register(anon_client, owner=data)
     assert Owner.objects.filter(nik=data["nik"]).count() == 1
     assert ClaimRequest.objects.count() == 1
+
+
+def test_a_new_password_typed_once_when_going_back_is_refused(anon_client):
+    anon_client.post(reverse("enrolment:owner"), owner_data())
+    response = anon_client.post(
+        reverse("enrolment:owner"), owner_data(password1="Baru-Sekali-2026", password2="")
+    )
+    assert response.status_code == 200
+    assert "tidak sama" in response.content.decode()
