@@ -89,6 +89,9 @@ def _render_step(request: HttpRequest, step: str, form) -> HttpResponse:
 def _anonymous_only(view):
     def wrapped(request: HttpRequest, *args, **kwargs):
         if request.user.is_authenticated:
+            if Registration.objects.filter(user=request.user).exists():
+                # A second click that arrived after the first one logged the owner in.
+                return redirect("enrolment:done")
             return render(request, "enrolment/signed_in.html")
         return view(request, *args, **kwargs)
 

@@ -266,3 +266,11 @@ def test_a_new_password_typed_once_when_going_back_is_refused(anon_client):
     )
     assert response.status_code == 200
     assert "tidak sama" in response.content.decode()
+
+
+def test_a_second_click_arriving_after_the_login_lands_on_the_same_outcome(anon_client):
+    register(anon_client)
+    response = anon_client.post(reverse("enrolment:consent"), {"agree": "on"})
+    assert response.status_code == 302
+    assert response.url == reverse("enrolment:done")
+    assert Owner.objects.count() == 1
