@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "pembinaan.funding",
     "pembinaan.coaching",
     "pembinaan.progress",
+    "pembinaan.notifications",
+    "pembinaan.enrolment",
     "pembinaan.front",
 ]
 
@@ -124,7 +126,11 @@ AUTHENTICATION_BACKENDS = [
     "pembinaan.accounts.backends.EmailOrPhoneBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        # Our user has no username/first_name: compare with the fields it does have.
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("full_name", "email", "phone")},
+    },
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
@@ -178,6 +184,18 @@ STORAGES = {
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Portal UMKM <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Links in emails need the portal's own address (emails are sent by cron, outside any request).
+PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+# The outbox retries a failed send after 5, 10, 20… minutes and gives up after this many attempts.
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=6)
+OUTBOX_RETRY_MINUTES = env.int("OUTBOX_RETRY_MINUTES", default=5)
+
+# --- Self-registration ------------------------------------------------------------------------
+# Registration form posts allowed per IP address and window (a registration takes three or four).
+ENROLMENT_RATE_LIMIT = env.int("ENROLMENT_RATE_LIMIT", default=30)
+ENROLMENT_RATE_WINDOW_SECONDS = env.int("ENROLMENT_RATE_WINDOW_SECONDS", default=3600)
+# How long the link that proves a claim (sent to the email on record) stays valid.
+ENROLMENT_CLAIM_LINK_HOURS = env.int("ENROLMENT_CLAIM_LINK_HOURS", default=48)
 
 # --- Forms ------------------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

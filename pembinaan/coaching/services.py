@@ -483,3 +483,68 @@ def figures_record(
         )
         refresh_businesses([business.pk])
     return snapshot
+
+
+# --- Owners signing up themselves -------------------------------------------------------------
+
+
+def activity_starts_at(activity: Activity) -> datetime.datetime:
+    """Its start time, or the beginning of its first day when no time is set (WITA)."""
+    return timezone.make_aware(
+        datetime.datetime.combine(activity.start_date, activity.start_time or datetime.time(0, 0))
+    )
+
+
+def signup_is_open(activity: Activity, now: datetime.datetime | None = None) -> bool:
+    """Owners may sign up while staff keep sign-up open, until the activity starts."""
+    if not activity.open_for_signup or activity.is_cancelled:
+        return False
+    return activity_starts_at(activity) > (now or timezone.now())
+
+
+@transaction.atomic
+def participation_self_signup(*, activity: Activity, business: Business, by: User) -> Participation:
+    """An owner signs up one of their verified businesses for an open activity (capacity holds)."""
+    from pembinaan.notifications import notices
+    from pembinaan.registry.models import BusinessStatus
+
+    # Lock first, so that two owners taking the last seat cannot both get it.
+    activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    if business.owner.user_id != by.pk:
+        raise ValidationError({"business": _("Usaha ini bukan milik Anda.")})
+    if business.status != BusinessStatus.VERIFIED or business.merged_into_id:
+        raise ValidationError(
+            {"business": _("Hanya usaha yang sudah diverifikasi dinas yang dapat didaftarkan ke kegiatan.")}
+        )
+    if not signup_is_open(activity):
+        raise ValidationError(_("Pendaftaran kegiatan ini sudah ditutup."))
+    if activity.capacity is not None and _active_count(activity) >= activity.capacity:
+        raise ValidationError(_("Maaf, kuota peserta kegiatan ini sudah penuh."))
+    participation = participation_add(activity=activity, business=business, by=by, self_registered=True)
+    if not participation.self_registered:
+        participation.self_registered = True
+        participation.save(update_fields=["self_registered"])
+    refresh_businesses([business.pk])
+    notices.signup_confirmed(participation)
+    return participation
+
+
+@transaction.atomic
+def participation_self_cancel(*, participation: Participation, by: User) -> Participation:
+    """An owner withdraws before the activity starts; the row stays, marked cancelled."""
+    participation = (
+        Participation.objects.select_for_update()
+        .select_related("activity", "business__owner")
+        .get(pk=participation.pk)
+    )
+    if participation.business.owner.user_id != by.pk:
+        raise ValidationError(_("Pendaftaran ini bukan milik Anda."))
+    if participation.status != ParticipationStatus.REGISTERED:
+        raise ValidationError(_("Pendaftaran ini tidak dapat dibatalkan lagi."))
+    if activity_starts_at(participation.activity) <= timezone.now():
+        raise ValidationError(_("Kegiatan sudah dimulai; pendaftaran tidak dapat dibatalkan lagi."))
+    participation.status = ParticipationStatus.CANCELLED
+    participation._history_user = by
+    participation.save(update_fields=["status"])
+    refresh_businesses([participation.business_id])
+    return participation

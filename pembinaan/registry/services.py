@@ -18,6 +18,7 @@ from simple_history.models import HistoricalChanges
 
 from pembinaan.accounts.models import User
 from pembinaan.lib.identifiers import parse_nik, parse_phone
+from pembinaan.notifications import notices
 from pembinaan.progress.services import refresh_businesses
 from pembinaan.registry.models import (
     Business,
@@ -201,14 +202,18 @@ def business_submit(*, business: Business, by: User | None) -> Business:
 
 @transaction.atomic
 def business_verify(*, business: Business, by: User) -> Business:
-    return _transition(business, to=S.VERIFIED, by=by)
+    business = _transition(business, to=S.VERIFIED, by=by)
+    notices.business_status_changed(business)  # sent after commit, only when the owner gave an email
+    return business
 
 
 @transaction.atomic
 def business_reject(*, business: Business, by: User, reason: str) -> Business:
     if not reason.strip():
         raise ValidationError({"reason": _("Tuliskan alasan penolakan; pemilik usaha akan membacanya.")})
-    return _transition(business, to=S.REJECTED, by=by, reason=reason.strip())
+    business = _transition(business, to=S.REJECTED, by=by, reason=reason.strip())
+    notices.business_status_changed(business)
+    return business
 
 
 @transaction.atomic

@@ -1,0 +1,75 @@
+"""Reads for the enrolment pages: the verification queue, claims, open activities."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from pembinaan.coaching.models import Activity, Participation, ParticipationStatus
+from pembinaan.enrolment.models import ClaimRequest
+from pembinaan.registry.models import Business, BusinessStatus, DuplicatePair
+
+OPEN = DuplicatePair.Status.OPEN
+
+
+def verification_queue() -> QuerySet[Business]:
+    """Submitted businesses, the longest-waiting first, with their number of open duplicate flags."""
+    return (
+        Business.objects.active()
+        .filter(status=BusinessStatus.SUBMITTED)
+        .select_related("owner", "kelurahan__kecamatan", "kbli_category")
+        .annotate(
+            flags_a=Count("duplicate_pairs_as_a", filter=Q(duplicate_pairs_as_a__status=OPEN), distinct=True),
+            flags_b=Count("duplicate_pairs_as_b", filter=Q(duplicate_pairs_as_b__status=OPEN), distinct=True),
+        )
+        .order_by("status_changed_at", "pk")
+    )
+
+
+def duplicate_pairs_of(business: Business) -> QuerySet[DuplicatePair]:
+    return (
+        DuplicatePair.objects.filter(Q(business_a=business) | Q(business_b=business), status=OPEN)
+        .select_related(
+            "business_a__owner", "business_a__kelurahan", "business_b__owner", "business_b__kelurahan"
+        )
+        .order_by("pk")
+    )
+
+
+def claim_list() -> QuerySet[ClaimRequest]:
+    """Pending claims first (oldest first), then the decided ones, newest first."""
+    return ClaimRequest.objects.select_related("owner", "user", "decided_by").order_by(
+        "-status", "created_at", "pk"
+    )
+
+
+def open_activities(*, now: datetime.datetime | None = None, owner_businesses=None) -> QuerySet[Activity]:
+    """Activities owners can sign up for: open, not cancelled, not yet started; soonest first.
+
+    An activity without a start time starts at the beginning of its day, so today's are closed
+    unless they start later today. With `owner_businesses`, the owner's own participations come along.
+    """
+    now = timezone.localtime(now)
+    qs = (
+        Activity.objects.not_cancelled()
+        .filter(open_for_signup=True)
+        .filter(Q(start_date__gt=now.date()) | Q(start_date=now.date(), start_time__gt=now.time()))
+        .select_related("coaching_type", "kecamatan")
+        .annotate(
+            taken=Count("participations", filter=~Q(participations__status=ParticipationStatus.CANCELLED))
+        )
+        .order_by("start_date", "start_time", "pk")
+    )
+    if owner_businesses is not None:
+        qs = qs.prefetch_related(
+            Prefetch(
+                "participations",
+                queryset=Participation.objects.filter(business__in=owner_businesses)
+                .exclude(status=ParticipationStatus.CANCELLED)
+                .select_related("business"),
+                to_attr="mine",
+            )
+        )
+    return qs

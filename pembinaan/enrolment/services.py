@@ -1,0 +1,248 @@
+"""Self-registration and claims: one atomic step each, built on the registry's services.
+
+A registration creates the account, the owner and the business together, or nothing. When the NIK
+(or the NIB) is already on a record, no second owner is made: a ClaimRequest waits for proof, and
+the claimant is told exactly what a new registrant is told, so the portal reveals nothing.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pembinaan.accounts import roles
+from pembinaan.accounts.models import User
+from pembinaan.enrolment.models import ClaimRequest, Registration, new_nonce
+from pembinaan.notifications.services import queue_email
+from pembinaan.reference.models import KbliCategory, Kelurahan
+from pembinaan.registry import services as registry
+from pembinaan.registry.models import Business, BusinessSource, Owner
+
+CLAIM_SALT = "pembinaan.enrolment.claim"
+
+
+def _account_create(*, owner_data: dict[str, Any], password_hash: str) -> User:
+    user = User(
+        email=owner_data.get("email") or None,
+        phone=owner_data["phone"],
+        full_name=owner_data["name"],
+        password=password_hash,
+    )
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as exc:
+        # Someone else took the phone or email between the form and now.
+        if User.objects.filter(phone=user.phone).exists():
+            raise ValidationError({"phone": _("Nomor HP ini sudah dipakai sebuah akun.")}) from exc
+        raise ValidationError({"email": _("Email ini sudah dipakai sebuah akun.")}) from exc
+    user.groups.add(Group.objects.get(name=roles.OWNER))
+    return user
+
+
+def _existing_owner(*, nik: str, nib: str | None) -> tuple[Owner | None, str]:
+    owner = Owner.objects.filter(nik=nik).first()
+    matched_by = ClaimRequest.MatchedBy.NIK
+    if owner is None and nib:
+        business = Business.objects.filter(nib=nib).select_related("owner").first()
+        owner = business.owner if business else None
+        matched_by = ClaimRequest.MatchedBy.NIB
+    # A merged-away record points at the one that was kept.
+    while owner is not None and owner.merged_into_id:
+        owner = owner.merged_into
+    return owner, matched_by
+
+
+def _jsonable(data: dict[str, Any]) -> dict[str, Any]:
+    out = {}
+    for key, value in data.items():
+        if hasattr(value, "pk"):
+            out[f"{key}_id"] = value.pk
+        else:
+            out[key] = value
+    return out
+
+
+def _business_fields(submitted: dict[str, Any]) -> dict[str, Any]:
+    fields = {k: v for k, v in submitted.items() if k in registry.BUSINESS_FIELDS}
+    if submitted.get("kelurahan_id"):
+        fields["kelurahan"] = Kelurahan.objects.get(pk=submitted["kelurahan_id"])
+    if submitted.get("kbli_category_id"):
+        fields["kbli_category"] = KbliCategory.objects.get(pk=submitted["kbli_category_id"])
+    return fields
+
+
+@transaction.atomic
+def registration_submit(
+    *,
+    token: uuid.UUID,
+    owner_data: dict[str, Any],
+    business_data: dict[str, Any],
+    password_hash: str,
+    consent_version: str,
+) -> Registration:
+    """Register an owner and their business, or file a claim on the record that has this NIK/NIB.
+
+    Submitting the same form twice (two clicks, two tabs) returns the first registration.
+    """
+    existing = Registration.objects.filter(token=token).select_related("user").first()
+    if existing is not None:
+        return existing
+    try:
+        # Taking the token first: a concurrent twin waits here and then finds the row.
+        with transaction.atomic():
+            registration = Registration.objects.create(token=token)
+    except IntegrityError:
+        return Registration.objects.select_related("user").get(token=token)
+
+    now = timezone.now()
+    user = _account_create(owner_data=owner_data, password_hash=password_hash)
+    registration.user = user
+    nik, nib = owner_data["nik"], business_data.get("nib")
+    owner, matched_by = _existing_owner(nik=nik, nib=nib)
+    if owner is None:
+        owner_fields = {k: owner_data[k] for k in ("nik", "name", "phone", "email") if owner_data.get(k)}
+        try:
+            owner = registry.owner_create(by=user, **owner_fields)
+        except ValidationError as exc:
+            # Lost a race with a concurrent registration of the same NIK: that one owns the record.
+            if not (hasattr(exc, "error_dict") and "nik" in exc.error_dict):
+                raise
+            owner, matched_by = _existing_owner(nik=nik, nib=None)
+            if owner is None:
+                raise
+        else:
+            owner.user = user
+            owner.consent_version = consent_version
+            owner.consent_at = now
+            owner._history_user = user
+            owner.save(update_fields=["user", "consent_version", "consent_at", "updated_at"])
+            registration.owner = owner
+            registration.business = registry.business_create(
+                by=user, owner=owner, source=BusinessSource.SELF, **business_data
+            )
+            registration.save(update_fields=["user", "owner", "business"])
+            return registration
+
+    claim = ClaimRequest(
+        user=user,
+        owner=owner,
+        matched_by=matched_by,
+        submitted={"owner": _jsonable(owner_data), "business": _jsonable(business_data)},
+        consent_version=consent_version,
+        consent_at=now,
+    )
+    claim._history_user = user
+    claim.save()
+    if owner.email:
+        claim_send_link(claim=claim)
+    registration.save(update_fields=["user"])
+    return registration
+
+
+def phone_tail(phone: str | None) -> str:
+    """The claimant's number as the record's owner sees it: enough to recognise, not to call."""
+    return f"**** {phone[-4:]}" if phone else "–"
+
+
+def claim_token(claim: ClaimRequest) -> str:
+    return signing.dumps({"c": claim.pk, "n": claim.link_nonce}, salt=CLAIM_SALT)
+
+
+def claim_send_link(*, claim: ClaimRequest) -> None:
+    """Send the one-time link to the email already on the record (never to the claimant's)."""
+    link = settings.PORTAL_BASE_URL.rstrip("/") + reverse(
+        "enrolment:claim-confirm", args=[claim_token(claim)]
+    )
+    queue_email(
+        recipient=claim.owner.email,
+        template="notifications/email/claim_link",
+        context={
+            "owner": claim.owner,
+            "claimant_phone": phone_tail(claim.user.phone),
+            "link": link,
+            "hours": settings.ENROLMENT_CLAIM_LINK_HOURS,
+        },
+    )
+    claim.link_sent_at = timezone.now()
+    claim.save(update_fields=["link_sent_at"])
+
+
+def claim_from_token(token: str) -> ClaimRequest | None:
+    """The pending claim a link names, or None when the link is forged, used or expired."""
+    try:
+        data = signing.loads(token, salt=CLAIM_SALT, max_age=settings.ENROLMENT_CLAIM_LINK_HOURS * 3600)
+    except signing.BadSignature:
+        return None
+    claim = (
+        ClaimRequest.objects.select_related("owner", "user")
+        .filter(pk=data.get("c"), status=ClaimRequest.Status.PENDING)
+        .first()
+    )
+    if claim is None or claim.link_nonce != data.get("n"):
+        return None
+    return claim
+
+
+def _decide(
+    claim: ClaimRequest, *, status: str, method: str, by: User | None, note: str = ""
+) -> ClaimRequest:
+    claim.status = status
+    claim.method = method
+    claim.decided_by = by
+    claim.decided_at = timezone.now()
+    claim.decision_note = note
+    claim.link_nonce = new_nonce()  # any link already sent stops working
+    claim._history_user = by
+    claim.save()
+    return claim
+
+
+@transaction.atomic
+def claim_approve(*, claim: ClaimRequest, by: User | None, method: str, note: str = "") -> ClaimRequest:
+    """Link the claimant's account to the record; their consent and new business come with it."""
+    claim = ClaimRequest.objects.select_for_update().select_related("user").get(pk=claim.pk)
+    if claim.status != ClaimRequest.Status.PENDING:
+        raise ValidationError(_("Permintaan ini sudah diputuskan."))
+    owner = Owner.objects.select_for_update().get(pk=claim.owner_id)
+    while owner.merged_into_id:
+        owner = Owner.objects.select_for_update().get(pk=owner.merged_into_id)
+    if owner.user_id and owner.user_id != claim.user_id:
+        raise ValidationError(
+            _("Data ini sudah terhubung dengan akun lain. Putuskan dulu akun mana yang benar.")
+        )
+    owner.user = claim.user
+    owner.consent_version = claim.consent_version
+    owner.consent_at = claim.consent_at
+    if not owner.email and claim.user.email:
+        owner.email = claim.user.email
+    owner._history_user = by or claim.user
+    owner.save(update_fields=["user", "consent_version", "consent_at", "email", "updated_at"])
+    submitted = claim.submitted.get("business") or {}
+    if claim.matched_by == ClaimRequest.MatchedBy.NIK and submitted.get("name"):
+        # The business they registered joins the record, unless the record already has it.
+        from pembinaan.registry.models import normalise_name
+
+        names = {normalise_name(n) for n in owner.businesses.active().values_list("name", flat=True)}
+        if normalise_name(submitted["name"]) not in names:
+            registry.business_create(
+                by=claim.user, owner=owner, source=BusinessSource.SELF, **_business_fields(submitted)
+            )
+    return _decide(claim, status=ClaimRequest.Status.APPROVED, method=method, by=by, note=note)
+
+
+@transaction.atomic
+def claim_refuse(*, claim: ClaimRequest, by: User | None, method: str, note: str = "") -> ClaimRequest:
+    claim = ClaimRequest.objects.select_for_update().get(pk=claim.pk)
+    if claim.status != ClaimRequest.Status.PENDING:
+        raise ValidationError(_("Permintaan ini sudah diputuskan."))
+    return _decide(claim, status=ClaimRequest.Status.REFUSED, method=method, by=by, note=note)

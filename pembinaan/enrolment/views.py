@@ -1,0 +1,369 @@
+"""Self-registration ("Daftarkan Usaha"), claims, the staff verification queue, and owners'
+sign-up for open activities.
+
+The registration is three short steps kept in the session; nothing reaches the database until
+the last step succeeds, and then one service call creates everything.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.hashers import make_password
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from pembinaan.coaching import services as coaching
+from pembinaan.coaching.models import Activity
+from pembinaan.enrolment import consent, selectors, services
+from pembinaan.enrolment.access import (
+    get_claim_for_user,
+    get_own_business,
+    get_own_participation,
+    get_submitted_business_for_user,
+    owned_businesses,
+    require,
+)
+from pembinaan.enrolment.forms import (
+    BusinessStepForm,
+    ConsentStepForm,
+    DecisionNoteForm,
+    OwnerStepForm,
+    ReasonForm,
+)
+from pembinaan.enrolment.models import ClaimRequest, Registration
+from pembinaan.enrolment.ratelimit import limit_posts
+from pembinaan.lib.service_errors import apply_to_forms
+from pembinaan.registry import services as registry
+from pembinaan.registry.models import BusinessStatus
+
+SESSION_KEY = "enrolment"
+BACKEND = "pembinaan.accounts.backends.EmailOrPhoneBackend"
+STEPS = {
+    "owner": ("enrolment:owner", OwnerStepForm, _("Data pemilik")),
+    "business": ("enrolment:business", BusinessStepForm, _("Data usaha")),
+}
+
+
+# --- Registration ------------------------------------------------------------------------------
+
+
+def _state(request: HttpRequest) -> dict:
+    state = request.session.get(SESSION_KEY)
+    if state is None:
+        # The token identifies this one registration: submitting it twice registers once.
+        state = {"token": str(uuid.uuid4())}
+        request.session[SESSION_KEY] = state
+    return state
+
+
+def _raw(form, exclude=("password1", "password2", "website")) -> dict[str, str]:
+    return {name: form.data.get(name, "") for name in form.fields if name not in exclude}
+
+
+def _honeypot_filled(request: HttpRequest) -> bool:
+    return bool(request.POST.get("website", "").strip())
+
+
+def _caught(request: HttpRequest) -> HttpResponse:
+    # A bot filled the hidden field: act as if all went well, keep nothing.
+    request.session.pop(SESSION_KEY, None)
+    return redirect("enrolment:done")
+
+
+def _render_step(request: HttpRequest, step: str, form) -> HttpResponse:
+    return render(
+        request,
+        f"enrolment/step_{step}.html",
+        {"form": form, "step_number": {"owner": 1, "business": 2, "consent": 3}[step], "step_count": 3},
+    )
+
+
+def _anonymous_only(view):
+    def wrapped(request: HttpRequest, *args, **kwargs):
+        if request.user.is_authenticated:
+            if Registration.objects.filter(user=request.user).exists():
+                # A second click that arrived after the first one logged the owner in.
+                return redirect("enrolment:done")
+            return render(request, "enrolment/signed_in.html")
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+@_anonymous_only
+def start(request: HttpRequest) -> HttpResponse:
+    return render(request, "enrolment/start.html", {"consent_purpose": consent.PURPOSE})
+
+
+@_anonymous_only
+@limit_posts
+def owner_step(request: HttpRequest) -> HttpResponse:
+    state = _state(request)
+    kept = bool(state.get("password"))
+    if request.method == "POST":
+        if _honeypot_filled(request):
+            return _caught(request)
+        form = OwnerStepForm(request.POST, password_kept=kept)
+        if form.is_valid():
+            state["owner"] = _raw(form)
+            if form.cleaned_data.get("password1"):
+                # Only the hash is kept in the session, never the password itself.
+                state["password"] = make_password(form.cleaned_data["password1"])
+            request.session.modified = True
+            return redirect("enrolment:business")
+    else:
+        form = OwnerStepForm(initial=state.get("owner"), password_kept=kept)
+    return _render_step(request, "owner", form)
+
+
+@_anonymous_only
+@limit_posts
+def business_step(request: HttpRequest) -> HttpResponse:
+    state = _state(request)
+    if "owner" not in state:
+        return redirect("enrolment:owner")
+    if request.method == "POST":
+        if _honeypot_filled(request):
+            return _caught(request)
+        form = BusinessStepForm(request.POST)
+        if form.is_valid():
+            state["business"] = _raw(form, exclude=("website",))
+            request.session.modified = True
+            return redirect("enrolment:consent")
+    else:
+        form = BusinessStepForm(initial=state.get("business"))
+    return _render_step(request, "business", form)
+
+
+@_anonymous_only
+@limit_posts
+def consent_step(request: HttpRequest) -> HttpResponse:
+    state = request.session.get(SESSION_KEY) or {}
+    if "owner" not in state or "password" not in state:
+        return redirect("enrolment:owner")
+    if "business" not in state:
+        return redirect("enrolment:business")
+    if Registration.objects.filter(token=state["token"]).exists():
+        # A second click or tab after the registration went through: show the same outcome.
+        request.session.pop(SESSION_KEY, None)
+        return redirect("enrolment:done")
+    form = ConsentStepForm(request.POST or None)
+    owner_form = OwnerStepForm(state["owner"], password_kept=True)
+    business_form = BusinessStepForm(state["business"])
+    if request.method == "POST":
+        if _honeypot_filled(request):
+            return _caught(request)
+        # The earlier steps are checked again: a phone number may have been taken meanwhile.
+        if not owner_form.is_valid():
+            return _render_step(request, "owner", owner_form)
+        if not business_form.is_valid():
+            return _render_step(request, "business", business_form)
+        if form.is_valid():
+            try:
+                registration = services.registration_submit(
+                    token=uuid.UUID(state["token"]),
+                    owner_data={k: owner_form.cleaned_data[k] for k in ("name", "nik", "phone", "email")},
+                    business_data={k: v for k, v in business_form.cleaned_data.items() if k != "website"},
+                    password_hash=state["password"],
+                    consent_version=consent.VERSION,
+                )
+            except ValidationError as exc:
+                apply_to_forms(exc, owner_form, business_form, form)
+                step = "owner" if owner_form.errors else "business" if business_form.errors else "consent"
+                if step != "consent":
+                    return _render_step(request, step, owner_form if step == "owner" else business_form)
+            else:
+                request.session.pop(SESSION_KEY, None)
+                login(request, registration.user, backend=BACKEND)
+                return redirect("enrolment:done")
+    else:
+        owner_form.is_valid()
+        business_form.is_valid()
+    return render(
+        request,
+        "enrolment/step_consent.html",
+        {
+            "form": form,
+            "owner": owner_form.cleaned_data if owner_form.is_bound else {},
+            "business": business_form.cleaned_data if business_form.is_bound else {},
+            "consent_version": consent.VERSION,
+            "consent_purpose": consent.PURPOSE,
+            "consent_points": consent.POINTS,
+            "step_number": 3,
+            "step_count": 3,
+        },
+    )
+
+
+def done(request: HttpRequest) -> HttpResponse:
+    # The same page whether the NIK was new or already on record: it reveals nothing (issue 6).
+    return render(request, "enrolment/done.html")
+
+
+# --- Claims: the link sent to the email on record ---------------------------------------------
+
+
+@limit_posts
+def claim_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    claim = services.claim_from_token(token)
+    if claim is None:
+        return render(request, "enrolment/claim_invalid.html", status=410)
+    if request.method == "POST":
+        method = ClaimRequest.Method.EMAIL
+        if request.POST.get("answer") == "yes":
+            try:
+                services.claim_approve(claim=claim, by=None, method=method)
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+                return render(request, "enrolment/claim_invalid.html", status=409)
+            return render(request, "enrolment/claim_result.html", {"approved": True})
+        services.claim_refuse(
+            claim=claim, by=None, method=method, note=_("Ditolak pemilik data lewat tautan email.")
+        )
+        return render(request, "enrolment/claim_result.html", {"approved": False})
+    return render(
+        request,
+        "enrolment/claim_confirm.html",
+        {"claim": claim, "claimant_phone": services.phone_tail(claim.user.phone)},
+    )
+
+
+# --- Staff: verification queue and claims -----------------------------------------------------
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    require(request.user, "registry.verify_business")
+    page = Paginator(selectors.verification_queue(), 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "enrolment/queue.html",
+        {
+            "page": page,
+            "pending_claims": ClaimRequest.objects.filter(status=ClaimRequest.Status.PENDING).count(),
+        },
+    )
+
+
+@login_required
+def review(request: HttpRequest, pk: int) -> HttpResponse:
+    """One screen to check a submitted business and verify it, or reject it with a reason."""
+    business = get_submitted_business_for_user(request.user, pk)
+    reject_form = ReasonForm(request.POST if request.POST.get("action") == "reject" else None)
+    if request.method == "POST" and business.status == BusinessStatus.SUBMITTED:
+        try:
+            if request.POST.get("action") == "verify":
+                registry.business_verify(business=business, by=request.user)
+                messages.success(request, _("%(name)s diverifikasi.") % {"name": business.name})
+                return redirect("enrolment:queue")
+            if reject_form.is_valid():
+                registry.business_reject(
+                    business=business, by=request.user, reason=reject_form.cleaned_data["reason"]
+                )
+                messages.success(request, _("Pendaftaran %(name)s ditolak.") % {"name": business.name})
+                return redirect("enrolment:queue")
+        except ValidationError as exc:
+            apply_to_forms(exc, reject_form)
+    return render(
+        request,
+        "enrolment/review.html",
+        {
+            "business": business,
+            "pairs": selectors.duplicate_pairs_of(business),
+            "reject_form": reject_form,
+            "can_act": business.status == BusinessStatus.SUBMITTED,
+        },
+    )
+
+
+@login_required
+def claim_list(request: HttpRequest) -> HttpResponse:
+    require(request.user, "enrolment.change_claimrequest")
+    page = Paginator(selectors.claim_list(), 25).get_page(request.GET.get("page"))
+    return render(request, "enrolment/claim_list.html", {"page": page})
+
+
+@login_required
+def claim_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = get_claim_for_user(request.user, pk)
+    form = DecisionNoteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        action = services.claim_approve if request.POST.get("action") == "approve" else services.claim_refuse
+        try:
+            action(
+                claim=claim, by=request.user, method=ClaimRequest.Method.STAFF, note=form.cleaned_data["note"]
+            )
+        except ValidationError as exc:
+            apply_to_forms(exc, form)
+        else:
+            messages.success(request, _("Keputusan tersimpan."))
+            return redirect("enrolment:claim-list")
+    return render(
+        request,
+        "enrolment/claim_decide.html",
+        {
+            "claim": claim,
+            "form": form,
+            "history": claim.history.select_related("history_user").order_by("-history_date"),
+        },
+    )
+
+
+# --- Owners: open activities ------------------------------------------------------------------
+
+
+def activity_list(request: HttpRequest) -> HttpResponse:
+    """Upcoming activities open for sign-up; anyone may look, owners may sign up."""
+    is_owner = request.user.is_authenticated and request.user.is_owner
+    businesses = list(owned_businesses(request.user)) if is_owner else []
+    activities = list(
+        selectors.open_activities(owner_businesses=[b.pk for b in businesses] if is_owner else None)[:100]
+    )
+    verified = [b for b in businesses if b.status == BusinessStatus.VERIFIED]
+    return render(
+        request,
+        "enrolment/activity_list.html",
+        {"activities": activities, "is_owner": is_owner, "verified": verified, "businesses": businesses},
+    )
+
+
+@login_required
+@require_POST
+def activity_signup(request: HttpRequest, pk: int) -> HttpResponse:
+    business_pk = request.POST.get("business", "")
+    business = get_own_business(request.user, int(business_pk) if business_pk.isdigit() else 0)
+    activity = get_object_or_404(Activity, pk=pk)
+    try:
+        coaching.participation_self_signup(activity=activity, business=business, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("%(name)s terdaftar sebagai peserta %(title)s.")
+            % {"name": business.name, "title": activity.title},
+        )
+    return redirect("enrolment:activity-list")
+
+
+@login_required
+@require_POST
+def activity_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    participation = get_own_participation(request.user, pk)
+    try:
+        coaching.participation_self_cancel(participation=participation, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Pendaftaran dibatalkan."))
+    return redirect("enrolment:activity-list")

@@ -1,0 +1,11 @@
+from django.core.management.base import BaseCommand
+
+from pembinaan.notifications.services import send_due
+
+
+class Command(BaseCommand):
+    help = "Send the outbox messages that are due (new ones and retries). Meant for cron, every few minutes."
+
+    def handle(self, *args, **options):
+        sent, failed = send_due()
+        self.stdout.write(f"{sent} sent, {failed} failed (will be retried or shown to staff).")

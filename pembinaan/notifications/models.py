@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Channel(models.TextChoices):
+    # A WhatsApp or SMS gateway becomes one more choice here and one more sender in services.SENDERS.
+    EMAIL = "email", _("Email")
+
+
+class OutboxQuerySet(models.QuerySet):
+    def due(self, now=None):
+        now = now or timezone.now()
+        return self.filter(status=OutboxMessage.Status.PENDING, next_attempt_at__lte=now)
+
+    def needing_attention(self):
+        """Messages staff should see: given up on, or failed at least once and waiting to retry."""
+        return self.filter(
+            models.Q(status=OutboxMessage.Status.FAILED)
+            | models.Q(status=OutboxMessage.Status.PENDING, attempts__gt=0)
+        )
+
+
+class OutboxMessage(models.Model):
+    """One message to one person, stored before it is sent so that a failed send is retried."""
+
+    class Status(models.TextChoices):
+        PENDING = "menunggu", _("Menunggu dikirim")
+        SENT = "terkirim", _("Terkirim")
+        FAILED = "gagal", _("Gagal")
+
+    channel = models.CharField(_("saluran"), max_length=10, choices=Channel.choices, default=Channel.EMAIL)
+    recipient = models.CharField(_("penerima"), max_length=254)
+    subject = models.CharField(_("subjek"), max_length=200)
+    body = models.TextField(_("isi"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    attempts = models.PositiveSmallIntegerField(_("percobaan"), default=0)
+    last_error = models.TextField(_("galat terakhir"), blank=True)
+    # A message that must go out once only (a reminder) carries a key; the unique index makes a
+    # second run of the reminder command, even a concurrent one, queue nothing.
+    dedupe_key = models.CharField(max_length=120, unique=True, null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    next_attempt_at = models.DateTimeField(_("percobaan berikutnya"), default=timezone.now)
+    sent_at = models.DateTimeField(_("terkirim pada"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+
+    objects = OutboxQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("pesan keluar")
+        verbose_name_plural = _("pesan keluar")
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.recipient}: {self.subject}"

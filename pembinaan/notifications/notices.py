@@ -1,0 +1,58 @@
+"""What the portal tells an owner, and when: one function per occasion, each queueing one email.
+
+Only owners who gave an email get one; a WhatsApp or SMS channel would be chosen here later.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.urls import reverse
+
+from pembinaan.notifications.services import queue_email
+
+if TYPE_CHECKING:
+    from pembinaan.coaching.models import Participation
+    from pembinaan.registry.models import Business
+
+
+def _site() -> str:
+    return settings.PORTAL_BASE_URL.rstrip("/")
+
+
+def business_status_changed(business: Business) -> None:
+    """After staff verified or rejected a registration (called by registry.services)."""
+    queue_email(
+        recipient=business.owner.email,
+        template=f"notifications/email/business_{business.status}",
+        context={"business": business, "owner": business.owner, "site": _site()},
+    )
+
+
+def signup_confirmed(participation: Participation) -> None:
+    business = participation.business
+    queue_email(
+        recipient=business.owner.email,
+        template="notifications/email/signup_confirmed",
+        context={
+            "participation": participation,
+            "activity": participation.activity,
+            "business": business,
+            "site": _site(),
+            "signup_url": _site() + reverse("enrolment:activity-list"),
+        },
+    )
+
+
+def activity_reminder(participation: Participation) -> bool:
+    """The day-before reminder; its key makes it go out once per participation and start date."""
+    activity = participation.activity
+    business = participation.business
+    message = queue_email(
+        recipient=business.owner.email,
+        template="notifications/email/activity_reminder",
+        context={"activity": activity, "business": business, "site": _site()},
+        dedupe_key=f"pengingat:{participation.pk}:{activity.start_date.isoformat()}",
+    )
+    return message is not None

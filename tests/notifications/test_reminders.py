@@ -1,0 +1,52 @@
+import datetime
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.utils import timezone
+
+from pembinaan.coaching.models import Activity, ParticipationStatus
+from pembinaan.notifications.models import OutboxMessage
+from tests.coaching.factories import ActivityFactory, ParticipationFactory
+from tests.factories import BusinessFactory, OwnerFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _tomorrow(**kwargs):
+    kwargs.setdefault("status", Activity.Status.PLANNED)
+    return ActivityFactory(start_date=timezone.localdate() + datetime.timedelta(days=1), **kwargs)
+
+
+def _participant(activity, email="pemilik@contoh.test", **kwargs):
+    return ParticipationFactory(
+        activity=activity, business=BusinessFactory(owner=OwnerFactory(email=email)), **kwargs
+    )
+
+
+def test_registered_participants_of_tomorrows_activities_are_reminded_once(
+    django_capture_on_commit_callbacks,
+):
+    activity = _tomorrow(title="Klinik Kemasan", venue="Aula Dinas", start_time=datetime.time(9, 0))
+    _participant(activity)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_activity_reminders", stdout=None)
+    assert len(mail.outbox) == 1
+    assert "Klinik Kemasan" in mail.outbox[0].subject
+    assert "Aula Dinas" in mail.outbox[0].body and "09.00 WITA" in mail.outbox[0].body
+    # A second run (cron twice, or a retry of the job) reminds nobody again.
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_activity_reminders")
+    assert len(mail.outbox) == 1
+    assert OutboxMessage.objects.count() == 1
+
+
+def test_nobody_else_is_reminded():
+    tomorrow = _tomorrow()
+    _participant(tomorrow, email="")  # no email given
+    _participant(tomorrow, status=ParticipationStatus.CANCELLED)
+    _participant(_tomorrow(status=Activity.Status.CANCELLED, cancel_reason="banjir"))
+    _participant(ActivityFactory(start_date=timezone.localdate() + datetime.timedelta(days=2)))
+    _participant(ActivityFactory(start_date=timezone.localdate()))
+    call_command("send_activity_reminders")
+    assert not OutboxMessage.objects.exists()
