@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "pembinaan.funding",
     "pembinaan.coaching",
     "pembinaan.progress",
+    "pembinaan.ownerspace",
+    "pembinaan.privacy",
     "pembinaan.front",
 ]
 

@@ -12,6 +12,8 @@ urlpatterns = [
     path("registri/", include("pembinaan.registry.urls")),
     path("pembinaan/", include("pembinaan.coaching.urls")),
     path("pendanaan/", include("pembinaan.funding.urls")),
+    path("", include("pembinaan.ownerspace.urls")),
+    path("", include("pembinaan.privacy.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("pembinaan.progress.urls")),
     path("", include("pembinaan.front.urls")),
