@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.validators import MaxValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -72,7 +73,8 @@ class YearlyFiguresForm(forms.Form):
         super().__init__(*args, **kwargs)
         this_year = timezone.localdate().year
         self.fields["year"].initial = this_year - 1
-        self.fields["year"].max_value = this_year
+        # The current year at request time, not at import time: the server runs for years.
+        self.fields["year"].validators.append(MaxValueValidator(this_year))
         self.fields["year"].widget.attrs.update({"min": 2000, "max": this_year})
 
 
