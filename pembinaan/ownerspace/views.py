@@ -72,7 +72,7 @@ def business_edit(request: HttpRequest, pk: int) -> HttpResponse:
     status, with identity changes waiting for review."""
     business = access.get_own_business(request.user, pk)
     resubmit = business.status in services.RESUBMITTABLE_STATUSES
-    form = OwnerBusinessForm(request.POST or None, instance=business)
+    form = OwnerBusinessForm(request.POST if request.method == "POST" else None, instance=business)
     if request.method == "POST" and form.is_valid():
         owner_nik, fields = _form_data(form)
         # The form wrote the values onto `business`; the service starts from the stored row.
@@ -112,7 +112,7 @@ def business_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def figures_create(request: HttpRequest, pk: int) -> HttpResponse:
     business = access.get_own_business(request.user, pk)
-    form = YearlyFiguresForm(request.POST or None)
+    form = YearlyFiguresForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             coaching.figures_record(business=business, by=request.user, **form.cleaned_data)
@@ -128,7 +128,7 @@ def figures_create(request: HttpRequest, pk: int) -> HttpResponse:
 def profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
     business = access.get_own_business(request.user, pk)
     profile = BusinessProfile.objects.filter(business=business).first() or BusinessProfile(business=business)
-    form = ProfileForm(request.POST or None, request.FILES or None, instance=profile)
+    form = ProfileForm(request.POST if request.method == "POST" else None, request.FILES if request.method == "POST" else None, instance=profile)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -172,7 +172,7 @@ def certificate(request: HttpRequest, pk: int, participation_pk: int) -> HttpRes
 @login_required
 def contact_edit(request: HttpRequest) -> HttpResponse:
     owner = access.require_owner_of(request.user)
-    form = ContactForm(request.POST or None, instance=owner)
+    form = ContactForm(request.POST if request.method == "POST" else None, instance=owner)
     if request.method == "POST" and form.is_valid():
         try:
             services.owner_contact_update(owner=owner, by=request.user, **form.cleaned_data)
@@ -206,7 +206,7 @@ def change_request_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def change_request_review(request: HttpRequest, pk: int) -> HttpResponse:
     change = access.get_change_request_for_user(request.user, pk)
-    form = ReasonForm(request.POST or None)
+    form = ReasonForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and change.status == ChangeRequest.Status.PENDING:
         if "approve" in request.POST:
             form = ReasonForm()

@@ -49,7 +49,7 @@ def my_data_download(request: HttpRequest) -> HttpResponse:
 
 def _owner_request(request: HttpRequest, *, template: str, service, done: str) -> HttpResponse:
     owner = require_owner_of(request.user)
-    form = ConfirmForm(request.POST or None)
+    form = ConfirmForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             service(owner=owner, by=request.user, note=form.cleaned_data["note"])
@@ -104,7 +104,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     data_request = get_request_for_user(request.user, pk)
-    form = ResponseForm(request.POST or None)
+    form = ResponseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and data_request.status == DataRequest.Status.OPEN and form.is_valid():
         response = form.cleaned_data["response"]
         try:
