@@ -66,6 +66,28 @@ def _apply_now(business: Business, *, by: User | None, owner_nik: str | None, fi
     registry.business_update(business=business, by=by, **fields)
 
 
+def _reviewed_business_of(owner_id: int) -> Business | None:
+    return (
+        Business.objects.active()
+        .filter(owner=owner_id, status__in=REVIEWED_STATUSES)
+        .select_related("owner")
+        .order_by("pk")
+        .first()
+    )
+
+
+def _nik_for_review(business: Business, owner_nik: str | None, *, by: User) -> ChangeRequest | None:
+    """The NIK belongs to the owner: once any of their businesses is verified, a new one needs review,
+    whichever business's form it was typed in. The request goes with that verified business."""
+    if not owner_nik or owner_nik == business.owner.nik:
+        return None
+    reviewed = _reviewed_business_of(business.owner_id)
+    if reviewed is None:
+        return None
+    _check_identity(reviewed, {OWNER_NIK: owner_nik})
+    return _change_request_submit(reviewed, by=by, changes={OWNER_NIK: owner_nik})
+
+
 @transaction.atomic
 def business_owner_edit(
     *, business: Business, by: User, owner_nik: str | None = None, **fields: Any
@@ -76,8 +98,9 @@ def business_owner_edit(
     """
     business = Business.objects.select_for_update().select_related("owner").get(pk=business.pk)
     if business.status not in REVIEWED_STATUSES:
-        _apply_now(business, by=by, owner_nik=owner_nik, fields=fields)
-        return None
+        change = _nik_for_review(business, owner_nik, by=by)
+        _apply_now(business, by=by, owner_nik=None if change else owner_nik, fields=fields)
+        return change
     proposed = {name: _stored(fields.pop(name)) for name in IDENTITY_FIELDS if name in fields}
     if owner_nik:
         proposed[OWNER_NIK] = owner_nik
@@ -116,7 +139,8 @@ def business_resubmit(
     business = Business.objects.select_for_update().select_related("owner").get(pk=business.pk)
     if business.status not in RESUBMITTABLE_STATUSES:
         raise ValidationError(_("Hanya usaha berstatus draf atau ditolak yang dapat diajukan ulang."))
-    _apply_now(business, by=by, owner_nik=owner_nik, fields=fields)
+    change = _nik_for_review(business, owner_nik, by=by)
+    _apply_now(business, by=by, owner_nik=None if change else owner_nik, fields=fields)
     return registry.business_submit(business=business, by=by)
 
 

@@ -128,7 +128,11 @@ def figures_create(request: HttpRequest, pk: int) -> HttpResponse:
 def profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
     business = access.get_own_business(request.user, pk)
     profile = BusinessProfile.objects.filter(business=business).first() or BusinessProfile(business=business)
-    form = ProfileForm(request.POST if request.method == "POST" else None, request.FILES if request.method == "POST" else None, instance=profile)
+    form = ProfileForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        instance=profile,
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

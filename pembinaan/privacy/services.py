@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from pembinaan.accounts.models import User
 from pembinaan.coaching.models import FiguresSnapshot
-from pembinaan.ownerspace.models import BusinessProfile
+from pembinaan.ownerspace.models import BusinessProfile, ChangeRequest
 from pembinaan.ownerspace.services import profile_unpublish_all
 from pembinaan.privacy.models import AuditEntry, DataRequest
 from pembinaan.registry import services as registry
@@ -169,6 +169,8 @@ def owner_erase(*, owner: Owner, by: User) -> list[tuple[str, str]]:
         owner = Owner.objects.select_for_update().get(pk=owner.pk)
         done: list[tuple[str, str]] = []
         keep_owner = owner.merged_owners.exists()  # PROTECT: they point at this record
+        # Requested identity changes hold the very values being erased.
+        ChangeRequest.objects.filter(business__owner=owner).delete()
         for business in Business.objects.filter(owner=owner).order_by("pk"):
             _delete_profile(business)
             label = _("usaha #%(pk)s") % {"pk": business.pk}

@@ -131,3 +131,20 @@ def test_the_owner_edits_their_contact_data(owner_client, owner_user):
         "sari@contoh.test",
         "Jl. Sultan Adam 3",
     )
+
+
+def test_a_new_nik_typed_on_a_rejected_business_still_waits_when_another_business_is_verified(
+    owner_client, owner_user, mine, staff_user
+):
+    from pembinaan.registry import services as registry
+    from pembinaan.registry.models import BusinessStatus
+
+    rejected = BusinessFactory(owner=owner_user.owner_profile, status=BusinessStatus.SUBMITTED)
+    registry.business_reject(business=rejected, by=staff_user, reason="Foto KTP buram")
+    nik = make_nik(serial=9876)
+    owner_client.post(reverse("ownerspace:business-edit", args=[rejected.pk]), _form(rejected, owner_nik=nik))
+    rejected.refresh_from_db()
+    assert rejected.status == BusinessStatus.SUBMITTED
+    assert Owner.objects.get(user=owner_user).nik != nik
+    assert ChangeRequest.objects.get().business == mine
+    assert ChangeRequest.objects.get().changes == {"owner_nik": nik}

@@ -8,7 +8,8 @@ from django.urls import reverse
 
 from pembinaan.accounts.models import User
 from pembinaan.coaching.models import FiguresSnapshot, Participation
-from pembinaan.ownerspace.models import BusinessProfile
+from pembinaan.ownerspace import services as ownerspace
+from pembinaan.ownerspace.models import BusinessProfile, ChangeRequest
 from pembinaan.privacy.models import AuditEntry, DataRequest
 from pembinaan.progress.models import Target
 from pembinaan.progress.selectors import check_aggregates, dashboard
@@ -53,6 +54,7 @@ def test_a_coached_business_is_anonymised_and_still_counts_an_uncoached_one_is_d
     mine.save()
     uncoached = BusinessFactory(owner=owner, name="Usaha Baru Belum Dibina")
     FiguresSnapshot.objects.create(business=uncoached, year=2024, annual_sales=1)
+    ownerspace.business_owner_edit(business=mine, by=owner_user, name="Amplang Sari Rahasia")
     target = Target.primary()
     call_command("rebuild_progress", verbosity=0)
     before = dashboard(target)["coached_total"]
@@ -85,6 +87,7 @@ def test_a_coached_business_is_anonymised_and_still_counts_an_uncoached_one_is_d
     assert not Owner.history.filter(id=owner.pk).exclude(nik=None).exists()
     assert not Business.history.filter(id=mine.pk, name="Amplang Bu Sari").exists()
     assert not Business.history.filter(id=uncoached.pk).exists()
+    assert not ChangeRequest.objects.filter(business=mine).exists()
     account = User.objects.get(pk=owner_user.pk)
     assert not account.is_active and not account.has_usable_password() and account.phone is None
     # The totals the council watches are unchanged and true.
