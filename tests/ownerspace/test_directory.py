@@ -136,3 +136,13 @@ def test_the_owner_opts_in_through_the_profile_page(owner_client, owner_user, an
     page = anon_client.get(reverse("ownerspace:public-profile", args=[business.pk])).content.decode()
     assert "Kopi robusta lokal" in page
     assert reverse("ownerspace:public-photo", args=[business.pk]) in page
+
+
+def test_the_photo_of_a_hidden_profile_is_not_served_publicly_but_its_owner_sees_it(
+    anon_client, owner_client, mine, owner_user, media
+):
+    services.profile_update(business=mine, by=owner_user, is_public=False, contact="hp", photo=png())
+    assert anon_client.get(reverse("ownerspace:public-photo", args=[mine.pk])).status_code == 404
+    own = owner_client.get(reverse("ownerspace:profile-photo", args=[mine.pk]))
+    assert own.status_code == 200
+    assert own["Cache-Control"] == "private, no-store"

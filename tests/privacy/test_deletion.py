@@ -45,7 +45,7 @@ def test_asking_hides_the_public_profile_at_once_and_the_owner_sees_the_status(o
 
 
 def test_a_coached_business_is_anonymised_and_still_counts_an_uncoached_one_is_deleted(
-    owner_client, owner_user, staff_client, staff_user, mine, theirs, media
+    owner_client, owner_user, staff_client, staff_user, mine, theirs, media, anon_client
 ):
     owner = owner_user.owner_profile
     owner.email, owner.address = "sari@contoh.test", "Jl. Kelayan B No. 7"
@@ -104,6 +104,8 @@ def test_a_coached_business_is_anonymised_and_still_counts_an_uncoached_one_is_d
     assert ("dihapus", f"usaha #{uncoached.pk}") in actions
     assert ("dianonimkan", f"pelaku usaha #{owner.pk}") in actions
     assert actions[-1][0] == "diproses"
+    assert anon_client.get(reverse("ownerspace:public-profile", args=[mine.pk])).status_code == 404
+    assert not BusinessProfile.objects.filter(business=mine).exists()
     # The other owner is untouched.
     theirs.refresh_from_db()
     assert theirs.name == "Sasirangan Pak Udin"
