@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.db.models import QuerySet
@@ -26,8 +27,11 @@ def owner_requests(owner: Owner) -> QuerySet[DataRequest]:
     return DataRequest.objects.filter(owner=owner).order_by("-requested_at", "-pk")
 
 
-def _iso(value) -> str | None:
-    return value.isoformat() if value is not None else None
+def _local(value):
+    """Dates stay dates (the page formats them, the JSON encoder writes ISO 8601); times in WITA."""
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value)
+    return value
 
 
 def _label(model, field: str, value) -> Any:
@@ -60,7 +64,7 @@ def owner_data(owner: Owner) -> dict[str, Any]:
     for s in StatusChange.objects.filter(business_id__in=ids).order_by("changed_at", "pk"):
         by_business[s.business_id]["status"].append(
             {
-                "at": _iso(s.changed_at),
+                "at": _local(s.changed_at),
                 "from": s.from_status,
                 "to": s.to_status,
                 "to_label": _label(StatusChange, "to_status", s.to_status),
@@ -72,8 +76,8 @@ def owner_data(owner: Owner) -> dict[str, Any]:
             {
                 "activity": p.activity.title,
                 "type": p.activity.coaching_type.name,
-                "start_date": _iso(p.activity.start_date),
-                "end_date": _iso(p.activity.end_date),
+                "start_date": _local(p.activity.start_date),
+                "end_date": _local(p.activity.end_date),
                 "venue": p.activity.venue,
                 "status": p.status,
                 "status_label": _label(Participation, "status", p.status),
@@ -83,7 +87,7 @@ def owner_data(owner: Owner) -> dict[str, Any]:
         by_business[o.business_id]["outcomes"].append(
             {
                 "type": o.outcome_type.name,
-                "achieved_on": _iso(o.achieved_on),
+                "achieved_on": _local(o.achieved_on),
                 "activity": o.activity.title if o.activity else None,
                 "reference_number": o.reference_number,
                 "institution": o.institution,
@@ -94,12 +98,12 @@ def owner_data(owner: Owner) -> dict[str, Any]:
     for g in CapitalAssistance.objects.filter(business_id__in=ids).select_related("budget_line__source"):
         by_business[g.business_id]["assistance"].append(
             {
-                "date": _iso(g.date),
+                "date": _local(g.date),
                 "form": _label(CapitalAssistance, "form", g.form),
                 "amount": g.amount,
                 "description": g.description,
                 "status": _label(CapitalAssistance, "status", g.status),
-                "disbursed_on": _iso(g.disbursed_on),
+                "disbursed_on": _local(g.disbursed_on),
                 "funding_source": g.budget_line.source.name,
             }
         )
@@ -107,7 +111,7 @@ def owner_data(owner: Owner) -> dict[str, Any]:
         by_business[f.business_id]["figures"].append(
             {
                 "year": f.year,
-                "recorded_on": _iso(f.recorded_on),
+                "recorded_on": _local(f.recorded_on),
                 "annual_sales": f.annual_sales,
                 "employees": f.employees,
                 "assets": f.assets,
@@ -117,7 +121,7 @@ def owner_data(owner: Owner) -> dict[str, Any]:
     for c in ChangeRequest.objects.filter(business_id__in=ids):
         by_business[c.business_id]["changes"].append(
             {
-                "requested_at": _iso(c.requested_at),
+                "requested_at": _local(c.requested_at),
                 "changes": c.changes,
                 "status": _label(ChangeRequest, "status", c.status),
                 "reason": c.reason,
@@ -125,20 +129,20 @@ def owner_data(owner: Owner) -> dict[str, Any]:
         )
     profiles = {p.business_id: p for p in BusinessProfile.objects.filter(business_id__in=ids)}
     return {
-        "generated_at": _iso(timezone.now()),
+        "generated_at": _local(timezone.now()),
         "owner": {
             "nik": owner.nik,
             "name": owner.name,
             "gender": _label(Owner, "gender", owner.gender) if owner.gender else "",
-            "birth_date": _iso(owner.birth_date),
+            "birth_date": _local(owner.birth_date),
             "phone": owner.phone,
             "email": owner.email,
             "address": owner.address,
-            "registered_at": _iso(owner.created_at),
+            "registered_at": _local(owner.created_at),
         },
         "consent": {
             "version": owner.consent_version,
-            "given_at": _iso(owner.consent_at),
+            "given_at": _local(owner.consent_at),
             "withdrawn": consent_withdrawn(owner),
         },
         "businesses": [_business(b, by_business[b.pk], profiles.get(b.pk)) for b in businesses],
@@ -146,8 +150,8 @@ def owner_data(owner: Owner) -> dict[str, Any]:
             {
                 "kind": _label(DataRequest, "kind", r.kind),
                 "status": _label(DataRequest, "status", r.status),
-                "requested_at": _iso(r.requested_at),
-                "decided_at": _iso(r.decided_at),
+                "requested_at": _local(r.requested_at),
+                "decided_at": _local(r.decided_at),
                 "note": r.note,
                 "response": r.response,
             }
@@ -180,7 +184,7 @@ def _business(b: Business, rows: dict[str, list], profile: BusinessProfile | Non
         "social_media_url": b.social_media_url,
         "website_url": b.website_url,
         "certifications": b.certification_labels(),
-        "registered_at": _iso(b.created_at),
+        "registered_at": _local(b.created_at),
         "public_profile": (
             {
                 "is_public": profile.is_public,

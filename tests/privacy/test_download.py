@@ -35,6 +35,7 @@ def test_the_download_holds_the_owner_their_businesses_and_everything_about_them
     (business,) = data["businesses"]
     assert business["name"] == "Amplang Bu Sari"
     assert business["participations"][0]["status"] == "hadir"
+    assert business["participations"][0]["start_date"] == "2024-05-14"
     assert len(business["outcomes"]) == 1
     assert business["capital_assistance"][0]["amount"] == 5_000_000
     assert business["yearly_figures"][0]["year"] == 2023
@@ -53,6 +54,7 @@ def test_the_readable_page_shows_the_same_data(owner_client, mine, theirs):
     page = owner_client.get(reverse("privacy:my-data")).content.decode()
     assert "Amplang Bu Sari" in page
     assert mine.attended.activity.title in page
+    assert "14 Mei 2024" in page
     assert theirs.name not in page
     assert mine.owner.nik not in page  # masked on screen; the file has it in full
 
