@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "pembinaan.progress",
     "pembinaan.notifications",
     "pembinaan.enrolment",
+    "pembinaan.ownerspace",
+    "pembinaan.privacy",
     "pembinaan.front",
 ]
 

@@ -14,6 +14,8 @@ urlpatterns = [
     path("pendanaan/", include("pembinaan.funding.urls")),
     path("daftar/", include("pembinaan.enrolment.urls")),
     path("notifikasi/", include("pembinaan.notifications.urls")),
+    path("", include("pembinaan.ownerspace.urls")),
+    path("", include("pembinaan.privacy.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("pembinaan.progress.urls")),
     path("", include("pembinaan.front.urls")),

@@ -17,6 +17,8 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("front:landing")
     if user.is_staf_dinas:
         return redirect("registry:business-list")
+    if user.is_owner:
+        return redirect("ownerspace:home")
     if user.has_perm("progress.view_dashboard"):
         return redirect("progress:dashboard")
     return render(request, "front/home.html")

@@ -27,12 +27,14 @@ def test_the_admin_link_is_shown_only_to_admin_dinas(admin_client, staff_client)
     assert reverse("admin:index") not in staff_client.get(reverse("front:landing")).content.decode()
 
 
-def test_home_sends_staff_to_the_registry_council_members_to_the_dashboard_and_owners_to_a_welcome(
+def test_home_sends_staff_to_the_registry_council_members_to_the_dashboard_and_owners_to_their_space(
     staff_client, viewer_client, owner_client
 ):
     assert staff_client.get(reverse("front:home")).url == reverse("registry:business-list")
     assert viewer_client.get(reverse("front:home")).url == reverse("progress:dashboard")
-    assert owner_client.get(reverse("front:home")).status_code == 200
+    landing = owner_client.get(reverse("front:home"), follow=True)
+    assert landing.redirect_chain[-1][0] == reverse("ownerspace:home")
+    assert landing.status_code == 200
 
 
 @override_settings(DEBUG=False)

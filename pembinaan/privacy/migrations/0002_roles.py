@@ -1,0 +1,23 @@
+"""Staff and admins process deletion and consent-withdrawal requests (issue 6)."""
+
+from django.db import migrations
+
+from pembinaan.accounts import roles
+
+PERMISSIONS = ["privacy.process_datarequest", "privacy.view_datarequest"]
+
+
+def grant(apps, schema_editor):
+    roles.grant(apps, roles.STAFF, PERMISSIONS)
+    roles.grant(apps, roles.ADMIN, PERMISSIONS)
+
+
+def revoke(apps, schema_editor):
+    roles.revoke(apps, roles.STAFF, PERMISSIONS)
+    roles.revoke(apps, roles.ADMIN, PERMISSIONS)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("privacy", "0001_initial"), ("accounts", "0006_roles_snapshots")]
+
+    operations = [migrations.RunPython(grant, revoke)]

@@ -1,0 +1,224 @@
+"""Personal-data workflows (UU 27/2022 PDP, DESIGN.md rule 10): withdrawal of consent, erasure.
+
+An owner's business with coaching history is anonymised, not deleted: the coached count the
+council watches must stay true (rule 10). Identity goes; kelurahan, category, scale, start year,
+status and the owner's gender stay, because the dashboard's breakdowns are built from them.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pembinaan.accounts.models import User
+from pembinaan.coaching.models import FiguresSnapshot
+from pembinaan.ownerspace.models import BusinessProfile, ChangeRequest
+from pembinaan.ownerspace.services import profile_unpublish_all
+from pembinaan.privacy.models import AuditEntry, DataRequest
+from pembinaan.registry import services as registry
+from pembinaan.registry.models import Business, Owner
+
+K, St, A = DataRequest.Kind, DataRequest.Status, AuditEntry.Action
+
+
+def _open_request(*, owner: Owner, kind: str, by: User, note: str) -> DataRequest:
+    if DataRequest.objects.filter(owner=owner, kind=kind, status=St.OPEN).exists():
+        raise ValidationError(_("Permintaan serupa sudah diajukan dan sedang menunggu diproses."))
+    try:
+        with transaction.atomic():
+            request = DataRequest.objects.create(
+                owner=owner, owner_label=f"#{owner.pk}", kind=kind, note=note.strip(), requested_by=by
+            )
+    except IntegrityError as exc:  # two clicks at once: the constraint lets one through
+        raise ValidationError(_("Permintaan serupa sudah diajukan dan sedang menunggu diproses.")) from exc
+    AuditEntry.objects.create(request=request, action=A.REQUESTED, actor=by)
+    return request
+
+
+@transaction.atomic
+def consent_withdraw(*, owner: Owner, by: User, note: str = "") -> DataRequest:
+    """Withdrawal takes effect at once: it is recorded, and the public profiles are taken down."""
+    if DataRequest.objects.filter(owner=owner, kind=K.CONSENT_WITHDRAWAL).exclude(status=St.REFUSED).exists():
+        raise ValidationError(_("Anda sudah menarik persetujuan sebelumnya."))
+    request = _open_request(owner=owner, kind=K.CONSENT_WITHDRAWAL, by=by, note=note)
+    hidden = profile_unpublish_all(owner=owner)
+    AuditEntry.objects.create(
+        request=request,
+        action=A.CONSENT_WITHDRAWN,
+        actor=by,
+        detail=_("%(n)s profil publik disembunyikan") % {"n": hidden},
+    )
+    return request
+
+
+@transaction.atomic
+def deletion_request(*, owner: Owner, by: User, note: str = "") -> DataRequest:
+    request = _open_request(owner=owner, kind=K.DELETION, by=by, note=note)
+    # What the public sees goes at once; the rest waits for staff, who check what law keeps.
+    profile_unpublish_all(owner=owner)
+    return request
+
+
+def _locked_open(request: DataRequest) -> DataRequest:
+    request = DataRequest.objects.select_for_update().get(pk=request.pk)
+    if request.status != St.OPEN:
+        raise ValidationError(_("Permintaan ini sudah diproses."))
+    return request
+
+
+def _close(request: DataRequest, *, by: User, status: str, response: str) -> None:
+    request.status, request.response = status, response.strip()
+    request.decided_by, request.decided_at = by, timezone.now()
+    request.save(update_fields=["status", "response", "decided_by", "decided_at"])
+
+
+@transaction.atomic
+def request_process(*, request: DataRequest, by: User, response: str = "") -> DataRequest:
+    """Carry out a request: erase the owner's data, or confirm that processing has stopped."""
+    request = _locked_open(request)
+    if request.kind == K.DELETION and request.owner_id:
+        for action, detail in owner_erase(owner=request.owner, by=by):
+            AuditEntry.objects.create(request=request, action=action, actor=by, detail=detail)
+    _close(request, by=by, status=St.DONE, response=response)
+    AuditEntry.objects.create(request=request, action=A.PROCESSED, actor=by, detail=response.strip())
+    return request
+
+
+@transaction.atomic
+def request_refuse(*, request: DataRequest, by: User, response: str) -> DataRequest:
+    if not response.strip():
+        raise ValidationError({"response": _("Tuliskan alasan penolakan; pemilik data akan membacanya.")})
+    request = _locked_open(request)
+    _close(request, by=by, status=St.REFUSED, response=response)
+    AuditEntry.objects.create(request=request, action=A.REFUSED, actor=by, detail=response.strip())
+    return request
+
+
+def has_coaching_history(business: Business) -> bool:
+    return (
+        business.participations.exists()
+        or business.outcomes.exists()
+        or business.capital_assistance.exists()
+        or business.merged_businesses.exists()
+    )
+
+
+def _forget_history(model, pk: int) -> None:
+    """Old versions hold the very data being erased; only the newest (anonymised) version stays."""
+    versions = model.history.filter(id=pk).order_by("-history_date", "-history_id")
+    newest = versions.values_list("history_id", flat=True).first()
+    versions.exclude(history_id=newest).delete()
+
+
+def _delete_profile(business: Business) -> None:
+    profile = BusinessProfile.objects.filter(business=business).first()
+    if profile is None:
+        return
+    if profile.photo:
+        name, storage = profile.photo.name, profile.photo.storage
+        transaction.on_commit(lambda: storage.delete(name))
+    profile.delete()
+
+
+def _anonymise_business(business: Business, *, by: User) -> None:
+    registry.business_update(
+        business=business,
+        by=by,
+        name=_("Usaha dianonimkan #%(pk)s") % {"pk": business.pk},
+        address="",
+        nib=None,
+        npwp="",
+        products="",
+        marketplace_url="",
+        social_media_url="",
+        website_url="",
+    )
+    _forget_history(Business, business.pk)
+
+
+def _delete_business(business: Business) -> bool:
+    """Delete a business without coaching history; False when another record still needs it."""
+    pk = business.pk
+    try:
+        with transaction.atomic():
+            FiguresSnapshot.objects.filter(business=business).delete()
+            business.delete()
+    except ProtectedError:
+        return False
+    Business.history.filter(id=pk).delete()
+    FiguresSnapshot.history.filter(business_id=pk).delete()
+    return True
+
+
+def _close_account(user: User) -> None:
+    # The account cannot be deleted (audit rows point at it); it is emptied and locked instead.
+    user.full_name = ""
+    user.email = f"dihapus-{user.pk}@akun-dihapus.invalid"
+    user.phone = None
+    user.is_active = False
+    user.set_unusable_password()
+    user.save()
+
+
+def owner_erase(*, owner: Owner, by: User) -> list[tuple[str, str]]:
+    """Erase an owner per rule 10; returns (audit action, detail) for each record touched."""
+    with transaction.atomic():
+        owner = Owner.objects.select_for_update().get(pk=owner.pk)
+        done: list[tuple[str, str]] = []
+        keep_owner = owner.merged_owners.exists()  # PROTECT: they point at this record
+        # Requested identity changes hold the very values being erased.
+        ChangeRequest.objects.filter(business__owner=owner).delete()
+        for business in Business.objects.filter(owner=owner).order_by("pk"):
+            _delete_profile(business)
+            label = _("usaha #%(pk)s") % {"pk": business.pk}
+            if not has_coaching_history(business) and _delete_business(business):
+                done.append((A.DELETED, label))
+            else:
+                _anonymise_business(business, by=by)
+                keep_owner = True
+                done.append((A.ANONYMISED, label))
+        user = owner.user
+        if user is not None:
+            owner.user = None
+            owner.save(update_fields=["user", "updated_at"])
+            _close_account(user)
+        # Records merged into this one hold the same person's older data.
+        for merged in owner.merged_owners.all():
+            _anonymise_owner(merged, by=by)
+            done.append((A.ANONYMISED, _("pelaku usaha #%(pk)s") % {"pk": merged.pk}))
+        label = _("pelaku usaha #%(pk)s") % {"pk": owner.pk}
+        if not keep_owner and _delete_owner(owner):
+            done.append((A.DELETED, label))
+        else:
+            _anonymise_owner(owner, by=by)
+            done.append((A.ANONYMISED, label))
+        return done
+
+
+def _anonymise_owner(owner: Owner, *, by: User) -> None:
+    # Gender stays: it is a dashboard breakdown of the businesses that still count.
+    registry.owner_update(
+        owner=owner,
+        by=by,
+        nik=None,
+        name=_("Pelaku usaha dianonimkan #%(pk)s") % {"pk": owner.pk},
+        phone="",
+        email="",
+        address="",
+        birth_date=None,
+    )
+    _forget_history(Owner, owner.pk)
+
+
+def _delete_owner(owner: Owner) -> bool:
+    pk = owner.pk
+    try:
+        with transaction.atomic():
+            owner.delete()
+    except ProtectedError:
+        return False
+    Owner.history.filter(id=pk).delete()
+    return True

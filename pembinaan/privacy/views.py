@@ -1,0 +1,134 @@
+"""'Data Saya' for owners (download, withdraw consent, ask for deletion) and the staff queue."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pembinaan.lib.service_errors import apply_to_forms
+from pembinaan.ownerspace.access import require_owner_of
+from pembinaan.privacy import selectors, services
+from pembinaan.privacy.access import get_request_for_user
+from pembinaan.privacy.forms import ConfirmForm, ResponseForm
+from pembinaan.privacy.models import DataRequest
+from pembinaan.registry.access import require
+
+
+@login_required
+def my_data(request: HttpRequest) -> HttpResponse:
+    owner = require_owner_of(request.user)
+    return render(
+        request,
+        "privacy/my_data.html",
+        {
+            "data": selectors.owner_data(owner),
+            "requests": selectors.owner_requests(owner),
+            "consent_withdrawn": selectors.consent_withdrawn(owner),
+        },
+    )
+
+
+@login_required
+def my_data_download(request: HttpRequest) -> HttpResponse:
+    owner = require_owner_of(request.user)
+    body = json.dumps(selectors.owner_data(owner), cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="data-saya-{stamp}.json"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _owner_request(request: HttpRequest, *, template: str, service, done: str) -> HttpResponse:
+    owner = require_owner_of(request.user)
+    form = ConfirmForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            service(owner=owner, by=request.user, note=form.cleaned_data["note"])
+        except ValidationError as exc:
+            apply_to_forms(exc, form)
+        else:
+            messages.success(request, done)
+            return redirect("privacy:my-data")
+    return render(request, template, {"form": form, "consent_withdrawn": selectors.consent_withdrawn(owner)})
+
+
+@login_required
+def consent_withdraw(request: HttpRequest) -> HttpResponse:
+    return _owner_request(
+        request,
+        template="privacy/consent_withdraw.html",
+        service=services.consent_withdraw,
+        done=_(
+            "Persetujuan Anda sudah ditarik dan dicatat. Profil publik usaha Anda tidak ditampilkan lagi."
+        ),
+    )
+
+
+@login_required
+def deletion_request(request: HttpRequest) -> HttpResponse:
+    return _owner_request(
+        request,
+        template="privacy/deletion_request.html",
+        service=services.deletion_request,
+        done=_("Permintaan penghapusan data sudah diterima. Statusnya dapat Anda lihat di halaman ini."),
+    )
+
+
+@login_required
+def request_list(request: HttpRequest) -> HttpResponse:
+    require(request.user, "privacy.process_datarequest")
+    show = request.GET.get("status") or DataRequest.Status.OPEN
+    if show not in DataRequest.Status.values:
+        show = DataRequest.Status.OPEN
+    rows = (
+        DataRequest.objects.filter(status=show)
+        .select_related("owner", "decided_by")
+        .order_by("requested_at", "pk")[:200]
+    )
+    return render(
+        request,
+        "privacy/request_list.html",
+        {"rows": rows, "show": show, "statuses": DataRequest.Status.choices},
+    )
+
+
+@login_required
+def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    data_request = get_request_for_user(request.user, pk)
+    form = ResponseForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and data_request.status == DataRequest.Status.OPEN and form.is_valid():
+        response = form.cleaned_data["response"]
+        try:
+            if "refuse" in request.POST:
+                services.request_refuse(request=data_request, by=request.user, response=response)
+            else:
+                services.request_process(request=data_request, by=request.user, response=response)
+        except ValidationError as exc:
+            apply_to_forms(exc, form)
+        else:
+            messages.success(request, _("Permintaan sudah diproses dan dicatat."))
+            return redirect("privacy:request-detail", pk=data_request.pk)
+    coached = None
+    if data_request.owner_id and data_request.kind == DataRequest.Kind.DELETION:
+        coached = [
+            (b, services.has_coaching_history(b)) for b in data_request.owner.businesses.order_by("pk")
+        ]
+    return render(
+        request,
+        "privacy/request_detail.html",
+        {
+            "req": data_request,
+            "form": form,
+            "businesses": coached,
+            "audit": data_request.audit_entries.select_related("actor"),
+        },
+    )

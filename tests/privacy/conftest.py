@@ -1,0 +1,1 @@
+from tests.ownerspace.conftest import media, mine, theirs  # noqa: F401  (shared fixtures)
