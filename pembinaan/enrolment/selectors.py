@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from pembinaan.coaching.models import Activity, Participation, ParticipationStatus
 from pembinaan.enrolment.models import ClaimRequest
-from pembinaan.registry.models import Business, BusinessStatus, DuplicatePair
+from pembinaan.reference.models import Kelurahan
+from pembinaan.registry.models import Business, BusinessStatus, DuplicatePair, Owner
 
 OPEN = DuplicatePair.Status.OPEN
 
@@ -73,3 +74,33 @@ def open_activities(*, now: datetime.datetime | None = None, owner_businesses=No
             )
         )
     return qs
+
+
+def pending_claim_as_registration(user) -> tuple[Owner, Business] | None:
+    """What a claimant typed, shaped as a submitted registration (unsaved), until the proof succeeds.
+
+    The issue's rule: the claimant is told the same thing whether or not the NIK was on record, so
+    "Usaha Saya" shows their own entries as "submitted, being checked" like any new registration,
+    and nothing of the record they claim.
+    """
+    claim = ClaimRequest.objects.filter(user=user, status=ClaimRequest.Status.PENDING).order_by("-pk").first()
+    if claim is None:
+        return None
+    typed_owner = claim.submitted.get("owner") or {}
+    typed_business = claim.submitted.get("business") or {}
+    owner = Owner(
+        name=typed_owner.get("name", ""),
+        nik=typed_owner.get("nik") or None,
+        phone=typed_owner.get("phone", ""),
+        email=typed_owner.get("email", ""),
+    )
+    business = Business(
+        name=typed_business.get("name", ""),
+        kelurahan=Kelurahan.objects.select_related("kecamatan")
+        .filter(pk=typed_business.get("kelurahan_id"))
+        .first(),
+        status=BusinessStatus.SUBMITTED,
+    )
+    business.attended = 0
+    business.pending_changes = False
+    return owner, business

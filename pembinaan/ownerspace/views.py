@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from pembinaan.coaching import services as coaching
 from pembinaan.coaching.selectors import business_coaching_history
+from pembinaan.enrolment.selectors import pending_claim_as_registration
 from pembinaan.lib.service_errors import apply_to_forms
 from pembinaan.lib.uploads import CONTENT_TYPES
 from pembinaan.ownerspace import access, selectors, services
@@ -36,6 +37,9 @@ from pembinaan.registry.selectors import change_history
 def home(request: HttpRequest) -> HttpResponse:
     owner = access.get_owner_of(request.user)
     businesses = list(selectors.owner_businesses(owner)) if owner else []
+    if owner is None and (pending := pending_claim_as_registration(request.user)):
+        owner, business = pending  # unsaved: shown back, never a link to a record
+        businesses = [business]
     return render(request, "ownerspace/home.html", {"owner": owner, "businesses": businesses})
 
 

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import ProtectedError
+from django.db.models import ProtectedError, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pembinaan.accounts.models import User
 from pembinaan.coaching.models import FiguresSnapshot
+from pembinaan.enrolment.models import ClaimRequest
+from pembinaan.notifications.models import OutboxMessage
 from pembinaan.ownerspace.models import BusinessProfile, ChangeRequest
 from pembinaan.ownerspace.services import profile_unpublish_all
 from pembinaan.privacy.models import AuditEntry, DataRequest
@@ -169,8 +171,15 @@ def owner_erase(*, owner: Owner, by: User) -> list[tuple[str, str]]:
         owner = Owner.objects.select_for_update().get(pk=owner.pk)
         done: list[tuple[str, str]] = []
         keep_owner = owner.merged_owners.exists()  # PROTECT: they point at this record
-        # Requested identity changes hold the very values being erased.
+        # Requested identity changes, claims on this record or by this account, and the stored
+        # messages to this person hold the very values being erased.
         ChangeRequest.objects.filter(business__owner=owner).delete()
+        claims = ClaimRequest.objects.filter(Q(owner=owner) | Q(user_id=owner.user_id, user__isnull=False))
+        claim_ids = list(claims.values_list("pk", flat=True))
+        claims.delete()
+        ClaimRequest.history.filter(id__in=claim_ids).delete()
+        if owner.email:
+            OutboxMessage.objects.filter(recipient__iexact=owner.email).delete()
         for business in Business.objects.filter(owner=owner).order_by("pk"):
             _delete_profile(business)
             label = _("usaha #%(pk)s") % {"pk": business.pk}

@@ -207,3 +207,20 @@ def test_the_claim_list_shows_pending_claims_first(anon_client, staff_client, st
     response = staff_client.get(reverse("enrolment:claim-list"))
     assert response.status_code == 200
     assert "Hj. Rahmah" in response.content.decode()
+
+
+def test_usaha_saya_shows_a_claimant_their_own_entry_as_submitted_and_nothing_of_the_record(staff_record):
+    new, claimant = Client(), Client()
+    register(new, owner=owner_data(nik=make_nik(), phone="0812-7777-0001", email=""))
+    register(claimant, owner=owner_data(nik=staff_record.nik, phone="0812-7777-0002", email=""))
+    typed = business_data()["name"]
+    for client in (new, claimant):
+        page = client.get(reverse("ownerspace:home"))
+        assert page.status_code == 200
+        body = page.content.decode()
+        assert typed in body
+        assert "Sedang diperiksa petugas Dinas." in body
+        assert "belum terhubung" not in body
+    claimant_page = claimant.get(reverse("ownerspace:home")).content.decode()
+    assert "Hj. Rahmah" not in claimant_page and "Sasirangan Rahmah" not in claimant_page
+    assert "rahmah.lama@contoh.test" not in claimant_page

@@ -148,3 +148,33 @@ def test_a_processed_request_cannot_be_processed_twice(owner_client, staff_clien
     staff_client.post(url, {"process": "1"})
     staff_client.post(url, {"process": "1"})
     assert AuditEntry.objects.filter(request=request, action="diproses").count() == 1
+
+
+def test_erasure_also_removes_claims_on_the_record_and_the_messages_sent_to_the_person(
+    owner_client, owner_user, staff_client
+):
+    from pembinaan.enrolment.models import ClaimRequest
+    from pembinaan.notifications.models import OutboxMessage
+    from tests.factories import UserFactory
+
+    owner = owner_user.owner_profile
+    owner.email = "pemilik.hapus@contoh.test"
+    owner.save()
+    BusinessFactory(owner=owner)
+    claimant = UserFactory(role="Pelaku UMKM")
+    ClaimRequest.objects.create(
+        user=claimant,
+        owner=owner,
+        matched_by=ClaimRequest.MatchedBy.NIK,
+        submitted={"owner": {"name": "Orang Lain"}, "business": {}},
+        consent_version="1",
+        consent_at=owner.created_at,
+    )
+    OutboxMessage.objects.create(
+        recipient="pemilik.hapus@contoh.test", subject="Usaha terverifikasi", body="…"
+    )
+    request = _ask(owner_client)
+    staff_client.post(reverse("privacy:request-detail", args=[request.pk]), {"process": "1"})
+    assert not ClaimRequest.objects.exists()
+    assert not ClaimRequest.history.exists()
+    assert not OutboxMessage.objects.filter(recipient__iexact="pemilik.hapus@contoh.test").exists()
