@@ -12,16 +12,22 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pembinaan.accounts.models import User
-from pembinaan.coaching.models import Activity, Participation
-from pembinaan.lib.exports import BATCH_SIZE, Column, export_response
-from pembinaan.registry.exports import identity_columns, logged_rows, may_export_full_nik
+from pembinaan.coaching.models import Activity, Participation, ParticipationStatus
+from pembinaan.lib.exports import BATCH_SIZE, Column, choice_labels, export_response
+from pembinaan.registry.exports import (
+    UNUSED_BUSINESS_FIELDS,
+    identity_columns,
+    logged_rows,
+    may_export_full_nik,
+)
 
 
 def participant_columns(*, full_nik: bool) -> list[Column]:
+    statuses, yes, no = choice_labels(ParticipationStatus.choices), _("Ya"), _("Tidak")
     return [
         *identity_columns(lambda p: p.business, full_nik=full_nik),
-        Column(_("Status Kehadiran"), lambda p: p.get_status_display()),
-        Column(_("Daftar Sendiri"), lambda p: _("Ya") if p.self_registered else _("Tidak")),
+        Column(_("Status Kehadiran"), lambda p: statuses.get(p.status, p.status)),
+        Column(_("Daftar Sendiri"), lambda p: yes if p.self_registered else no),
         Column(_("Tanggal Didaftarkan"), lambda p: timezone.localtime(p.registered_at).date()),
         Column(_("Catatan"), lambda p: p.note),
     ]
@@ -32,7 +38,9 @@ def participants_export(
 ) -> HttpResponseBase:
     full_nik = may_export_full_nik(user)
     rows = logged_rows(
-        participations.iterator(chunk_size=BATCH_SIZE),
+        participations.defer(*(f"business__{f}" for f in UNUSED_BUSINESS_FIELDS)).iterator(
+            chunk_size=BATCH_SIZE
+        ),
         user=user,
         full_nik=full_nik,
         owner_of=lambda p: p.business.owner,

@@ -14,20 +14,29 @@ from django.utils.translation import gettext_lazy as _
 from pembinaan.accounts.models import User
 from pembinaan.funding.models import BudgetLine, CapitalAssistance
 from pembinaan.funding.selectors import BudgetRow
-from pembinaan.lib.exports import BATCH_SIZE, Column, export_response
-from pembinaan.registry.exports import identity_columns, logged_rows, may_export_full_nik
+from pembinaan.lib.exports import BATCH_SIZE, Column, choice_labels, export_response
+from pembinaan.registry.exports import (
+    UNUSED_BUSINESS_FIELDS,
+    identity_columns,
+    logged_rows,
+    may_export_full_nik,
+)
 
 
 def grant_columns(*, full_nik: bool) -> list[Column]:
+    forms, statuses = (
+        choice_labels(CapitalAssistance.Form.choices),
+        choice_labels(CapitalAssistance.Status.choices),
+    )
     return [
         Column(_("Tanggal"), lambda g: g.date),
         *identity_columns(lambda g: g.business, full_nik=full_nik),
         Column(_("Putaran Penyaluran"), lambda g: g.activity.title),
         Column(_("Sumber Dana"), lambda g: g.budget_line.source.name),
         Column(_("Tahun Anggaran"), lambda g: g.budget_line.fiscal_year),
-        Column(_("Bentuk"), lambda g: g.get_form_display()),
+        Column(_("Bentuk"), lambda g: forms.get(g.form, g.form)),
         Column(_("Nilai (Rp)"), lambda g: g.amount),
-        Column(_("Status"), lambda g: g.get_status_display()),
+        Column(_("Status"), lambda g: statuses.get(g.status, g.status)),
         Column(_("Tanggal Disalurkan"), lambda g: g.disbursed_on),
         Column(_("Uraian"), lambda g: g.description),
     ]
@@ -36,7 +45,9 @@ def grant_columns(*, full_nik: bool) -> list[Column]:
 def grants_export(grants: QuerySet[CapitalAssistance], *, user: User, fmt: str) -> HttpResponseBase:
     full_nik = may_export_full_nik(user)
     rows = logged_rows(
-        grants.select_related("business__owner").iterator(chunk_size=BATCH_SIZE),
+        grants.select_related("business__owner")
+        .defer(*(f"business__{f}" for f in UNUSED_BUSINESS_FIELDS))
+        .iterator(chunk_size=BATCH_SIZE),
         user=user,
         full_nik=full_nik,
         owner_of=lambda g: g.business.owner,

@@ -45,6 +45,11 @@ class Column:
     value: Callable[[Any], Any]
 
 
+def choice_labels(choices) -> dict[str, str]:
+    """Choice labels translated once per export: a gettext per cell costs more than the query."""
+    return {value: str(label) for value, label in choices}
+
+
 def safe_cell(value: Any) -> Any:
     """The value as a cell may hold it: neutralised text, local naive datetimes, numbers unchanged."""
     if value is None:

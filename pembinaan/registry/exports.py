@@ -16,11 +16,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pembinaan.accounts.models import User
-from pembinaan.lib.exports import BATCH_SIZE, Column, batched_with, export_response
+from pembinaan.lib.exports import BATCH_SIZE, Column, batched_with, choice_labels, export_response
 from pembinaan.lib.identifiers import mask_nik
-from pembinaan.registry.models import Business, NikAccessLog, Owner
+from pembinaan.registry.models import Business, BusinessStatus, Gender, NikAccessLog, Owner
+from pembinaan.registry.scale import Scale
 
 FULL_NIK_PERMISSION = "registry.view_full_nik"
+# Columns no export reads; a kelurahan's boundary is a GeoJSON polygon, costly to load per row.
+UNUSED_BUSINESS_FIELDS = ("certifications", "kelurahan__boundary")
 
 
 def may_export_full_nik(user: User) -> bool:
@@ -64,9 +67,13 @@ def business_columns(*, full_nik: bool) -> list[Column]:
     def business(b: Business) -> Business:
         return b
 
+    genders, scales, statuses = (
+        choice_labels(c) for c in (Gender.choices, Scale.choices, BusinessStatus.choices)
+    )
+    yes = _("Ya")
     return [
         *identity_columns(business, full_nik=full_nik),
-        Column(_("Jenis Kelamin Pemilik"), lambda b: b.owner.get_gender_display()),
+        Column(_("Jenis Kelamin Pemilik"), lambda b: genders.get(b.owner.gender, "")),
         Column(_("Email"), lambda b: b.owner.email),
         Column(_("Alamat Usaha"), lambda b: b.address),
         Column(_("Kategori KBLI"), lambda b: b.kbli_category_id or ""),
@@ -76,9 +83,9 @@ def business_columns(*, full_nik: bool) -> list[Column]:
         Column(_("Jumlah Tenaga Kerja"), lambda b: b.employees),
         Column(_("Omzet per Tahun (Rp)"), lambda b: b.annual_sales),
         Column(_("Modal Usaha (Rp)"), lambda b: b.capital),
-        Column(_("Skala Usaha"), lambda b: b.get_scale_display()),
-        Column(_("Status"), lambda b: b.get_status_display()),
-        Column(_("Diduga Ganda"), lambda b: _("Ya") if getattr(b, "has_open_duplicate", False) else ""),
+        Column(_("Skala Usaha"), lambda b: scales.get(b.scale, "")),
+        Column(_("Status"), lambda b: statuses.get(b.status, b.status)),
+        Column(_("Diduga Ganda"), lambda b: yes if getattr(b, "has_open_duplicate", False) else ""),
         Column(_("Tanggal Dicatat"), lambda b: timezone.localtime(b.created_at).date()),
     ]
 
@@ -87,7 +94,10 @@ def businesses_export(businesses: QuerySet[Business], *, user: User, fmt: str) -
     """The filtered staff list, every page of it, in the list's order."""
     full_nik = may_export_full_nik(user)
     rows = logged_rows(
-        businesses.iterator(chunk_size=BATCH_SIZE), user=user, full_nik=full_nik, owner_of=lambda b: b.owner
+        businesses.defer(*UNUSED_BUSINESS_FIELDS).iterator(chunk_size=BATCH_SIZE),
+        user=user,
+        full_nik=full_nik,
+        owner_of=lambda b: b.owner,
     )
     return export_response(
         fmt=fmt,
