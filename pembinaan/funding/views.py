@@ -165,7 +165,7 @@ def grant_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def grant_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
-    """The filtered assistance list as .xlsx or .csv, every page of it, recipients' NIKs masked."""
+    """The filtered assistance list as .xlsx or .csv, every page of it (NIK masked unless permitted)."""
     require(request.user, "funding.view_capitalassistance")
     require(request.user, "registry.view_business")
     require_format(fmt)
