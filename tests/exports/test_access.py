@@ -85,7 +85,7 @@ def test_an_unknown_format_is_not_found(request, persona):
     assert response.status_code == 404
 
 
-def test_a_council_member_is_refused_the_format_check_only_after_the_access_check(viewer_client):
+def test_a_council_member_asking_for_an_unknown_format_is_refused_before_anything_else(viewer_client):
     assert viewer_client.get(reverse("registry:business-export", args=["pdf"])).status_code == 403
 
 
