@@ -34,6 +34,13 @@ def activity_list(*, filters: dict[str, Any] | None = None) -> QuerySet[Activity
     return qs.order_by("-start_date", "-pk")
 
 
+def activity_participants(activity: Activity) -> QuerySet[Participation]:
+    """An activity's participants as its page lists them (and its export writes them)."""
+    return activity.participations.select_related(
+        "business__kelurahan__kecamatan", "business__owner"
+    ).order_by("business__name", "pk")
+
+
 def business_coaching_history(business: Business) -> QuerySet[Participation]:
     """A business's participations, newest first, with the activity's type and funding source."""
     return (

@@ -11,6 +11,9 @@ urlpatterns = [
     path("kegiatan/<int:pk>/", views.activity_detail, name="activity-detail"),
     path("kegiatan/<int:pk>/ubah/", views.activity_edit, name="activity-edit"),
     path("kegiatan/<int:pk>/batalkan/", views.activity_cancel, name="activity-cancel"),
+    path(
+        "kegiatan/<int:pk>/peserta/ekspor.<slug:fmt>", views.participants_export, name="participants-export"
+    ),
     path("kegiatan/<int:pk>/peserta/cari/", views.participant_search, name="participant-search"),
     path("kegiatan/<int:pk>/peserta/tambah/", views.participant_add, name="participant-add"),
     path("kegiatan/<int:pk>/peserta/massal/", views.participants_bulk_add, name="participants-bulk-add"),

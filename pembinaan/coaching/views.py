@@ -7,13 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from pembinaan.coaching import selectors, services
+from pembinaan.coaching import exports, selectors, services
 from pembinaan.coaching.access import (
     get_activity_for_user,
     get_attachment_for_user,
@@ -33,6 +33,7 @@ from pembinaan.coaching.forms import (
     ReasonForm,
 )
 from pembinaan.coaching.models import Activity, ParticipationStatus
+from pembinaan.lib.exports import require_format
 from pembinaan.lib.service_errors import apply_to_forms
 from pembinaan.lib.uploads import private_download
 from pembinaan.registry import selectors as registry_selectors
@@ -135,9 +136,7 @@ def _business_search(query: str):
 @login_required
 def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     activity = get_activity_for_user(request.user, pk)
-    participations = activity.participations.select_related(
-        "business__kelurahan", "business__owner"
-    ).order_by("business__name", "pk")
+    participations = selectors.activity_participants(activity)
     query = request.GET.get("cari", "")
     counts = {s: 0 for s in ParticipationStatus.values} | dict(
         activity.participations.order_by().values_list("status").annotate(n=Count("pk"))
@@ -158,6 +157,17 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "attachment_form": AttachmentForm(),
             "history": _activity_history(activity),
         },
+    )
+
+
+@login_required
+def participants_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponseBase:
+    """The activity's participants as .xlsx or .csv, the rows its page lists."""
+    activity = get_activity_for_user(request.user, pk, permission="coaching.view_participation")
+    require(request.user, "registry.view_business")
+    require_format(fmt)
+    return exports.participants_export(
+        selectors.activity_participants(activity), activity=activity, user=request.user, fmt=fmt
     )
 
 

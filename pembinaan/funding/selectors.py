@@ -183,6 +183,14 @@ def drilldown_businesses(*, year: int, source: FundingSource):
     )
 
 
+def budget_line_list(*, filters: dict[str, Any] | None = None) -> QuerySet[BudgetLine]:
+    filters = filters or {}
+    lines = BudgetLine.objects.select_related("source")
+    if filters.get("year"):
+        lines = lines.filter(fiscal_year=filters["year"])
+    return lines
+
+
 def grant_list(*, filters: dict[str, Any] | None = None) -> QuerySet[CapitalAssistance]:
     filters = filters or {}
     qs = CapitalAssistance.objects.select_related(

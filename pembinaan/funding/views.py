@@ -5,13 +5,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Sum
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pembinaan.coaching.access import get_activity_for_user
-from pembinaan.funding import selectors, services
+from pembinaan.funding import exports, selectors, services
 from pembinaan.funding.access import get_budget_line_for_user, get_grant_for_user, get_source_for_overview
 from pembinaan.funding.forms import (
     BudgetLineForm,
@@ -22,6 +22,7 @@ from pembinaan.funding.forms import (
     YearFilterForm,
 )
 from pembinaan.funding.models import BudgetLine, CapitalAssistance
+from pembinaan.lib.exports import require_format
 from pembinaan.lib.service_errors import apply_to_forms
 from pembinaan.lib.uploads import private_download
 from pembinaan.registry.access import get_business_for_user, require
@@ -46,6 +47,15 @@ def budget_overview(request: HttpRequest) -> HttpResponse:
         "funding/budget_overview.html",
         {"form": form, "rows": rows, "totals": {t.year: t for t in selectors.year_totals(rows)}},
     )
+
+
+@login_required
+def budget_overview_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
+    """The overview's rows as .xlsx or .csv: aggregates only, so council members may take it too."""
+    require(request.user, "funding.view_budget_overview")
+    require_format(fmt)
+    rows = selectors.budget_overview(year=_filters(YearFilterForm(request.GET or None)).get("year"))
+    return exports.budget_overview_export(rows, fmt=fmt)
 
 
 @login_required
@@ -83,11 +93,17 @@ def budget_drilldown(request: HttpRequest, year: int, source_code: str) -> HttpR
 def budget_line_list(request: HttpRequest) -> HttpResponse:
     require(request.user, "funding.view_budgetline")
     form = YearFilterForm(request.GET or None)
-    lines = BudgetLine.objects.select_related("source")
-    if year := _filters(form).get("year"):
-        lines = lines.filter(fiscal_year=year)
+    lines = selectors.budget_line_list(filters=_filters(form))
     page = Paginator(lines, 50).get_page(request.GET.get("page"))
     return render(request, "funding/budget_line_list.html", {"form": form, "page": page})
+
+
+@login_required
+def budget_line_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
+    require(request.user, "funding.view_budgetline")
+    require_format(fmt)
+    lines = selectors.budget_line_list(filters=_filters(YearFilterForm(request.GET or None)))
+    return exports.budget_lines_export(lines, fmt=fmt)
 
 
 @login_required
@@ -145,6 +161,16 @@ def grant_list(request: HttpRequest) -> HttpResponse:
         "funding/grant_list.html",
         {"form": form, "page": page, "totals": selectors.grant_totals(grants)},
     )
+
+
+@login_required
+def grant_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
+    """The filtered assistance list as .xlsx or .csv, every page of it (NIK masked unless permitted)."""
+    require(request.user, "funding.view_capitalassistance")
+    require(request.user, "registry.view_business")
+    require_format(fmt)
+    grants = selectors.grant_list(filters=_filters(GrantFilterForm(request.GET or None)))
+    return exports.grants_export(grants, user=request.user, fmt=fmt)
 
 
 @login_required

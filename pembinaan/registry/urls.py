@@ -6,6 +6,7 @@ app_name = "registry"
 
 urlpatterns = [
     path("usaha/", views.business_list, name="business-list"),
+    path("usaha/ekspor.<slug:fmt>", views.business_export, name="business-export"),
     path("usaha/tambah/", views.business_create, name="business-create"),
     path("usaha/<int:pk>/", views.business_detail, name="business-detail"),
     path("usaha/<int:pk>/ubah/", views.business_edit, name="business-edit"),

@@ -5,13 +5,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pembinaan.lib.exports import require_format
 from pembinaan.lib.service_errors import apply_to_forms
-from pembinaan.registry import selectors, services
+from pembinaan.registry import exports, selectors, services
 from pembinaan.registry.access import (
     get_business_for_user,
     get_duplicate_pair_for_user,
@@ -46,17 +47,30 @@ def _show_nik(request: HttpRequest, owners: list[Owner]) -> bool:
 def business_list(request: HttpRequest) -> HttpResponse:
     require(request.user, "registry.view_business")
     form = BusinessFilterForm(request.GET or None)
-    filters = {}
-    if form.is_bound:
-        # A bad value in one filter drops that filter only: cleaned_data keeps the valid ones.
-        form.is_valid()
-        filters = form.cleaned_data
+    filters = _list_filters(form)
     page = Paginator(selectors.business_list(filters=filters), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "registry/business_list.html",
         {"form": form, "page": page, "sort": filters.get("sort") or "name"},
     )
+
+
+def _list_filters(form: BusinessFilterForm) -> dict:
+    if not form.is_bound:
+        return {}
+    # A bad value in one filter drops that filter only: cleaned_data keeps the valid ones.
+    form.is_valid()
+    return form.cleaned_data
+
+
+@login_required
+def business_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
+    """The business list as .xlsx or .csv: the same filters and order as the page, every page of it."""
+    require(request.user, "registry.view_business")
+    require_format(fmt)
+    filters = _list_filters(BusinessFilterForm(request.GET or None))
+    return exports.businesses_export(selectors.business_list(filters=filters), user=request.user, fmt=fmt)
 
 
 @login_required
