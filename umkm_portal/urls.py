@@ -12,6 +12,7 @@ urlpatterns = [
     path("registri/", include("pembinaan.registry.urls")),
     path("pembinaan/", include("pembinaan.coaching.urls")),
     path("pendanaan/", include("pembinaan.funding.urls")),
+    path("impor/", include("pembinaan.imports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("pembinaan.progress.urls")),
     path("", include("pembinaan.front.urls")),
