@@ -483,6 +483,10 @@ class OwnerBusinessImporter:
         elif existing_owner is not None:
             owner_ref = existing_owner["pk"]
             owner_change = {k: v for k, v in owner_values.items() if existing_owner.get(k) != v}
+            if nik and existing_owner.get("nik") == nik:
+                # Gender and birth date follow a NIK when it is entered, not on every re-import.
+                owner_change.pop("gender", None)
+                owner_change.pop("birth_date", None)
         else:
             if not owner_values.get("gender"):
                 self._refuse(plan, row, "gender", _("Isi jenis kelamin bila NIK tidak diisi."))
