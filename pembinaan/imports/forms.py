@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from pembinaan.coaching.models import Activity
 from pembinaan.imports.models import ImportKind
 from pembinaan.imports.reading import EXTENSIONS
 
@@ -14,6 +15,28 @@ class UploadForm(forms.Form):
         help_text=_(".xlsx, .xls atau .csv (pemisah koma atau titik koma)."),
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(EXTENSIONS)}),
     )
+    activity = forms.ModelChoiceField(
+        label=_("Kegiatan (untuk impor peserta)"),
+        queryset=Activity.objects.not_cancelled().order_by("-start_date", "-pk"),
+        required=False,
+    )
+
+    def __init__(self, *args, can_import_budgets: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not can_import_budgets:
+            self.fields["kind"].choices = [c for c in ImportKind.choices if c[0] != ImportKind.BUDGETS]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == ImportKind.PARTICIPANTS and not data.get("activity"):
+            self.add_error("activity", _("Pilih kegiatan yang pesertanya diimpor."))
+        return data
+
+    def options(self) -> dict:
+        activity = self.cleaned_data.get("activity")
+        if self.cleaned_data["kind"] == ImportKind.PARTICIPANTS and activity:
+            return {"activity": activity.pk}
+        return {}
 
 
 class MappingForm(forms.Form):

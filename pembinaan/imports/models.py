@@ -7,6 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 class ImportKind(models.TextChoices):
     OWNERS = "usaha", _("Pelaku usaha dan usaha")
+    PARTICIPANTS = "peserta", _("Peserta kegiatan dan kehadiran")
+    OUTCOMES = "capaian", _("Capaian usaha")
+    BUDGETS = "pagu", _("Pagu anggaran (Admin Dinas)")
 
 
 class ImportRun(models.Model):
@@ -33,6 +36,8 @@ class ImportRun(models.Model):
     header_row = models.PositiveIntegerField(_("baris judul kolom"), default=1)
     headers = models.JSONField(_("judul kolom di berkas"), default=list)
     mapping = models.JSONField(_("pemetaan kolom"), default=list)
+    # What the import type needs besides the file, e.g. {"activity": 12} for participants.
+    options = models.JSONField(_("pilihan"), default=dict, blank=True)
     valid_rows_only = models.BooleanField(_("hanya baris yang sah"), default=False)
     dry_run = models.BooleanField(_("uji coba saja"), default=False)
     rows_total = models.PositiveIntegerField(_("jumlah baris"), default=0)

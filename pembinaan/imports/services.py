@@ -8,7 +8,7 @@ is read again from the bytes kept with the run, so what is written is exactly wh
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -26,19 +26,31 @@ from pembinaan.lib.bulk_insert import insert_rows
 REBUILD_ABOVE = 5000
 
 
-def importer_for(kind: str):
+def _importers() -> dict:
+    from pembinaan.coaching.resources import OutcomeImporter, ParticipantImporter
+    from pembinaan.funding.resources import BudgetLineImporter
     from pembinaan.registry.resources import OwnerBusinessImporter
 
-    importers = {ImportKind.OWNERS: OwnerBusinessImporter}
+    return {
+        ImportKind.OWNERS: OwnerBusinessImporter,
+        ImportKind.PARTICIPANTS: ParticipantImporter,
+        ImportKind.OUTCOMES: OutcomeImporter,
+        ImportKind.BUDGETS: BudgetLineImporter,
+    }
+
+
+def importer_for(kind: str, *, by: User | None = None, options: dict | None = None):
+    importers = _importers()
     if kind not in importers:
         raise ValidationError({"kind": _("Jenis impor tidak dikenal.")})
-    return importers[kind]()
+    return importers[kind](by=by, options=options)
 
 
 def columns_for(kind: str):
-    from pembinaan.registry.resources import COLUMNS
-
-    return {ImportKind.OWNERS: COLUMNS}[kind]
+    importers = _importers()
+    if kind not in importers:
+        raise ValidationError({"kind": _("Jenis impor tidak dikenal.")})
+    return importers[kind].columns
 
 
 @dataclass
@@ -74,11 +86,13 @@ def _sheet(data: bytes, file_name: str, kind: str) -> Sheet:
 
 
 @transaction.atomic
-def import_start(*, kind: str, file_name: str, data: bytes, by: User | None, via: str = "web") -> ImportRun:
+def import_start(
+    *, kind: str, file_name: str, data: bytes, by: User | None, via: str = "web", options: dict | None = None
+) -> ImportRun:
     """Check and read the file, find its header row and guess the column mapping."""
-    columns_for(kind)  # an unknown kind is refused before the file is read
+    importer_for(kind, by=by, options=options)  # an unknown kind or a missing option: refused first
     sheet = _sheet(data, file_name, kind)
-    return ImportRun.objects.create(
+    run = ImportRun.objects.create(
         kind=kind,
         file_name=file_name[-255:],
         file_format=file_name.rsplit(".", 1)[-1].lower(),
@@ -91,16 +105,18 @@ def import_start(*, kind: str, file_name: str, data: bytes, by: User | None, via
         rows_total=len(sheet.records),
         created_by=by,
         via=via,
+        options=options or {},
     )
+    run._sheet = sheet  # read once per process: the preview in the same request reuses it
+    return run
 
 
-def _mapped(sheet: Sheet, mapping: list[str]) -> list[tuple[int, dict[str, str]]]:
+def _mapped(sheet: Sheet, mapping: list[str]) -> Iterator[tuple[int, dict[str, str]]]:
+    """Each record as {column key: stripped cell}, made as it is consumed (memory stays flat)."""
     pairs = [(i, key) for i, key in enumerate(mapping) if key]
-    out = []
     for number, cells in sheet.records:
-        values = {key: (cells[i] if i < len(cells) else "") for i, key in pairs}
-        out.append((number, values))
-    return out
+        width = len(cells)
+        yield number, {key: (cells[i].strip() if i < width else "") for i, key in pairs}
 
 
 def _check_mapping(kind: str, mapping: list[str], headers: list[str]) -> None:
@@ -120,9 +136,9 @@ def _check_mapping(kind: str, mapping: list[str], headers: list[str]) -> None:
 
 
 def _run_plan(run: ImportRun, progress: Callable[[int], None] | None = None):
-    sheet = _sheet(bytes(run.content), run.file_name, run.kind)
-    importer = importer_for(run.kind)
-    plan = importer.plan(_mapped(sheet, run.mapping), progress=progress)
+    sheet = getattr(run, "_sheet", None) or _sheet(bytes(run.content), run.file_name, run.kind)
+    importer = importer_for(run.kind, by=run.created_by, options=run.options)
+    plan = importer.plan(_mapped(sheet, run.mapping), total=len(sheet.records), progress=progress)
     refused = set(plan.refused_rows)
     run.bad_rows = [[number, *cells] for number, cells in sheet.records if number in refused]
     return importer, plan
@@ -163,7 +179,9 @@ def import_confirm(
 ) -> ImportRun:
     """Carry out a previewed import in one transaction, and record what it created and changed."""
     # Locked: a double click on "confirm" must not import the file twice.
+    sheet = getattr(run, "_sheet", None)
     run = ImportRun.objects.select_for_update().get(pk=run.pk)
+    run._sheet = sheet
     if run.status != ImportRun.Status.PREVIEWED:
         raise ValidationError(_("Impor ini belum dipratinjau, atau sudah selesai."))
     importer, plan = _run_plan(run, progress)
@@ -212,8 +230,8 @@ def _after_write(touched: dict[str, list]) -> None:
     from pembinaan.registry.models import Business
     from pembinaan.registry.services import duplicates_scan_all
 
-    if not any(touched.values()):
-        return
+    if not touched.get("registry.owner") and not touched.get("registry.business"):
+        return  # the row-by-row importers' services keep the aggregates themselves
     # New businesses have no attendance yet, so only changed records can move a figure.
     changed_owners = [pk for pk, _row, action, _f in touched.get("registry.owner", []) if action == "diubah"]
     changed = {pk for pk, _row, action, _f in touched.get("registry.business", []) if action == "diubah"}
@@ -236,9 +254,10 @@ def run_file(
     valid_rows_only: bool = False,
     progress: Callable[[int], None] | None = None,
     via: str = "cli",
+    options: dict | None = None,
 ) -> ImportRun:
     """Everything at once, with the guessed mapping (the command line's path)."""
-    run = import_start(kind=kind, file_name=file_name, data=data, by=by, via=via)
+    run = import_start(kind=kind, file_name=file_name, data=data, by=by, via=via, options=options)
     run.dry_run, run.valid_rows_only = dry_run, valid_rows_only
     if dry_run:
         run = import_preview(run=run, progress=progress)

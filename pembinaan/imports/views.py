@@ -26,14 +26,21 @@ SHOWN = 200
 @login_required
 def run_list(request: HttpRequest) -> HttpResponse:
     require_import(request.user)
-    form = UploadForm(request.POST or None, request.FILES or None)
+    can_import_budgets = request.user.has_perm("imports.import_budget")
+    if request.method == "POST" and request.POST.get("kind") == ImportKind.BUDGETS:
+        require_import(request.user, ImportKind.BUDGETS)  # 403, not a form error, for staff
+    form = UploadForm(request.POST or None, request.FILES or None, can_import_budgets=can_import_budgets)
     if request.method == "POST" and form.is_valid():
         kind = form.cleaned_data["kind"]
         require_import(request.user, kind)
         upload = form.cleaned_data["file"]
         try:
             run = services.import_start(
-                kind=kind, file_name=upload.name, data=_read_limited(upload), by=request.user
+                kind=kind,
+                file_name=upload.name,
+                data=_read_limited(upload),
+                by=request.user,
+                options=form.options(),
             )
         except ValidationError as exc:
             form.add_error("file", exc)
@@ -41,7 +48,8 @@ def run_list(request: HttpRequest) -> HttpResponse:
             return redirect("imports:run-detail", run.pk)
     runs = ImportRun.objects.select_related("created_by").defer("content", "errors", "notes", "bad_rows")
     page = Paginator(runs, 50).get_page(request.GET.get("page"))
-    return render(request, "imports/run_list.html", {"form": form, "page": page, "kinds": ImportKind.choices})
+    kinds = [c for c in ImportKind.choices if can_import_budgets or c[0] != ImportKind.BUDGETS]
+    return render(request, "imports/run_list.html", {"form": form, "page": page, "kinds": kinds})
 
 
 def _read_limited(upload) -> bytes:
