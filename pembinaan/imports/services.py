@@ -112,11 +112,12 @@ def import_start(
 
 
 def _mapped(sheet: Sheet, mapping: list[str]) -> Iterator[tuple[int, dict[str, str]]]:
-    """Each record as {column key: stripped cell}, made as it is consumed (memory stays flat)."""
+    """Each record as {column key: cell}, made as it is consumed (memory stays flat)."""
     pairs = [(i, key) for i, key in enumerate(mapping) if key]
     for number, cells in sheet.records:
         width = len(cells)
-        yield number, {key: (cells[i].strip() if i < width else "") for i, key in pairs}
+        # Cells are already stripped by the reader, which also keeps a number's type (NumberCell).
+        yield number, {key: (cells[i] if i < width else "") for i, key in pairs}
 
 
 def _check_mapping(kind: str, mapping: list[str], headers: list[str]) -> None:

@@ -45,7 +45,7 @@ def test_a_clean_file_creates_verified_imported_businesses_with_their_owners(sta
                 "",
                 "Banjarmasin Utara",
                 "Sungai Miai",
-                "120.000.000",
+                120_000_000,  # a number cell, as Excel stores amounts: accepted (unlike a NIK)
             ],
         ]
     )

@@ -144,3 +144,40 @@ def test_a_hostile_upload_gets_a_message_and_changes_nothing(staff_client):
     assert response.status_code == 200
     assert "tidak sesuai namanya" in response.content.decode()
     assert not ImportRun.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "name,args",
+    [
+        ("imports:run-list", []),
+        ("imports:template", ["usaha"]),
+        ("imports:run-detail", [1]),
+        ("imports:bad-rows", [1]),
+    ],
+)
+def test_anonymous_visitors_reach_no_import_page(anon_client, name, args):
+    response = anon_client.get(reverse(name, args=args))
+    assert response.status_code == 302 and "/akun/" in response["Location"]
+
+
+def test_the_import_history_costs_the_same_queries_however_long_it_is(
+    staff_client, staff_user, django_assert_max_num_queries
+):
+    def add(n):
+        for i in range(n):
+            ImportRun.objects.create(
+                kind="usaha",
+                file_name=f"f{i}.csv",
+                file_format="csv",
+                checksum="0",
+                size=1,
+                created_by=staff_user,
+            )
+
+    add(3)
+    with django_assert_max_num_queries(12) as few:
+        staff_client.get(reverse("imports:run-list"))
+    add(30)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = staff_client.get(reverse("imports:run-list"))
+    assert "f29.csv" in response.content.decode()
