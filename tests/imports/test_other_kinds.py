@@ -16,7 +16,7 @@ from pembinaan.progress.selectors import check_aggregates
 from pembinaan.progress.services import rebuild_all
 from tests.coaching.factories import ActivityFactory, ParticipationFactory
 from tests.factories import BusinessFactory, OwnerFactory, make_nik
-from tests.imports.files import csv_bytes, xlsx
+from tests.imports.files import csv_bytes
 
 pytestmark = pytest.mark.django_db
 
