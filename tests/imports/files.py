@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 
 import openpyxl
@@ -24,6 +25,10 @@ def xlsx(rows: list[list], *, title_rows: int = 0) -> bytes:
 
 
 def csv_bytes(rows: list[list], *, delimiter: str = ",", encoding: str = "utf-8", bom: bool = False) -> bytes:
-    text = "\r\n".join(delimiter.join("" if v is None else str(v) for v in row) for row in rows) + "\r\n"
-    data = text.encode(encoding)
+    # Quoted as Excel quotes (names like "Ir. Bagus, S.T." hold the delimiter).
+    out = io.StringIO()
+    csv.writer(out, delimiter=delimiter, lineterminator="\r\n").writerows(
+        [["" if v is None else v for v in row] for row in rows]
+    )
+    data = out.getvalue().encode(encoding)
     return (b"\xef\xbb\xbf" + data) if bom else data
