@@ -186,6 +186,7 @@ def import_confirm(
     if run.status != ImportRun.Status.PREVIEWED:
         raise ValidationError(_("Impor ini belum dipratinjau, atau sudah selesai."))
     importer, plan = _run_plan(run, progress)
+    run.__dict__.pop("_sheet", None)  # the table is no longer needed: free it before writing
     _store_counts(run, plan)
     if plan.refused and not run.valid_rows_only:
         run.status = ImportRun.Status.REFUSED
@@ -217,12 +218,21 @@ def import_cancel(*, run: ImportRun) -> ImportRun:
 
 
 def _record(run: ImportRun, touched: dict[str, list]) -> None:
-    rows = [
-        {"run_id": run.pk, "model": model, "object_id": pk, "row": row, "action": action, "fields": fields}
-        for model, items in touched.items()
-        for pk, row, action, fields in items
-    ]
-    insert_rows(ImportedRecord, rows, now=timezone.now())
+    now = timezone.now()
+    for model, items in touched.items():
+        for start in range(0, len(items), 20_000):
+            rows = [
+                {
+                    "run_id": run.pk,
+                    "model": model,
+                    "object_id": pk,
+                    "row": row,
+                    "action": action,
+                    "fields": fields,
+                }
+                for pk, row, action, fields in items[start : start + 20_000]
+            ]
+            insert_rows(ImportedRecord, rows, now=now)
 
 
 def _after_write(touched: dict[str, list]) -> None:

@@ -153,7 +153,8 @@ BUSINESS_FIELD = {
 OWNER_LABELS = {"nik": "NIK", **{name: LABELS[key] for key, name in OWNER_FIELD.items()}}
 BUSINESS_LABELS = {name: LABELS[key] for key, name in BUSINESS_FIELD.items()}
 
-BATCH = 2000
+BATCH = 2000  # rows looked up together: one query per kind of lookup per batch
+CHUNK = 10_000  # rows written together
 
 
 class OwnerBusinessResource(resources.ModelResource):
@@ -530,51 +531,54 @@ class OwnerBusinessImporter:
         now = timezone.now()
         by_id = by.pk if by else None
         touched: dict[str, list] = {"registry.owner": [], "registry.business": []}
-        owner_rows = []
-        for values in plan.new_owners:
-            owner_rows.append(
+        # In chunks, each row dict dropped once written: peak memory stays well under the file's size
+        # times a few, whatever the number of rows.
+        for start in range(0, len(plan.new_owners), CHUNK):
+            owner_rows = [
                 {
                     "nik": values.get("nik"), "name": values["name"], "gender": values.get("gender", ""),
                     "birth_date": values.get("birth_date"), "phone": values.get("phone", ""),
                     "email": values.get("email", ""), "address": values.get("address", ""),
                     "created_by_id": by_id, "_row": values["_row"],
                 }
-            )  # fmt: skip
-        insert_rows(Owner, owner_rows, now=now)
-        insert_history(Owner, owner_rows, now=now, default_user_id=by_id)
-        for values, row in zip(plan.new_owners, owner_rows, strict=True):
-            values["pk"] = row["id"]
-            touched["registry.owner"].append((row["id"], row["_row"], "dibuat", []))
+                for values in plan.new_owners[start : start + CHUNK]
+            ]  # fmt: skip
+            insert_rows(Owner, owner_rows, now=now)
+            insert_history(Owner, owner_rows, now=now, default_user_id=by_id)
+            for values, row in zip(plan.new_owners[start : start + CHUNK], owner_rows, strict=True):
+                values.clear()
+                values["pk"] = row["id"]  # what the owner's businesses below point at
+                touched["registry.owner"].append((row["id"], row["_row"], "dibuat", []))
 
-        business_rows = []
-        for values in plan.new_businesses:
-            owner = values.pop("_owner")
-            row = {k: v for k, v in values.items() if not k.startswith("_")}
-            row["owner_id"] = owner if isinstance(owner, int) else owner["pk"]
-            row["scale"], row["scale_basis"] = classify(
-                annual_sales=row.get("annual_sales"), capital=row.get("capital")
-            )
-            row.update(
-                status=BusinessStatus.VERIFIED, status_changed_at=now, source=BusinessSource.IMPORT,
-                created_by_id=by_id, certifications=[], _row=values["_row"],
-            )  # fmt: skip
-            row.setdefault("nib", None)
-            business_rows.append(row)
-        for start in range(0, len(business_rows), 20_000):
-            chunk = business_rows[start : start + 20_000]
-            insert_rows(Business, chunk, now=now)
-            insert_history(Business, chunk, now=now, default_user_id=by_id)
         reason = _("Diimpor dari berkas (impor #%(run)s)") % {"run": run_id}
-        insert_rows(
-            StatusChange,
-            [
-                {"business_id": r["id"], "from_status": "", "to_status": BusinessStatus.VERIFIED,
-                 "reason": reason, "changed_by_id": by_id, "changed_at": now}
-                for r in business_rows
-            ],
-            now=now,
-        )  # fmt: skip
-        touched["registry.business"].extend((r["id"], r["_row"], "dibuat", []) for r in business_rows)
+        for start in range(0, len(plan.new_businesses), CHUNK):
+            business_rows = []
+            for values in plan.new_businesses[start : start + CHUNK]:
+                owner = values.pop("_owner")
+                row = {k: v for k, v in values.items() if not k.startswith("_")}
+                row["owner_id"] = owner if isinstance(owner, int) else owner["pk"]
+                row["scale"], row["scale_basis"] = classify(
+                    annual_sales=row.get("annual_sales"), capital=row.get("capital")
+                )
+                row.update(
+                    status=BusinessStatus.VERIFIED, status_changed_at=now, source=BusinessSource.IMPORT,
+                    created_by_id=by_id, certifications=[], _row=values["_row"],
+                )  # fmt: skip
+                row.setdefault("nib", None)
+                business_rows.append(row)
+            insert_rows(Business, business_rows, now=now)
+            insert_history(Business, business_rows, now=now, default_user_id=by_id)
+            insert_rows(
+                StatusChange,
+                [
+                    {"business_id": r["id"], "from_status": "", "to_status": BusinessStatus.VERIFIED,
+                     "reason": reason, "changed_by_id": by_id, "changed_at": now}
+                    for r in business_rows
+                ],
+                now=now,
+            )  # fmt: skip
+            touched["registry.business"].extend((r["id"], r["_row"], "dibuat", []) for r in business_rows)
+        plan.new_owners, plan.new_businesses = [], []
 
         touched["registry.owner"].extend(self._update(Owner, plan.owner_changes, by))
         touched["registry.business"].extend(self._update(Business, plan.business_changes, by))

@@ -181,3 +181,16 @@ def test_the_import_history_costs_the_same_queries_however_long_it_is(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = staff_client.get(reverse("imports:run-list"))
     assert "f29.csv" in response.content.decode()
+
+
+def test_refused_rows_with_full_niks_go_back_only_to_the_uploader(staff_client, admin_client, admin_user):
+    run = ImportRun.objects.create(
+        kind="usaha", file_name="a.csv", file_format="csv", checksum="0", size=1, created_by=admin_user,
+        errors=[[2, "NIK", "salah"]], bad_rows=[[2, "6371011506850001"]], headers=["NIK"],
+    )  # fmt: skip
+    assert staff_client.get(reverse("imports:bad-rows", args=[run.pk])).status_code == 403
+    assert (
+        "Unduh baris ditolak"
+        not in staff_client.get(reverse("imports:run-detail", args=[run.pk])).content.decode()
+    )
+    assert admin_client.get(reverse("imports:bad-rows", args=[run.pk])).status_code == 200
