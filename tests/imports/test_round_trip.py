@@ -46,3 +46,38 @@ def _xlsx(dataset) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def test_exported_participants_import_back_without_any_change(staff_user):
+    from pembinaan.coaching.models import Participation
+    from pembinaan.coaching.resources import ParticipantResource
+    from tests.coaching.factories import ActivityFactory, ParticipationFactory
+
+    activity = ActivityFactory()
+    ParticipationFactory(activity=activity, business=BusinessFactory(nib="1112223334446"), status="hadir")
+    ParticipationFactory(
+        activity=activity, business=BusinessFactory(nib="1112223334447"), status="tidak-hadir"
+    )
+    before = list(Participation.objects.order_by("pk").values())
+    dataset = ParticipantResource().export(Participation.objects.filter(activity=activity))
+    result = services.run_file(
+        kind="peserta", file_name="p.csv", data=dataset.export("csv").encode(), by=staff_user,
+        options={"activity": activity.pk},
+    )  # fmt: skip
+    assert (result.created_count, result.updated_count, result.skipped_count) == (0, 0, 2), result.errors
+    assert list(Participation.objects.order_by("pk").values()) == before
+
+
+def test_exported_budget_lines_import_back_without_any_change(admin_user):
+    from pembinaan.funding.models import BudgetLine
+    from pembinaan.funding.resources import BudgetLineResource
+    from tests.funding.factories import BudgetLineFactory
+
+    BudgetLineFactory(budget_code="5.1.02.01", programme="Pelatihan UMKM")
+    before = list(BudgetLine.objects.order_by("pk").values())
+    dataset = BudgetLineResource().export()
+    result = services.run_file(
+        kind="pagu", file_name="b.csv", data=dataset.export("csv").encode(), by=admin_user
+    )
+    assert (result.created_count, result.updated_count, result.skipped_count) == (0, 0, 1), result.errors
+    assert list(BudgetLine.objects.order_by("pk").values()) == before
