@@ -58,6 +58,18 @@ class RegionMatcher:
         return ", ".join(n.title() for n in close)
 
     def kecamatan_code(self, name: str) -> str:
+        cached = self._cache.get(("", name))
+        if cached is None:
+            try:
+                cached = self._kecamatan(name)
+            except ValidationError as exc:
+                cached = exc
+            self._cache[("", name)] = cached
+        if isinstance(cached, ValidationError):
+            raise cached
+        return cached
+
+    def _kecamatan(self, name: str) -> str:
         key = normalise_region(name)
         code = self.kecamatan.get(key)
         if code is None:

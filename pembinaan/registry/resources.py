@@ -286,6 +286,7 @@ class OwnerBusinessImporter:
             "products": _text(2000),
         }
         self.today = timezone.localdate()
+        self._model_checks: dict[tuple, list[tuple[str, str]]] = {}
 
     def _kbli_category(self, value: str) -> str:
         text = value.strip()
@@ -343,29 +344,34 @@ class OwnerBusinessImporter:
                 row.errors.append((LABELS["kelurahan"], " ".join(exc.messages)))
         if row.errors:
             return row
-        # The model's own rules (start year, KBLI code and category), as in the web form.
-        # A bare instance: Business.clean() reads only these attributes, and building a full model
-        # instance per row would cost more than all the checks together on a 100,000-row file.
-        probe = Business.__new__(Business)
-        probe.__dict__.update(
-            start_year=business.get("start_year"),
-            kbli_code=business.get("kbli_code", ""),
-            kbli_category_id=business.get("kbli_category_id"),
-            certifications=[],
-        )
-        try:
-            probe.clean()
-        except ValidationError as exc:
-            for name, messages in exc.message_dict.items():
-                label = next(
-                    (LABELS[k] for k, f in BUSINESS_FIELD.items() if f.removesuffix("_id") == name), name
-                )
-                row.errors.append((label, " ".join(messages)))
+        # The model's own rules (start year, KBLI code and category), as in the web form. Rows
+        # repeat few combinations of these values, so each combination is checked once.
+        key = (business.get("start_year"), business.get("kbli_code", ""), business.get("kbli_category_id"))
+        problems = self._model_checks.get(key)
+        if problems is None:
+            problems = self._model_checks[key] = self._check_model_rules(*key)
+        row.errors.extend(problems)
         if business.get("kbli_code") and "kbli_category_id" not in business and not row.errors:
             from pembinaan.registry.kbli import category_of
 
             business["kbli_category_id"] = category_of(business["kbli_code"])
         return row
+
+    def _check_model_rules(self, start_year, kbli_code, kbli_category_id) -> list[tuple[str, str]]:
+        # A bare instance: Business.clean() reads only these attributes.
+        probe = Business.__new__(Business)
+        probe.__dict__.update(
+            start_year=start_year, kbli_code=kbli_code, kbli_category_id=kbli_category_id, certifications=[]
+        )
+        try:
+            probe.clean()
+        except ValidationError as exc:
+            return [
+                (next((LABELS[k] for k, f in BUSINESS_FIELD.items() if f.removesuffix("_id") == name), name),
+                 " ".join(messages))
+                for name, messages in exc.message_dict.items()
+            ]  # fmt: skip
+        return []
 
     # --- The whole file ----------------------------------------------------------------------
 

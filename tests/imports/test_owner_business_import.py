@@ -211,3 +211,14 @@ def test_imported_changes_keep_the_dashboard_aggregates_true(staff_user):
     coached.refresh_from_db()
     assert coached.kelurahan == other and coached.scale == "menengah"
     assert check_aggregates(target) == []
+
+
+def test_the_models_own_rules_refuse_rows_as_the_form_would(staff_user):
+    header = ["Nama Pemilik", "JK", "Nama Usaha", "Kelurahan", "Tahun Mulai", "Kategori KBLI", "Kode KBLI"]
+    rows = [header, ["Ani", "P", "Toko A", "Mawar", "1850", "C", "10792"], ["Budi", "L", "Toko B", "Mawar", "2010", "G", "10792"],
+            ["Cici", "P", "Toko C", "Mawar", "1850", "C", "10792"], ["Dodi", "L", "Toko D", "Mawar", "2010", "C", "10792"]]  # fmt: skip
+    result = run(csv_bytes(rows), name="x.csv", by=staff_user, dry_run=True)
+    errors = errors_of(result)
+    assert "antara 1900" in errors[(2, "Tahun Mulai")] and "antara 1900" in errors[(4, "Tahun Mulai")]
+    assert "termasuk kategori C, bukan G" in errors[(3, "Kode KBLI")]
+    assert result.created_count == 1
