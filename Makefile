@@ -44,7 +44,7 @@ check-deploy: install
 bench: install
 	$(PY) bench/seed_bench.py
 	$(PY) bench/dashboard_bench.py --businesses 100000 --participations 500000
-	$(PY) bench/import_bench.py --rows 100000
+	$(PY) bench/import_bench.py --rows 100000 --baseline-rows 10000
 
 bench-large: install
 	$(PY) bench/dashboard_bench.py --businesses 1000000 --participations 5000000
