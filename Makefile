@@ -43,10 +43,11 @@ check-deploy: install
 	DJANGO_ENV=production SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 	ALLOWED_HOSTS=umkm.example.go.id $(PY) manage.py check --deploy --fail-level WARNING
 
-# Speed measurements (see bench/): seeding on SQLite, then the dashboard on PostgreSQL (PG_URL).
+# Speed measurements (see bench/): seeding on SQLite, then the dashboard and the import on PostgreSQL (PG_URL).
 bench: install
 	$(PY) bench/seed_bench.py
 	$(PY) bench/dashboard_bench.py --businesses 100000 --participations 500000
+	$(PY) bench/import_bench.py --rows 100000 --baseline-rows 10000
 
 bench-large: install
 	$(PY) bench/dashboard_bench.py --businesses 1000000 --participations 5000000

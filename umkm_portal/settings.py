@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "pembinaan.enrolment",
     "pembinaan.ownerspace",
     "pembinaan.privacy",
+    "pembinaan.imports",
     "pembinaan.front",
 ]
 
@@ -170,6 +171,10 @@ MEDIA_URL = "/media-tidak-dilayani/"
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640
+# Spreadsheet imports (pembinaan/imports): the largest file, its rows, and what an .xlsx may unpack to.
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=25 * 1024 * 1024)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=200_000)
+IMPORT_MAX_UNPACKED_BYTES = env.int("IMPORT_MAX_UNPACKED_BYTES", default=400 * 1024 * 1024)
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -16,6 +16,7 @@ urlpatterns = [
     path("notifikasi/", include("pembinaan.notifications.urls")),
     path("", include("pembinaan.ownerspace.urls")),
     path("", include("pembinaan.privacy.urls")),
+    path("impor/", include("pembinaan.imports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("pembinaan.progress.urls")),
     path("", include("pembinaan.front.urls")),

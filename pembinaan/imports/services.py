@@ -1,0 +1,280 @@
+"""Import workflows: upload, map columns, dry run, confirm; the web screens and `import_data` share them.
+
+A confirmed import runs in one transaction: with refused rows it changes nothing (the default) or,
+when the user chose "valid rows only", writes the valid rows and records the refused ones. The file
+is read again from the bytes kept with the run, so what is written is exactly what was previewed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pembinaan.accounts.models import User
+from pembinaan.imports.columns import find_header_row, guess_mapping
+from pembinaan.imports.models import ImportedRecord, ImportKind, ImportRun
+from pembinaan.imports.reading import read_table
+from pembinaan.lib.bulk_insert import insert_rows
+
+# Above this many changed businesses the aggregates are rebuilt rather than refreshed one by one.
+REBUILD_ABOVE = 5000
+
+
+def _importers() -> dict:
+    from pembinaan.coaching.resources import OutcomeImporter, ParticipantImporter
+    from pembinaan.funding.resources import BudgetLineImporter
+    from pembinaan.registry.resources import OwnerBusinessImporter
+
+    return {
+        ImportKind.OWNERS: OwnerBusinessImporter,
+        ImportKind.PARTICIPANTS: ParticipantImporter,
+        ImportKind.OUTCOMES: OutcomeImporter,
+        ImportKind.BUDGETS: BudgetLineImporter,
+    }
+
+
+def importer_for(kind: str, *, by: User | None = None, options: dict | None = None):
+    importers = _importers()
+    if kind not in importers:
+        raise ValidationError({"kind": _("Jenis impor tidak dikenal.")})
+    return importers[kind](by=by, options=options)
+
+
+def columns_for(kind: str):
+    importers = _importers()
+    if kind not in importers:
+        raise ValidationError({"kind": _("Jenis impor tidak dikenal.")})
+    return importers[kind].columns
+
+
+@dataclass
+class Sheet:
+    header_row: int  # 1-based
+    headers: list[str]
+    records: list[tuple[int, list[str]]]  # (row number in the file, cells)
+
+
+def _sheet(data: bytes, file_name: str, kind: str) -> Sheet:
+    table = read_table(data, file_name)
+    index = find_header_row(table.rows, columns_for(kind))
+    if index is None:
+        raise ValidationError(
+            _(
+                "Tidak ada baris judul kolom yang dikenali di %(n)d baris pertama; unduh templat "
+                "untuk melihat judul kolom yang diharapkan."
+            )
+            % {"n": min(len(table.rows), 15)},
+            code="no_header",
+        )
+    headers = table.rows[index]
+    records = [
+        (number, cells)
+        for number, cells in enumerate(table.rows[index + 1 :], start=index + 2)
+        if any(cell != "" for cell in cells)
+    ]
+    if not records:
+        raise ValidationError(
+            _("Berkas hanya berisi judul kolom, tidak ada baris data."), code="headers_only"
+        )
+    return Sheet(header_row=index + 1, headers=headers, records=records)
+
+
+@transaction.atomic
+def import_start(
+    *, kind: str, file_name: str, data: bytes, by: User | None, via: str = "web", options: dict | None = None
+) -> ImportRun:
+    """Check and read the file, find its header row and guess the column mapping."""
+    importer_for(kind, by=by, options=options)  # an unknown kind or a missing option: refused first
+    sheet = _sheet(data, file_name, kind)
+    run = ImportRun.objects.create(
+        kind=kind,
+        file_name=file_name[-255:],
+        file_format=file_name.rsplit(".", 1)[-1].lower(),
+        checksum=hashlib.sha256(data).hexdigest(),
+        size=len(data),
+        content=data,
+        header_row=sheet.header_row,
+        headers=sheet.headers,
+        mapping=guess_mapping(sheet.headers, columns_for(kind)),
+        rows_total=len(sheet.records),
+        created_by=by,
+        via=via,
+        options=options or {},
+    )
+    run._sheet = sheet  # read once per process: the preview in the same request reuses it
+    return run
+
+
+def _mapped(sheet: Sheet, mapping: list[str]) -> Iterator[tuple[int, dict[str, str]]]:
+    """Each record as {column key: cell}, made as it is consumed (memory stays flat)."""
+    pairs = [(i, key) for i, key in enumerate(mapping) if key]
+    for number, cells in sheet.records:
+        width = len(cells)
+        # Cells are already stripped by the reader, which also keeps a number's type (NumberCell).
+        yield number, {key: (cells[i] if i < width else "") for i, key in pairs}
+
+
+def _check_mapping(kind: str, mapping: list[str], headers: list[str]) -> None:
+    keys = {c.key for c in columns_for(kind)}
+    used = [key for key in mapping if key]
+    if len(mapping) != len(headers) or any(key not in keys for key in used):
+        raise ValidationError({"mapping": _("Pemetaan kolom tidak sah.")})
+    doubled = {key for key in used if used.count(key) > 1}
+    if doubled:
+        labels = {c.key: c.label for c in columns_for(kind)}
+        raise ValidationError(
+            {
+                "mapping": _("Satu kolom dipetakan dua kali: %(cols)s.")
+                % {"cols": ", ".join(labels[k] for k in doubled)}
+            }
+        )
+
+
+def _run_plan(run: ImportRun, progress: Callable[[int], None] | None = None):
+    sheet = getattr(run, "_sheet", None) or _sheet(bytes(run.content), run.file_name, run.kind)
+    importer = importer_for(run.kind, by=run.created_by, options=run.options)
+    plan = importer.plan(_mapped(sheet, run.mapping), total=len(sheet.records), progress=progress)
+    refused = set(plan.refused_rows)
+    run.bad_rows = [[number, *cells] for number, cells in sheet.records if number in refused]
+    return importer, plan
+
+
+def _store_counts(run: ImportRun, plan) -> None:
+    run.rows_total = plan.rows_total
+    run.created_count, run.updated_count = plan.created, plan.updated
+    run.skipped_count, run.refused_count = plan.skipped, plan.refused
+    run.errors, run.notes = plan.errors, plan.notes
+
+
+def import_preview(
+    *,
+    run: ImportRun,
+    mapping: list[str] | None = None,
+    valid_rows_only: bool | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> ImportRun:
+    """The dry run: what the import would do, row by row. Writes nothing but the run's record."""
+    if run.status not in (ImportRun.Status.NEW, ImportRun.Status.PREVIEWED):
+        raise ValidationError(_("Impor ini sudah selesai atau dibatalkan."))
+    if mapping is not None:
+        _check_mapping(run.kind, mapping, run.headers)
+        run.mapping = mapping
+    if valid_rows_only is not None:
+        run.valid_rows_only = valid_rows_only
+    _importer, plan = _run_plan(run, progress)
+    _store_counts(run, plan)
+    run.status = ImportRun.Status.PREVIEWED
+    run.save()
+    return run
+
+
+@transaction.atomic
+def import_confirm(
+    *, run: ImportRun, by: User | None, progress: Callable[[int], None] | None = None
+) -> ImportRun:
+    """Carry out a previewed import in one transaction, and record what it created and changed."""
+    # Locked: a double click on "confirm" must not import the file twice.
+    sheet = getattr(run, "_sheet", None)
+    run = ImportRun.objects.select_for_update().get(pk=run.pk)
+    run._sheet = sheet
+    if run.status != ImportRun.Status.PREVIEWED:
+        raise ValidationError(_("Impor ini belum dipratinjau, atau sudah selesai."))
+    importer, plan = _run_plan(run, progress)
+    run.__dict__.pop("_sheet", None)  # the table is no longer needed: free it before writing
+    _store_counts(run, plan)
+    if plan.refused and not run.valid_rows_only:
+        run.status = ImportRun.Status.REFUSED
+        run.message = _(
+            "%(n)d baris ditolak, jadi tidak ada yang diimpor. Perbaiki baris itu, atau pilih "
+            '"impor baris yang sah saja".'
+        ) % {"n": plan.refused}
+        _finish(run)
+        return run
+    touched = importer.apply(plan, by=by, run_id=run.pk)
+    _record(run, touched)
+    _after_write(touched)
+    run.status = ImportRun.Status.DONE
+    _finish(run)
+    return run
+
+
+def _finish(run: ImportRun) -> None:
+    run.finished_at = timezone.now()
+    run.content = None  # the bytes are not kept once the import is over; the checksum is
+    run.save()
+
+
+def import_cancel(*, run: ImportRun) -> ImportRun:
+    if run.status in (ImportRun.Status.NEW, ImportRun.Status.PREVIEWED):
+        run.status = ImportRun.Status.CANCELLED
+        _finish(run)
+    return run
+
+
+def _record(run: ImportRun, touched: dict[str, list]) -> None:
+    now = timezone.now()
+    for model, items in touched.items():
+        for start in range(0, len(items), 20_000):
+            rows = [
+                {
+                    "run_id": run.pk,
+                    "model": model,
+                    "object_id": pk,
+                    "row": row,
+                    "action": action,
+                    "fields": fields,
+                }
+                for pk, row, action, fields in items[start : start + 20_000]
+            ]
+            insert_rows(ImportedRecord, rows, now=now)
+
+
+def _after_write(touched: dict[str, list]) -> None:
+    """Keep the dashboard's aggregates and the duplicate list true in the same transaction."""
+    from pembinaan.progress.services import rebuild_all, refresh_businesses
+    from pembinaan.registry.models import Business
+    from pembinaan.registry.services import duplicates_scan_all
+
+    if not touched.get("registry.owner") and not touched.get("registry.business"):
+        return  # the row-by-row importers' services keep the aggregates themselves
+    # New businesses have no attendance yet, so only changed records can move a figure.
+    changed_owners = [pk for pk, _row, action, _f in touched.get("registry.owner", []) if action == "diubah"]
+    changed = {pk for pk, _row, action, _f in touched.get("registry.business", []) if action == "diubah"}
+    if changed_owners:
+        changed.update(Business.objects.filter(owner__in=changed_owners).values_list("pk", flat=True))
+    if len(changed) > REBUILD_ABOVE:
+        rebuild_all()
+    elif changed:
+        refresh_businesses(changed)
+    duplicates_scan_all()
+
+
+def run_file(
+    *,
+    kind: str,
+    file_name: str,
+    data: bytes,
+    by: User | None,
+    dry_run: bool = False,
+    valid_rows_only: bool = False,
+    progress: Callable[[int], None] | None = None,
+    via: str = "cli",
+    options: dict | None = None,
+) -> ImportRun:
+    """Everything at once, with the guessed mapping (the command line's path)."""
+    run = import_start(kind=kind, file_name=file_name, data=data, by=by, via=via, options=options)
+    run.dry_run, run.valid_rows_only = dry_run, valid_rows_only
+    if dry_run:
+        run = import_preview(run=run, progress=progress)
+        _finish(run)
+        return run
+    # No separate preview: the confirmed run plans the file once, and refuses as the preview would.
+    run.status = ImportRun.Status.PREVIEWED
+    run.save(update_fields=["status", "dry_run", "valid_rows_only"])
+    return import_confirm(run=run, by=by, progress=progress)
