@@ -16,6 +16,21 @@ LAST_SEEN = "_staf_terakhir_aktif"
 GRANULARITY = 60
 
 
+def _is_dinas(user) -> bool:
+    return user.is_staff or user.is_staf_dinas
+
+
+def _stamp(session, now: int) -> None:
+    session[LAST_SEEN] = now
+    session.set_expiry(settings.STAFF_IDLE_TIMEOUT)
+
+
+def stamp_staff_login(sender, request, user, **kwargs) -> None:
+    """Start the idle clock at login, in the session write the login makes anyway."""
+    if _is_dinas(user) and hasattr(request, "session"):
+        _stamp(request.session, int(time.time()))
+
+
 class StaffIdleTimeoutMiddleware:
     """Staff and admin see full registry records; a PC left signed in at the dinas must not stay so.
 
@@ -28,7 +43,7 @@ class StaffIdleTimeoutMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and (user.is_staff or user.is_staf_dinas):
+        if user is not None and user.is_authenticated and _is_dinas(user):
             timeout = settings.STAFF_IDLE_TIMEOUT
             now = int(time.time())
             last_seen = request.session.get(LAST_SEEN)
@@ -43,6 +58,5 @@ class StaffIdleTimeoutMiddleware:
                 )
                 return redirect_to_login(request.get_full_path())
             if last_seen is None or now - last_seen >= GRANULARITY:
-                request.session[LAST_SEEN] = now
-                request.session.set_expiry(timeout)
+                _stamp(request.session, now)
         return self.get_response(request)
