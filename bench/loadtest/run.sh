@@ -58,6 +58,9 @@ status=0
 .venv-loadtest/bin/locust -f bench/loadtest/locustfile.py --headless --only-summary \
   -u "$USERS" -r 10 -t "$DURATION" --host "http://127.0.0.1:$PORT" --stop-timeout 5 || status=$?
 
+# HOOK (issue 6, self-registration): count the `diajukan` businesses before locust starts and
+# after it ends, and fail unless the difference equals the SelfRegistration user's successful posts.
+
 server_errors=$(grep -c '" 5[0-9][0-9] ' "$LOG" || true)
 echo "gunicorn logged $server_errors responses with status 5xx"
 [ "$server_errors" -eq 0 ] || status=1

@@ -53,7 +53,7 @@ class Browsing:
         # stays exactly as served and still applies to everything the page loads.
         context.add_init_script(path=str(AXE))
         # A missing element fails within seconds, not Playwright's default half a minute.
-        context.set_default_timeout(10_000)
+        context.set_default_timeout(20_000)
         self.contexts.append(context)
         page = context.new_page()
         page.problems = []

@@ -185,9 +185,11 @@ def test_anonymous_visitors_reach_only_public_pages_and_no_personal_data(world):
     _check_role("anon", _login_as(None), world, world["people"])
 
 
-def test_an_owner_reaches_no_staff_page_and_nothing_of_another_owner(world, owner_user):
-    others = [p for p in world["people"] if p.pk != world["me"].pk]
-    _check_role("owner", _login_as(owner_user), world, others)
+@pytest.mark.parametrize("persona", ["owner_user", "other_owner_user"])
+def test_an_owner_reaches_no_staff_page_and_nothing_of_another_owner(request, world, persona):
+    user = request.getfixturevalue(persona)
+    others = [p for p in world["people"] if p.pk != user.owner_profile.pk]
+    _check_role("owner", _login_as(user), world, others)
 
 
 def test_a_council_member_reaches_the_figures_and_never_a_person(world, viewer_user):
