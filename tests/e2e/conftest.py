@@ -84,6 +84,16 @@ def browsing(_playwright_browser, live_server, django_db_serialized_rollback):
     session.close()
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Browser tests last: a live server needs real transactions, so the database is flushed after
+    each of them, and a later transactional test without serialized rollback would meet empty
+    tables (no groups, regions or coaching types)."""
+    browser_tests = [item for item in items if item.get_closest_marker("e2e")]
+    if browser_tests:
+        items[:] = [item for item in items if not item.get_closest_marker("e2e")] + browser_tests
+
+
 def pytest_terminal_summary(terminalreporter):
     if _missing:
         terminalreporter.write_sep("!", "BROWSER TESTS SKIPPED", red=True, bold=True)
