@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format migrations-check check-deploy bench bench-large ci clean messages
+.PHONY: install run test lint format migrations-check check-deploy bench bench-large loadtest ci clean messages
 
 $(VENV)/.installed: requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is needed (found %s)" % sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -52,11 +52,15 @@ bench: install
 bench-large: install
 	$(PY) bench/dashboard_bench.py --businesses 1000000 --participations 5000000
 
+# gunicorn + locust for LOADTEST_DURATION (60s) on DATABASE_URL (PostgreSQL); fails on any error.
+loadtest: install
+	bash bench/loadtest/run.sh
+
 ci:
 	bash .ci/run
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) .venv-loadtest staticfiles .pytest_cache .ruff_cache artifacts
 
 # Refresh the English catalogue after changing interface text; commit both .po and .mo.
 messages: install

@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "pembinaan.accounts.middleware.StaffIdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a lockout into our own page.
@@ -150,6 +151,8 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 # Our login form names its field "username" although it takes an e-mail or a phone number.
 AXES_USERNAME_FORM_FIELD = "username"
+# Count failures per person, not per spelling of their e-mail or phone number.
+AXES_USERNAME_CALLABLE = "pembinaan.accounts.lockout.login_name"
 AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
 
 # --- Internationalisation ---------------------------------------------------------------------
@@ -213,6 +216,8 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+# Dinas staff are signed out after this long without a request (pembinaan.accounts.middleware).
+STAFF_IDLE_TIMEOUT = env.int("STAFF_IDLE_MINUTES", default=30) * 60
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

@@ -193,6 +193,8 @@ class OutcomeForm(forms.ModelForm):
             "note",
         ]
         widgets = {"achieved_on": DATE, "note": forms.Textarea(attrs={"rows": 2})}
+        # The model field has no verbose name, so the form would say "Outcome type" in English.
+        labels = {"outcome_type": _("Jenis capaian")}
 
     def __init__(self, *args, business: Business, **kwargs):
         super().__init__(*args, **kwargs)

@@ -259,7 +259,9 @@ class TestMerge:
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locking")
-@pytest.mark.django_db(transaction=True)
+# Serialized rollback: the flush after this test must leave the migrated rows (groups, regions)
+# restorable for the browser tests that follow, and restore them should an earlier test flush.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_concurrent_creations_of_one_nik_give_one_owner_and_a_clear_message(staff_user):
     nik = make_nik()
     barrier = threading.Barrier(2)
