@@ -203,6 +203,9 @@ OUTBOX_RETRY_MINUTES = env.int("OUTBOX_RETRY_MINUTES", default=5)
 # --- Self-registration ------------------------------------------------------------------------
 # Registration form posts allowed per IP address and window (a registration takes three or four).
 ENROLMENT_RATE_LIMIT = env.int("ENROLMENT_RATE_LIMIT", default=30)
+# Login posts per IP address and window, whatever the login name (lockout per name is django-axes).
+LOGIN_RATE_LIMIT = env.int("LOGIN_RATE_LIMIT", default=50)
+LOGIN_RATE_WINDOW_SECONDS = env.int("LOGIN_RATE_WINDOW_SECONDS", default=900)
 ENROLMENT_RATE_WINDOW_SECONDS = env.int("ENROLMENT_RATE_WINDOW_SECONDS", default=3600)
 # How long the link that proves a claim (sent to the email on record) stays valid.
 ENROLMENT_CLAIM_LINK_HOURS = env.int("ENROLMENT_CLAIM_LINK_HOURS", default=48)

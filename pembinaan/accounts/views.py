@@ -1,13 +1,25 @@
+from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.shortcuts import render
 from django.urls import reverse_lazy
 
 from pembinaan.accounts.forms import LoginForm
+from pembinaan.lib.ratelimit import over_limit
 
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        # django-axes locks one login name per address after a few failures; this caps what one
+        # address may try across many names (LOGIN_RATE_LIMIT posts per LOGIN_RATE_WINDOW_SECONDS).
+        if over_limit(
+            request, scope="login", limit=settings.LOGIN_RATE_LIMIT, window=settings.LOGIN_RATE_WINDOW_SECONDS
+        ):
+            return render(request, "accounts/rate_limited.html", status=429)
+        return super().post(request, *args, **kwargs)
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

@@ -151,3 +151,15 @@ def test_the_session_cookie_is_sent_httponly(client, staff_user):
     cookie = response.cookies["sessionid"]
     assert cookie["httponly"] is True
     assert cookie["samesite"] == "Lax"
+
+
+def test_one_address_trying_many_login_names_is_stopped_with_a_message(client, staff_user, settings):
+    settings.LOGIN_RATE_LIMIT = 4
+    for n in range(4):  # a different name each time: no single name reaches the axes lockout
+        assert _login(client, f"orang{n}@contoh.test", "salah").status_code == 200
+    response = _login(client, staff_user.email)  # even the right password, from this address
+    assert response.status_code == 429
+    assert "percobaan masuk dari alamat internet Anda dibatasi" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    other_address = type(client)(REMOTE_ADDR="10.0.0.9")
+    assert _login(other_address, staff_user.email).status_code == 302  # others are unaffected
