@@ -11,6 +11,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from pembinaan.notifications.services import queue_email
+from pembinaan.privacy.selectors import consent_withdrawn
 
 if TYPE_CHECKING:
     from pembinaan.coaching.models import Participation
@@ -49,6 +50,8 @@ def activity_reminder(participation: Participation) -> bool:
     """The day-before reminder; its key makes it go out once per participation and start date."""
     activity = participation.activity
     business = participation.business
+    if consent_withdrawn(business.owner):
+        return False  # a courtesy, not a duty: none once the owner withdrew consent (rule 10)
     message = queue_email(
         recipient=business.owner.email,
         template="notifications/email/activity_reminder",

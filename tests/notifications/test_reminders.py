@@ -8,7 +8,7 @@ from django.utils import timezone
 from pembinaan.coaching.models import Activity, ParticipationStatus
 from pembinaan.notifications.models import OutboxMessage
 from tests.coaching.factories import ActivityFactory, ParticipationFactory
-from tests.factories import BusinessFactory, OwnerFactory
+from tests.factories import BusinessFactory, OwnerFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -50,3 +50,18 @@ def test_nobody_else_is_reminded():
     _participant(ActivityFactory(start_date=timezone.localdate()))
     call_command("send_activity_reminders")
     assert not OutboxMessage.objects.exists()
+
+
+def test_an_owner_who_withdrew_consent_gets_no_reminder(django_capture_on_commit_callbacks):
+    from pembinaan.privacy.services import consent_withdraw
+
+    activity = _tomorrow()
+    withdrawn = _participant(activity, email="tarik@contoh.test")
+    _participant(activity, email="tetap@contoh.test")
+    owner = withdrawn.business.owner
+    owner.user = UserFactory(role="Pelaku UMKM")
+    owner.save()
+    consent_withdraw(owner=owner, by=owner.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_activity_reminders")
+    assert [m.to for m in mail.outbox] == [["tetap@contoh.test"]]
