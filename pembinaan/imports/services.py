@@ -28,7 +28,7 @@ REBUILD_ABOVE = 5000
 
 def _importers() -> dict:
     from pembinaan.coaching.resources import OutcomeImporter, ParticipantImporter
-    from pembinaan.funding.resources import BudgetLineImporter
+    from pembinaan.funding.resources import BudgetLineImporter, CapitalAssistanceImporter
     from pembinaan.registry.resources import OwnerBusinessImporter
 
     return {
@@ -36,6 +36,7 @@ def _importers() -> dict:
         ImportKind.PARTICIPANTS: ParticipantImporter,
         ImportKind.OUTCOMES: OutcomeImporter,
         ImportKind.BUDGETS: BudgetLineImporter,
+        ImportKind.GRANTS: CapitalAssistanceImporter,
     }
 
 
