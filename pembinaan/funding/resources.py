@@ -262,7 +262,7 @@ class CapitalAssistanceImporter(RowImporter):
         if status is None:
             errors["status"] = [_("Isi diusulkan, disetujui atau disalurkan.")]
         elif status == G.CANCELLED:
-            errors["status"] = [_("Bantuan yang dibatalkan tidak diimpor; batalkan di layar bantuan.")]
+            pass  # only as the record of a grant already cancelled here (write_row)
         elif cells.get("disbursed_on"):
             status = G.DISBURSED
         elif status == G.DISBURSED:
@@ -286,6 +286,14 @@ class CapitalAssistanceImporter(RowImporter):
         business, activity = values["business"], values["activity"]
         grant = CapitalAssistance.objects.filter(activity=activity, business=business).first()
         if grant is None:
+            if values["status"] == G.CANCELLED:
+                raise ValidationError(
+                    {
+                        "status": _(
+                            "Bantuan yang dibatalkan tidak diimpor; hanya usulan, disetujui atau disalurkan."
+                        )
+                    }
+                )
             grant = services.grant_propose(
                 by=self.by,
                 business=business,
@@ -298,8 +306,18 @@ class CapitalAssistanceImporter(RowImporter):
             )
             self._advance(grant, values)
             return "created", "", [("funding.capitalassistance", grant.pk, "dibuat", [])]
-        if grant.status == G.CANCELLED:
-            raise ValidationError(_("Bantuan usaha ini pada putaran ini sudah dibatalkan."))
+        if values["status"] == G.CANCELLED or grant.status == G.CANCELLED:
+            # A cancellation needs its reason, given on the grant's screen; an exported cancelled
+            # grant read back is left as it is.
+            if grant.status == values["status"]:
+                return "skipped", _("Dilewati: bantuan ini sudah dibatalkan."), []
+            raise ValidationError(
+                {
+                    "status": _("Bantuan ini dibatalkan di portal; ubah lewat layar bantuan.")
+                    if grant.status == G.CANCELLED
+                    else _("Pembatalan tidak diimpor; batalkan di layar bantuan dengan alasannya.")
+                }
+            )
         changed = {
             key: values[key]
             for key in ("date", "form", "amount", "budget_line")

@@ -61,7 +61,11 @@ COLUMNS = (
         ),
         required=True,
     ),  # fmt: skip
-    Column("gender", "Jenis Kelamin", ("jk", "l/p", "jenis kelamin (l/p)", "gender", "sex")),
+    Column(
+        "gender",
+        "Jenis Kelamin",
+        ("jk", "l/p", "jenis kelamin (l/p)", "jenis kelamin pemilik", "gender", "sex"),
+    ),
     Column(
         "phone",
         "No HP",
@@ -127,6 +131,7 @@ COLUMNS = (
             "omzet tahunan",
             "omset per tahun",
             "omzet/tahun",
+            "omzet per tahun (rp)",
             "penjualan per tahun",
             "annual sales",
         ),

@@ -91,6 +91,7 @@ def test_refused_grant_rows_are_reported_with_reasons_and_nothing_is_kept(staff_
         [other.nib, "", "Putaran Tidak Ada", "2024-05-20", "1000000", "", ""],
         [other.nib, "", activity.title, "2024-05-20", "0", "", ""],
         [other.nib, "", activity.title, "2024-05-20", "1000000", "Disalurkan", ""],
+        [other.nib, "", activity.title, "2024-05-20", "1000000", "Dibatalkan", ""],
     ]
     result = run(rows, by=staff_user)
     assert result.status == ImportRun.Status.REFUSED
@@ -100,9 +101,10 @@ def test_refused_grant_rows_are_reported_with_reasons_and_nothing_is_kept(staff_
     assert "Putaran Tidak Ada" in reasons[(4, "Putaran Penyaluran")]
     assert "lebih dari nol" in reasons[(5, "Nilai (Rp)")]
     assert "tanggal disalurkan" in reasons[(6, "Tanggal Disalurkan")]
+    assert "dibatalkan tidak diimpor" in reasons[(7, "Status")]
 
     valid_only = run(rows, by=staff_user, valid_rows_only=True)
-    assert (valid_only.created_count, valid_only.refused_count) == (1, 4)
+    assert (valid_only.created_count, valid_only.refused_count) == (1, 5)
     assert list(CapitalAssistance.objects.values_list("business_id", flat=True)) == [good.pk]
 
 
