@@ -233,7 +233,7 @@ def _record(run: ImportRun, touched: dict[str, list]) -> None:
                 }
                 for pk, row, action, fields in items[start : start + 20_000]
             ]
-            insert_rows(ImportedRecord, rows, now=now)
+            insert_rows(ImportedRecord, rows, now=now, keep_ids=False)
 
 
 def _after_write(touched: dict[str, list]) -> None:

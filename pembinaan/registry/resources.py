@@ -587,6 +587,7 @@ class OwnerBusinessImporter:
                     for r in business_rows
                 ],
                 now=now,
+                keep_ids=False,
             )  # fmt: skip
             touched["registry.business"].extend((r["id"], r["_row"], "dibuat", []) for r in business_rows)
         plan.new_owners, plan.new_businesses = [], []
