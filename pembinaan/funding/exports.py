@@ -34,6 +34,8 @@ def grant_columns(*, full_nik: bool) -> list[Column]:
         Column(_("Putaran Penyaluran"), lambda g: g.activity.title),
         Column(_("Sumber Dana"), lambda g: g.budget_line.source.name),
         Column(_("Tahun Anggaran"), lambda g: g.budget_line.fiscal_year),
+        # The line's code, so that a re-imported file puts each grant on the same pagu.
+        Column(_("Kode Rekening/DPA"), lambda g: g.budget_line.budget_code),
         Column(_("Bentuk"), lambda g: forms.get(g.form, g.form)),
         Column(_("Nilai (Rp)"), lambda g: g.amount),
         Column(_("Status"), lambda g: statuses.get(g.status, g.status)),

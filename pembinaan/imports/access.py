@@ -9,7 +9,10 @@ from pembinaan.imports.models import ImportRun
 from pembinaan.registry.access import require
 
 # Import types that need more than the plain import permission (DESIGN.md roles: budgets).
-KIND_PERMISSIONS = {"pagu": "imports.import_budget"}
+KIND_PERMISSIONS = {
+    "pagu": "imports.import_budget",
+    "bantuan": "funding.add_capitalassistance",
+}
 
 
 def require_import(user: User, kind: str | None = None) -> None:

@@ -17,6 +17,9 @@ class UploadForm(forms.Form):
     )
     activity = forms.ModelChoiceField(
         label=_("Kegiatan (untuk impor peserta)"),
+        help_text=_(
+            "Untuk impor bantuan permodalan: putaran penyaluran bagi baris yang kolom putarannya kosong."
+        ),
         queryset=Activity.objects.not_cancelled().order_by("-start_date", "-pk"),
         required=False,
     )
@@ -34,7 +37,7 @@ class UploadForm(forms.Form):
 
     def options(self) -> dict:
         activity = self.cleaned_data.get("activity")
-        if self.cleaned_data["kind"] == ImportKind.PARTICIPANTS and activity:
+        if self.cleaned_data["kind"] in (ImportKind.PARTICIPANTS, ImportKind.GRANTS) and activity:
             return {"activity": activity.pk}
         return {}
 

@@ -10,6 +10,7 @@ class ImportKind(models.TextChoices):
     PARTICIPANTS = "peserta", _("Peserta kegiatan dan kehadiran")
     OUTCOMES = "capaian", _("Capaian usaha")
     BUDGETS = "pagu", _("Pagu anggaran (Admin Dinas)")
+    GRANTS = "bantuan", _("Bantuan permodalan")
 
 
 class ImportRun(models.Model):

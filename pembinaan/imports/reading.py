@@ -133,7 +133,8 @@ def _check_xlsx_package(data: bytes) -> None:
 
 def _cell_text(value: object) -> str:
     if isinstance(value, str):
-        return value.strip()
+        # As in a CSV: the apostrophe our exports put before "+62…" or "=…" is not part of the value.
+        return _clean_csv_cell(value)
     if isinstance(value, bool):
         return "1" if value else "0"
     if isinstance(value, float | int):

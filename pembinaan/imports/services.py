@@ -28,7 +28,7 @@ REBUILD_ABOVE = 5000
 
 def _importers() -> dict:
     from pembinaan.coaching.resources import OutcomeImporter, ParticipantImporter
-    from pembinaan.funding.resources import BudgetLineImporter
+    from pembinaan.funding.resources import BudgetLineImporter, CapitalAssistanceImporter
     from pembinaan.registry.resources import OwnerBusinessImporter
 
     return {
@@ -36,6 +36,7 @@ def _importers() -> dict:
         ImportKind.PARTICIPANTS: ParticipantImporter,
         ImportKind.OUTCOMES: OutcomeImporter,
         ImportKind.BUDGETS: BudgetLineImporter,
+        ImportKind.GRANTS: CapitalAssistanceImporter,
     }
 
 
@@ -232,7 +233,7 @@ def _record(run: ImportRun, touched: dict[str, list]) -> None:
                 }
                 for pk, row, action, fields in items[start : start + 20_000]
             ]
-            insert_rows(ImportedRecord, rows, now=now)
+            insert_rows(ImportedRecord, rows, now=now, keep_ids=False)
 
 
 def _after_write(touched: dict[str, list]) -> None:

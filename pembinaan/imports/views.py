@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -107,6 +108,9 @@ def _render_detail(request: HttpRequest, run: ImportRun, form: MappingForm) -> H
             "record_count": run.records.count() if records else 0,
             "open": run.status in (ImportRun.Status.NEW, ImportRun.Status.PREVIEWED),
             "shown": SHOWN,
+            # A confirmed import runs inside the request; past this size it may outlast the
+            # server's timeout (the transaction is then rolled back), so the page offers the CLI.
+            "large": run.rows_total > settings.IMPORT_WEB_MAX_ROWS,
             "can_download_bad_rows": run.created_by_id == request.user.pk
             or request.user.has_perm("registry.view_full_nik"),
         },

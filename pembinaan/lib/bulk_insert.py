@@ -67,14 +67,16 @@ def _reserve_ids(connection, model, count: int) -> list[int]:
     return list(range(start + 1, start + 1 + count))
 
 
-def insert_rows(model, rows: list[Row], *, now: datetime.datetime) -> list[Row]:
+def insert_rows(model, rows: list[Row], *, now: datetime.datetime, keep_ids: bool = True) -> list[Row]:
     """INSERT `rows` (dicts keyed by field attname) into `model`'s table and put their ids in them.
 
     Like `bulk_create`, but without building a model instance per row or preparing each value one
     by one, which dominate the time of a 100,000-row seed: SQLite gets one prepared statement run
     by the driver's C loop, PostgreSQL a COPY. No `save()` and no signals, as with `bulk_create`.
     Missing fields get their default; `auto_now(_add)` fields get `now`; keys that are not fields
-    (e.g. "_owner") are ignored.
+    (e.g. "_owner") are ignored. With `keep_ids=False` the database numbers the rows itself and
+    their ids are not put in them: for rows nothing points at (history, import records), whose ids
+    would otherwise cost a sequence call each.
     """
     if not rows:
         return rows
@@ -90,8 +92,11 @@ def insert_rows(model, rows: list[Row], *, now: datetime.datetime) -> list[Row]:
                 row[field.attname] = now
             elif field.attname not in row:
                 row[field.attname] = field.get_default()
-    for row, pk_value in zip(rows, _reserve_ids(connection, model, len(rows)), strict=True):
-        row[pk.attname] = pk_value
+    if keep_ids or connection.vendor not in ("sqlite", "postgresql"):
+        for row, pk_value in zip(rows, _reserve_ids(connection, model, len(rows)), strict=True):
+            row[pk.attname] = pk_value
+    else:
+        fields.remove(pk)
     if connection.vendor == "postgresql":
         _copy_rows(connection, model, fields, rows)
     else:
@@ -156,7 +161,13 @@ _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\
 
 def _copy_encoder(field):
     if field.get_internal_type() == "JSONField":
-        return lambda value: _copy_text(None if value is None else json.dumps(value, cls=field.encoder))
+
+        def encode(value: Any) -> str:
+            if value == []:  # most import records: no field list
+                return "[]"
+            return _copy_text(None if value is None else json.dumps(value, cls=field.encoder))
+
+        return encode
     return _copy_text
 
 
@@ -204,4 +215,4 @@ def insert_history(model, rows: list[Row], *, now: datetime.datetime, default_us
         entry["history_change_reason"] = None
         entry["history_user_id"] = row.get("_history_user_id", default_user_id)
         history_rows.append(entry)
-    insert_rows(history_model, history_rows, now=now)
+    insert_rows(history_model, history_rows, now=now, keep_ids=False)

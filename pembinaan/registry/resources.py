@@ -61,7 +61,11 @@ COLUMNS = (
         ),
         required=True,
     ),  # fmt: skip
-    Column("gender", "Jenis Kelamin", ("jk", "l/p", "jenis kelamin (l/p)", "gender", "sex")),
+    Column(
+        "gender",
+        "Jenis Kelamin",
+        ("jk", "l/p", "jenis kelamin (l/p)", "jenis kelamin pemilik", "gender", "sex"),
+    ),
     Column(
         "phone",
         "No HP",
@@ -127,6 +131,7 @@ COLUMNS = (
             "omzet tahunan",
             "omset per tahun",
             "omzet/tahun",
+            "omzet per tahun (rp)",
             "penjualan per tahun",
             "annual sales",
         ),
@@ -582,6 +587,7 @@ class OwnerBusinessImporter:
                     for r in business_rows
                 ],
                 now=now,
+                keep_ids=False,
             )  # fmt: skip
             touched["registry.business"].extend((r["id"], r["_row"], "dibuat", []) for r in business_rows)
         plan.new_owners, plan.new_businesses = [], []

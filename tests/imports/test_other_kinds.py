@@ -131,7 +131,7 @@ def test_a_participant_upload_needs_an_activity(staff_client):
     assert "Pilih kegiatan" in response.content.decode()
 
 
-@pytest.mark.parametrize("kind", ["usaha", "peserta", "capaian"])
+@pytest.mark.parametrize("kind", ["usaha", "peserta", "capaian", "bantuan"])
 def test_each_template_has_its_canonical_headers(staff_client, kind):
     response = staff_client.get(reverse("imports:template", args=[kind]))
     header = next(openpyxl.load_workbook(io.BytesIO(response.content)).active.values)

@@ -1,4 +1,4 @@
-"""`python manage.py import_data usaha|peserta|capaian|pagu FILE [--dry-run] [--valid-rows-only]`.
+"""`python manage.py import_data usaha|peserta|capaian|pagu|bantuan FILE [--dry-run] [--valid-rows-only]`.
 
 The same services and rules as the web screens, with the column mapping guessed from the headers.
 Exits with status 1 when rows were refused (and 2 when the file itself was refused).
@@ -28,7 +28,9 @@ class Command(BaseCommand):
             "--valid-rows-only", action="store_true", help="impor baris yang sah, laporkan sisanya"
         )
         parser.add_argument("--user", help="email akun staf yang dicatat sebagai pengimpor")
-        parser.add_argument("--activity", type=int, help="id kegiatan (untuk impor peserta)")
+        parser.add_argument(
+            "--activity", type=int, help="id kegiatan (peserta; putaran bawaan untuk bantuan)"
+        )
 
     def handle(self, *args, **options):
         path = Path(options["file"])
