@@ -119,6 +119,9 @@ class TallyState(models.Model):
     target = models.OneToOneField(Target, on_delete=models.CASCADE, related_name="tally_state")
     rebuilt_at = models.DateTimeField()
     changed_at = models.DateTimeField()
+    # Moves only with pagu and realisasi (activities, budget lines, grants), not with attendance:
+    # the money sums scan whole tables, so they are cached on this version of their own.
+    money_changed_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.target_id} @ {self.changed_at}"

@@ -219,7 +219,9 @@ def rebuild(target: Target) -> int:
         tallies.append(Tally(target=target, dimension=dimension, key=key, count=n))
     Tally.objects.bulk_create(tallies)
     now = timezone.now()
-    TallyState.objects.update_or_create(target=target, defaults={"rebuilt_at": now, "changed_at": now})
+    TallyState.objects.update_or_create(
+        target=target, defaults={"rebuilt_at": now, "changed_at": now, "money_changed_at": now}
+    )
     return len(facts)
 
 
@@ -236,3 +238,9 @@ def figures_touched() -> None:
     writes that bypass model signals (imports, seeding) call this themselves.
     """
     TallyState.objects.update(changed_at=timezone.now())
+
+
+def money_touched() -> None:
+    """Pagu or realisasi may have changed: cached money sums and every cached page are stale."""
+    now = timezone.now()
+    TallyState.objects.update(changed_at=now, money_changed_at=now)

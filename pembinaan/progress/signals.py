@@ -5,13 +5,12 @@ from __future__ import annotations
 from django.apps import apps
 from django.db.models.signals import post_delete, post_save
 
-# What the dashboard shows besides the maintained tallies: money, targets and the names it prints.
+# Where pagu and realisasi come from (rule 9).
+MONEY = ("coaching.Activity", "funding.BudgetLine", "funding.CapitalAssistance")
+# What else the dashboard shows besides the maintained tallies: targets and the names it prints.
 WATCHED = (
-    "coaching.Activity",
     "coaching.CoachingType",
     "coaching.OutcomeType",
-    "funding.BudgetLine",
-    "funding.CapitalAssistance",
     "funding.FundingSource",
     "progress.Target",
     "progress.Milestone",
@@ -29,7 +28,19 @@ def _touched(sender, raw: bool = False, **kwargs) -> None:
     figures_touched()
 
 
+def _money_touched(sender, raw: bool = False, **kwargs) -> None:
+    if raw:
+        return
+    from pembinaan.progress.services import money_touched
+
+    money_touched()
+
+
 def connect() -> None:
+    for label in MONEY:
+        model = apps.get_model(label)
+        post_save.connect(_money_touched, sender=model, dispatch_uid=f"money-touched-save-{label}")
+        post_delete.connect(_money_touched, sender=model, dispatch_uid=f"money-touched-delete-{label}")
     for label in WATCHED:
         model = apps.get_model(label)
         post_save.connect(_touched, sender=model, dispatch_uid=f"figures-touched-save-{label}")

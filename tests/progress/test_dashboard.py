@@ -101,10 +101,11 @@ def test_the_dashboard_issues_the_same_number_of_queries_whatever_the_data(
 ):
     call_command("seed_demo", "--businesses", str(size), "--seed", "5", verbosity=0)
     forget_shapes()  # the worst case: the map's projected boundaries not yet cached
-    # Measured: 44 for every size on a filtered view computed fresh (a cache miss): filter choices,
+    # Measured: 45 for every size on a filtered view computed fresh (a cache miss): filter choices,
     # one query per breakdown and per year of the period, map boundaries, the session, the
-    # figures' version for the cache key; the unfiltered view reads the aggregates.
-    with django_assert_max_num_queries(44):
+    # figures' version for the cache key and the money sums' version; the unfiltered view reads
+    # the aggregates.
+    with django_assert_max_num_queries(45):
         viewer_client.get(reverse("progress:dashboard"), {"kecamatan": "63.71.01"})
     with django_assert_max_num_queries(26):
         viewer_client.get(reverse("progress:dashboard"))
@@ -212,3 +213,28 @@ def test_a_cached_filtered_view_moves_even_when_no_maintained_tally_does(viewer_
     # Already coached in 2022, so the headline and every tally stay as they are; fiscal 2024 moves.
     attendance_record(activity=second.activity, statuses={second.pk: "hadir"}, by=staff_user)
     assert coached_in_2024() == 1
+
+
+def test_money_sums_are_reused_across_attendance_changes_but_not_across_a_cost_change(seeded, staff_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from pembinaan.coaching.models import Activity
+    from pembinaan.coaching.services import attendance_record
+
+    target = Target.primary()
+    dashboard(target)  # the money sums are now cached
+    participation = _a_first_attendance_in_the_period()
+    attendance_record(activity=participation.activity, statuses={participation.pk: "hadir"}, by=staff_user)
+    with CaptureQueriesContext(connection) as queries:
+        before = dashboard(target)
+    assert not any("SUM(" in q["sql"] and "actual_cost" in q["sql"] for q in queries.captured_queries)
+    activity = Activity.objects.filter(status="selesai", start_date__gte=target.period_start).first()
+    source = activity.budget_line.source.code
+    activity.actual_cost += 777
+    activity.save()
+    after = dashboard(target)
+    spent = {r["code"]: r["realized"] for r in before["by_funding_source"]}
+    assert (
+        next(r["realized"] for r in after["by_funding_source"] if r["code"] == source) == spent[source] + 777
+    )
