@@ -1,8 +1,7 @@
 """Public and owner pages on a 360×740 phone: accessible, no sideways scrolling, light to load.
 
 Journey 1 (an owner registers on the phone and signs up for a workshop; a second owner cannot
-reach the first one's pages) joins this file once self-registration exists (issue 6): start from
-`test_every_page_an_owner_has_fits_a_phone` and add the registration steps before the login.
+reach the first one's pages) is in test_journey_owner.py.
 """
 
 import gzip
