@@ -164,7 +164,7 @@ class SelfRegistration(HttpUser):
                 response.failure(f"consent step answered {response.status_code}")
 
 
-KELURAHAN = re.compile(r'<option value="(\d+)"')
+KELURAHAN = re.compile(r'<option value="(\d[\d.]*)"')  # kelurahan codes: 63.71.01.1012
 
 
 @events.quitting.add_listener
