@@ -3,7 +3,8 @@
 #   DATABASE_URL        default postgres://postgres@127.0.0.1:5432/umkm_load (seeded with demo data if empty)
 #   LOADTEST_DURATION   default 60s      LOADTEST_USERS  default 30      LOADTEST_WORKERS  default 3
 #   LOADTEST_PORT       default 8765
-# Fails (non-zero) on any error response.
+#   ENROLMENT_RATE_LIMIT default 1000000 here (the per-IP registration limit, raised for the run)
+# Fails (non-zero) on any error response, or when a registration locust saw succeed is not in the database.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -19,6 +20,10 @@ if [ ! -x .venv-loadtest/bin/locust ] || [ bench/loadtest/requirements.txt -nt .
   python3 -m venv .venv-loadtest
   .venv-loadtest/bin/pip install --quiet -r bench/loadtest/requirements.txt
 fi
+
+# Every virtual user posts registrations from 127.0.0.1: the per-IP registration limit (30 an hour
+# by default) would refuse them after a few seconds, so it is raised for this run only.
+export ENROLMENT_RATE_LIMIT="${ENROLMENT_RATE_LIMIT:-1000000}"
 
 # Production-like: DEBUG off (no query log), hashed static files, but plain HTTP on loopback.
 export DEBUG=false
@@ -53,13 +58,27 @@ for _ in $(seq 1 60); do
 done
 curl -fs -o /dev/null "http://127.0.0.1:$PORT/kemajuan/" || { cat "$LOG"; echo "gunicorn did not start"; exit 1; }
 
+REGISTRATIONS_FILE="$(mktemp)"
+export LOADTEST_REGISTRATIONS_FILE="$REGISTRATIONS_FILE"
+count_registrations() {
+  $PY manage.py shell -v0 -c "from pembinaan.enrolment.models import Registration as R; print(R.objects.filter(business__isnull=False).count())"
+}
+registrations_before=$(count_registrations)
+
 echo "== locust: $USERS users for $DURATION"
 status=0
 .venv-loadtest/bin/locust -f bench/loadtest/locustfile.py --headless --only-summary \
   -u "$USERS" -r 10 -t "$DURATION" --host "http://127.0.0.1:$PORT" --stop-timeout 5 || status=$?
 
-# HOOK (issue 6, self-registration): count the `diajukan` businesses before locust starts and
-# after it ends, and fail unless the difference equals the SelfRegistration user's successful posts.
+# Zero lost registrations: every registration locust saw succeed is a row with its business.
+registrations_after=$(count_registrations)
+registrations_ok=$(cat "$REGISTRATIONS_FILE" 2>/dev/null || echo 0)
+rm -f "$REGISTRATIONS_FILE"
+gained=$((registrations_after - registrations_before))
+echo "registrations: $registrations_ok succeeded in locust, the database gained $gained"
+if [ "$registrations_ok" -eq 0 ] || [ "$gained" -ne "$registrations_ok" ]; then
+  echo "LOST OR UNCOUNTED REGISTRATIONS"; status=1
+fi
 
 server_errors=$(grep -c '" 5[0-9][0-9] ' "$LOG" || true)
 echo "gunicorn logged $server_errors responses with status 5xx"

@@ -1,22 +1,25 @@
 """Journey 2: dinas staff work through a self-registration, a workshop and a grant, in the browser.
 
-The steps are split into functions so the parts still to come slot in where they belong:
-  - import a small spreadsheet (issue 7): after `_grant_proposed_approved_and_disbursed`,
-  - export the filtered list (issue 7): last, from the business list.
+The steps are split into functions, in the order a staff member's day would take them: verify,
+attendance, outcome, grant, then import a small spreadsheet and export the filtered list.
 """
 
 import datetime
+import io
 
+import openpyxl
 import pytest
 
 from pembinaan.accounts import roles
 from pembinaan.coaching.models import Outcome, Participation, ParticipationStatus
 from pembinaan.funding.models import CapitalAssistance
-from pembinaan.registry.models import BusinessStatus
+from pembinaan.imports.models import ImportRun
+from pembinaan.registry.models import Business, BusinessStatus
 from tests.coaching.factories import ActivityFactory, ParticipationFactory
 from tests.e2e.browser import check
-from tests.factories import BusinessFactory, OwnerFactory, UserFactory
+from tests.factories import BusinessFactory, OwnerFactory, UserFactory, make_nik
 from tests.funding.factories import BudgetLineFactory, grant_round
+from tests.imports.files import HEADER, xlsx
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -37,18 +40,18 @@ def desk():
 
 
 def _submission_verified(browsing, page, business):
+    # The menu's "Verifikasi" is the queue of self-registrations (issue 6).
     page.get_by_role("link", name="Verifikasi", exact=True).click()
-    page.wait_for_load_state()
-    assert "status=diajukan" in page.url
+    page.wait_for_url("**/daftar/verifikasi/")
     check(page, "journey2-01-submissions")
-    page.get_by_role("link", name=business.name).click()
+    page.locator("main tr", has_text=business.name).get_by_role("link", name="Periksa").click()
     page.wait_for_load_state()
     check(page, "journey2-02-submission")
-    page.locator("main form[action$='/verifikasi/'] button").click()
+    page.get_by_role("button", name="Verifikasi", exact=True).click()
     page.wait_for_load_state()
     business.refresh_from_db()
     assert business.status == BusinessStatus.VERIFIED
-    assert page.get_by_text("Terverifikasi").first.is_visible()
+    assert page.get_by_text(f"{business.name} diverifikasi.").is_visible()
     check(page, "journey2-03-verified")
 
 
@@ -118,6 +121,64 @@ def _grant_proposed_approved_and_disbursed(browsing, page, business, funding_rou
     check(page, "journey2-13-grant-disbursed")
 
 
+IMPORTED = ["Sasirangan Impor Satu", "Sasirangan Impor Dua", "Sasirangan Impor Tiga"]
+
+
+def _spreadsheet_imported(browsing, page):
+    """Three owners with a business each, as a kelurahan office would send them."""
+    rows = [HEADER] + [
+        [make_nik(), f"Pemilik Impor {i}", "", f"0812-5550-{1000 + i}", name, "", "", "Mawar", "48.000.000"]
+        for i, name in enumerate(IMPORTED)
+    ]
+    page.get_by_role("link", name="Impor", exact=True).click()
+    page.wait_for_load_state()
+    check(page, "journey2-14-import-upload")
+    page.get_by_label("Jenis data").select_option(value="usaha")
+    page.locator("#id_file").set_input_files(
+        files=[
+            {
+                "name": "umkm-kelurahan-mawar.xlsx",
+                "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                "buffer": xlsx(rows),
+            }
+        ]
+    )
+    page.get_by_role("button", name="Unggah dan periksa").click()
+    page.wait_for_load_state()
+    check(page, "journey2-15-import-mapping")
+    assert not Business.objects.filter(name__in=IMPORTED).exists()
+    page.get_by_role("button", name="Pratinjau (uji coba)").click()
+    page.wait_for_load_state()
+    check(page, "journey2-16-import-preview")
+    assert not Business.objects.filter(name__in=IMPORTED).exists(), "a preview is a dry run"
+    page.get_by_role("button", name="Konfirmasi dan impor").click()
+    page.wait_for_load_state()
+    check(page, "journey2-17-import-done")
+    run = ImportRun.objects.get(file_name="umkm-kelurahan-mawar.xlsx")
+    assert (run.created_count, run.refused_count) == (len(IMPORTED), 0)
+    assert sorted(Business.objects.filter(name__in=IMPORTED).values_list("name", flat=True)) == sorted(
+        IMPORTED
+    )
+
+
+def _filtered_list_exported(browsing, page):
+    page.locator("#nav-utama").get_by_role("link", name="Usaha", exact=True).click()
+    page.wait_for_load_state()
+    page.get_by_label("Cari").fill("Sasirangan Impor")
+    page.get_by_role("button", name="Terapkan").click()
+    page.wait_for_load_state()
+    check(page, "journey2-18-filtered-list")
+    on_screen = page.locator("main table tbody tr td:first-child").all_inner_texts()
+    assert sorted(t.strip() for t in on_screen) == sorted(IMPORTED)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Unduh Excel").click()
+    sheet = openpyxl.load_workbook(io.BytesIO(open(download.value.path(), "rb").read())).active
+    header, *rows = list(sheet.iter_rows(values_only=True))
+    assert header[0] == "Nama Usaha"
+    # The file holds exactly the rows the filtered list shows, in the same order.
+    assert [row[0] for row in rows] == [t.strip() for t in on_screen]
+
+
 def test_staff_verify_a_submission_record_attendance_an_outcome_and_a_grant(browsing, desk):
     staff = UserFactory(role=roles.STAFF, email="pendamping@dinas.test")
     page = browsing.page()
@@ -126,4 +187,5 @@ def test_staff_verify_a_submission_record_attendance_an_outcome_and_a_grant(brow
     _attendance_recorded(browsing, page, desk["workshop"], desk["registration"])
     _outcome_added(browsing, page, desk["business"], desk["workshop"])
     _grant_proposed_approved_and_disbursed(browsing, page, desk["business"], desk["round"])
-    # Issue 7 (import/export) adds here: import a small spreadsheet, then export the filtered list.
+    _spreadsheet_imported(browsing, page)
+    _filtered_list_exported(browsing, page)

@@ -1,8 +1,7 @@
 """Public and owner pages on a 360×740 phone: accessible, no sideways scrolling, light to load.
 
 Journey 1 (an owner registers on the phone and signs up for a workshop; a second owner cannot
-reach the first one's pages) joins this file once self-registration exists (issue 6): start from
-`test_every_page_an_owner_has_fits_a_phone` and add the registration steps before the login.
+reach the first one's pages) is in test_journey_owner.py.
 """
 
 import gzip
@@ -21,6 +20,10 @@ PUBLIC_PAGES = {
     "landing": "/",
     "progress": "/kemajuan/",
     "credits": "/kredit/",
+    "register": "/daftar/",
+    "register-owner-step": "/daftar/pemilik/",
+    "open-activities": "/daftar/kegiatan/",
+    "directory": "/direktori/",
     "login": "/akun/masuk/",
     "password-reset": "/akun/lupa-kata-sandi/",
     "password-reset-sent": "/akun/lupa-kata-sandi/terkirim/",
@@ -30,6 +33,9 @@ PUBLIC_PAGES = {
 }
 OWNER_PAGES = {
     "home": "/beranda/",
+    "my-businesses": "/usaha-saya/",
+    "my-contact": "/usaha-saya/kontak/",
+    "my-data": "/data-saya/",
     "password-change": "/akun/kata-sandi/",
     "password-change-done": "/akun/kata-sandi/selesai/",
 }
@@ -65,7 +71,7 @@ def test_every_page_an_owner_has_fits_a_phone(browsing):
     page.keyboard.press("Tab")
     page.keyboard.type("rahasia-uji-123")
     page.keyboard.press("Enter")
-    page.wait_for_url("**/beranda/")
+    page.wait_for_url("**/usaha-saya/")  # owners land on Usaha Saya (issue 6)
     for name, url in OWNER_PAGES.items():
         page.goto(url)
         check(page, f"phone-owner-{name}")
@@ -95,15 +101,14 @@ def _as_served_in_production(url: str, headers: dict, body: bytes) -> int:
     return len(body)
 
 
-def test_the_public_progress_page_weighs_under_200_kb_on_first_load(browsing):
-    call_command("seed_demo", "--businesses", "120", "--seed", "5", verbosity=0)
-    page = browsing.page(viewport=PHONE)
+def _first_load_weight(page, url: str) -> float:
+    """Loads `url` in a fresh context, prints what each request weighs, returns the served total."""
     responses = []
     page.on("response", lambda response: responses.append(response))
-    page.goto("/kemajuan/", wait_until="networkidle")
+    page.goto(url, wait_until="networkidle")
     rows = []
     for response in responses:
-        body = response.body() if response.status != 304 else b""
+        body = response.body() if response.status not in (301, 302, 304) else b""
         rows.append((response.url, len(body), _as_served_in_production(response.url, response.headers, body)))
     timing = page.evaluate(
         """() => performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource'))
@@ -111,15 +116,27 @@ def test_the_public_progress_page_weighs_under_200_kb_on_first_load(browsing):
     )
     raw = sum(r[1] for r in rows)
     served = sum(r[2] for r in rows)
-    print(
-        f"\n/kemajuan/ first load: {len(rows)} requests; {raw / 1024:.1f} KB uncompressed from the live server"
-    )
+    print(f"\n{url} first load: {len(rows)} requests; {raw / 1024:.1f} KB uncompressed from the live server")
     print(f"  (browser encodedBodySize total {timing / 1024:.1f} KB);")
     print(
         f"  {served / 1024:.1f} KB as served in production (static brotli by whitenoise, HTML uncompressed)"
     )
-    for url, size, wire in rows:
+    for response_url, size, wire in rows:
         print(
-            f"  {wire / 1024:7.1f} KB  (raw {size / 1024:7.1f} KB)  {url.split('//', 1)[1].split('/', 1)[1]}"
+            f"  {wire / 1024:7.1f} KB  (raw {size / 1024:7.1f} KB)  "
+            f"{response_url.split('//', 1)[1].split('/', 1)[1]}"
         )
+    return served
+
+
+def test_the_public_progress_page_weighs_under_200_kb_on_first_load(browsing):
+    call_command("seed_demo", "--businesses", "120", "--seed", "5", verbosity=0)
+    served = _first_load_weight(browsing.page(viewport=PHONE), "/kemajuan/")
     assert served < WEIGHT_LIMIT, f"/kemajuan/ transfers {served / 1024:.1f} KB, the limit is 200 KB"
+
+
+def test_the_registration_page_weighs_under_200_kb_on_first_load(browsing):
+    # The first step an owner meets (/daftar/) and the form behind its button (/daftar/pemilik/).
+    for url in ("/daftar/", "/daftar/pemilik/"):
+        served = _first_load_weight(browsing.page(viewport=PHONE), url)
+        assert served < WEIGHT_LIMIT, f"{url} transfers {served / 1024:.1f} KB, the limit is 200 KB"

@@ -34,7 +34,17 @@ LINK = re.compile(
 )
 NEVER_FOLLOW = ("/akun/keluar/", "/i18n/", "/static/", "/admin/logout/", "/admin/jsi18n/")
 
-STAFF_ONLY = ("/registri/", "/pembinaan/", "/pendanaan/pagu/", "/pendanaan/bantuan/")
+STAFF_ONLY = (
+    "/registri/",
+    "/pembinaan/",
+    "/pendanaan/pagu/",
+    "/pendanaan/bantuan/",
+    "/impor/",
+    "/daftar/verifikasi/",
+    "/daftar/klaim/",
+    "/perubahan-data/",
+    "/permintaan-data/",
+)
 COUNCIL_AND_STAFF = ("/dasbor/", "/pendanaan/anggaran/")
 FORBIDDEN = {
     "anon": STAFF_ONLY + COUNCIL_AND_STAFF + ("/admin/", "/beranda/", "/akun/kata-sandi/"),
@@ -101,6 +111,18 @@ def world(settings, tmp_path, owner_user, other_owner_user):
         "the grant evidence as a media file": f"{settings.MEDIA_URL}{grant.evidence.name}",
         "the report PDF": "/dasbor/laporan/pdf/",
         "the dashboard": "/dasbor/",
+        "their business in Usaha Saya": f"/usaha-saya/usaha/{theirs.pk}/",
+        "their business edit": f"/usaha-saya/usaha/{theirs.pk}/ubah/",
+        "their yearly figures": f"/usaha-saya/usaha/{theirs.pk}/data-tahunan/",
+        "their certificate in Usaha Saya": (
+            f"/usaha-saya/usaha/{theirs.pk}/sertifikat/{theirs_participation.pk}/"
+        ),
+        "the business export": "/registri/usaha/ekspor.xlsx",
+        "the business export as CSV": "/registri/usaha/ekspor.csv",
+        "the imports": "/impor/",
+        "the import template": "/impor/templat/usaha.xlsx",
+        "the verification queue": "/daftar/verifikasi/",
+        "their submission under review": f"/daftar/verifikasi/{theirs.pk}/",
     }
     people = [o.owner_profile for o in (owner_user, other_owner_user)] + [b.owner for b in others]
     return {
@@ -164,7 +186,9 @@ def _login_as(user) -> Client:
 
 
 def _check_role(role: str, client: Client, world, hidden_people) -> dict:
-    pages = crawl(client, ["/", "/beranda/", "/kemajuan/", "/dasbor/"])
+    # The public forms of issue 6 (registration, directory, open activities) are start points too.
+    start = ["/", "/beranda/", "/kemajuan/", "/dasbor/", "/daftar/", "/daftar/kegiatan/", "/direktori/"]
+    pages = crawl(client, start + (["/usaha-saya/", "/data-saya/"] if role == "owner" else []))
     assert len(pages) > 5
     errors = [url for url, (status, _body) in pages.items() if status >= 500]
     assert not errors, f"{role}: server errors on {errors}"
