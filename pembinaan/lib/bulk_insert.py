@@ -23,6 +23,9 @@ from django.db import connections, router
 
 Row = dict[str, Any]
 
+# Rows per piece of COPY text: small enough for the server to start on while the next is built.
+COPY_PIECE_ROWS = 1000
+
 # Field types whose Python value goes to the database unchanged on SQLite and PostgreSQL.
 _PLAIN_TYPES = frozenset(
     {
@@ -171,6 +174,23 @@ def _copy_encoder(field):
     return _copy_text
 
 
+class _Pieces(io.TextIOBase):
+    """A file whose `read()` hands over the next piece of an iterator of strings.
+
+    COPY reads from it as it sends, so the server inserts (and updates indexes for) one piece
+    while Python builds the next: on two cores the two overlap instead of taking turns.
+    """
+
+    def __init__(self, pieces):
+        self._pieces = iter(pieces)
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> str:
+        return next(self._pieces, "")
+
+
 def _copy_rows(connection, model, fields, rows: list[Row]) -> None:
     qn = connection.ops.quote_name
     columns = ", ".join(qn(f.column) for f in fields)
@@ -178,35 +198,48 @@ def _copy_rows(connection, model, fields, rows: list[Row]) -> None:
     getter = operator.itemgetter(*(f.attname for f in fields))
     encoders = [_copy_encoder(f) for f in fields]
     plain = all(encode is _copy_text for encode in encoders)
+
+    def pieces():
+        for start in range(0, len(rows), COPY_PIECE_ROWS):
+            batch = rows[start : start + COPY_PIECE_ROWS]
+            if plain:
+                yield "".join(["\t".join(map(_copy_text, getter(row))) + "\n" for row in batch])
+            else:
+                yield "".join(
+                    [
+                        "\t".join(
+                            [encode(value) for encode, value in zip(encoders, getter(row), strict=True)]
+                        )
+                        + "\n"
+                        for row in batch
+                    ]
+                )
+
     with connection.cursor() as cursor, connection.wrap_database_errors:
         raw = cursor.cursor
-        for start in range(0, len(rows), 20_000):
-            if plain:
-                text = "".join(
-                    "\t".join(map(_copy_text, getter(row))) + "\n" for row in rows[start : start + 20_000]
-                )
-            else:
-                text = "".join(
-                    "\t".join([encode(value) for encode, value in zip(encoders, getter(row), strict=True)])
-                    + "\n"
-                    for row in rows[start : start + 20_000]
-                )
-            if hasattr(raw, "copy_expert"):  # psycopg2
-                raw.copy_expert(sql, io.StringIO(text))
-            else:  # psycopg 3
-                with raw.copy(sql) as copy:
-                    copy.write(text)
+        if hasattr(raw, "copy_expert"):  # psycopg2
+            raw.copy_expert(sql, _Pieces(pieces()))
+        else:  # psycopg 3
+            with raw.copy(sql) as copy:
+                for piece in pieces():
+                    copy.write(piece)
 
 
 def insert_history(model, rows: list[Row], *, now: datetime.datetime, default_user_id: int | None) -> None:
     """The django-simple-history "created" rows for rows just inserted with `insert_rows`.
 
-    Each row's `_history_user_id` key, when present, names who created it.
+    Each row's `_history_user_id` key, when present, names who created it. When none has one, the
+    database copies the rows into the history table itself (INSERT … SELECT), which costs no
+    Python per row; otherwise each history row is built here.
     """
-    if not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+    if not getattr(settings, "SIMPLE_HISTORY_ENABLED", True) or not rows:
         return
     history_model = model.history.model
     tracked = [f.attname for f in history_model.tracked_fields]
+    pk = model._meta.pk.attname
+    if all("_history_user_id" not in row for row in rows) and all(pk in row for row in rows):
+        _copy_into_history(model, [row[pk] for row in rows], now=now, user_id=default_user_id)
+        return
     history_rows = []
     for row in rows:
         entry = {name: row[name] for name in tracked}
@@ -216,3 +249,91 @@ def insert_history(model, rows: list[Row], *, now: datetime.datetime, default_us
         entry["history_user_id"] = row.get("_history_user_id", default_user_id)
         history_rows.append(entry)
     insert_rows(history_model, history_rows, now=now, keep_ids=False)
+
+
+def _copy_into_history(model, ids: list[int], *, now: datetime.datetime, user_id: int | None) -> None:
+    history_model = model.history.model
+    connection = connections[router.db_for_write(history_model)]
+    qn = connection.ops.quote_name
+    tracked = {f.attname: f.column for f in history_model.tracked_fields}
+    source_columns = {f.attname: f.column for f in model._meta.concrete_fields}
+    extra = {
+        "history_date": connection.ops.adapt_datetimefield_value(now),
+        "history_type": "+",
+        "history_change_reason": None,
+        "history_user_id": user_id,
+    }
+    targets, selects, params = [], [], []
+    for field in history_model._meta.concrete_fields:
+        if field.primary_key:
+            continue
+        targets.append(qn(field.column))
+        if field.attname in tracked:
+            selects.append(qn(source_columns[field.attname]))
+        else:
+            selects.append("%s")
+            params.append(extra[field.attname])  # a KeyError here means a history field we do not fill
+    sql = (
+        f"INSERT INTO {qn(history_model._meta.db_table)} ({', '.join(targets)}) "  # noqa: S608 - names from the models
+        f"SELECT {', '.join(selects)} FROM {qn(model._meta.db_table)} WHERE {qn(model._meta.pk.column)} "
+    )
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), 100_000):
+            chunk = ids[start : start + 100_000]
+            if connection.vendor == "postgresql":
+                cursor.execute(sql + "= ANY(%s)", [*params, chunk])
+            else:
+                cursor.execute(sql + "IN (SELECT value FROM json_each(%s))", [*params, json.dumps(chunk)])  # noqa: S608
+
+
+def insert_columns(model, columns: dict[str, list], *, same: dict[str, Any], now: datetime.datetime) -> None:
+    """INSERT one row per position of the equally long lists in `columns`, each also given `same`.
+
+    The database builds the rows from the lists (PostgreSQL: unnest, SQLite: json_each), so many
+    rows that differ in a column or two (import records, status entries) cost no Python per row.
+    Fields in neither get their default, or `now` when auto_now(_add); the database numbers them.
+    """
+    lengths = {len(values) for values in columns.values()}
+    if not columns or lengths == {0}:
+        return
+    if len(lengths) != 1:
+        raise ValueError("insert_columns: the column lists differ in length")
+    connection = connections[router.db_for_write(model)]
+    qn = connection.ops.quote_name
+    names = list(columns)
+    targets, selects, params = [], [], []
+    for field in model._meta.concrete_fields:
+        if field.primary_key:
+            continue
+        if field.attname in columns:
+            targets.append(qn(field.column))
+            position = names.index(field.attname)
+            selects.append(
+                f"u.c{position}"
+                if connection.vendor == "postgresql"
+                else f"json_extract(value, '$[{position}]')"
+            )
+            continue
+        if field.attname in same:
+            value = same[field.attname]
+        elif getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            value = now
+        else:
+            value = field.get_default()
+        targets.append(qn(field.column))
+        selects.append("%s")
+        params.append(field.get_db_prep_save(value, connection))
+    head = f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(targets)}) SELECT {', '.join(selects)} "  # noqa: S608 - names from the model
+    total = lengths.pop()
+    with connection.cursor() as cursor:
+        for start in range(0, total, 100_000):
+            chunk = {name: values[start : start + 100_000] for name, values in columns.items()}
+            if connection.vendor == "postgresql":
+                aliases = ", ".join(f"c{i}" for i in range(len(names)))
+                arrays = ", ".join(["%s"] * len(names))
+                cursor.execute(head + f"FROM unnest({arrays}) AS u({aliases})", [*params, *chunk.values()])
+            else:
+                cursor.execute(
+                    head + "FROM json_each(%s)",
+                    [*params, json.dumps(list(zip(*chunk.values(), strict=True)))],
+                )

@@ -40,7 +40,7 @@ class Owner(models.Model):
     name = models.CharField(_("nama lengkap"), max_length=150)
     gender = models.CharField(_("jenis kelamin"), max_length=1, choices=Gender.choices, blank=True)
     birth_date = models.DateField(_("tanggal lahir"), null=True, blank=True)
-    phone = models.CharField(_("nomor HP"), max_length=16, blank=True, db_index=True)
+    phone = models.CharField(_("nomor HP"), max_length=16, blank=True)
     email = models.EmailField(_("email"), blank=True)
     address = models.TextField(_("alamat"), blank=True)
     user = models.OneToOneField(
@@ -72,7 +72,11 @@ class Owner(models.Model):
         verbose_name=_("dibuat oleh"),
     )
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    # History is read by record (`id`) and date only: indexes on its copies of the other fields
+    # would only slow down every write, most of all a 100,000-row import.
+    history = HistoricalRecords(
+        excluded_fields=["updated_at"], no_db_index=["nik", "phone", "user", "merged_into", "created_by"]
+    )
     objects = OwnerQuerySet.as_manager()
 
     class Meta:
@@ -80,6 +84,8 @@ class Owner(models.Model):
         verbose_name = _("pelaku usaha")
         verbose_name_plural = _("pelaku usaha")
         permissions = [("view_full_nik", _("Dapat melihat NIK lengkap"))]
+        # A plain index: phones are matched exactly, never with LIKE (db_index would add a second).
+        indexes = [models.Index(fields=["phone"], name="owner_phone_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(nik__isnull=True) | Q(nik__regex=r"^[0-9]{16}$"),
@@ -138,12 +144,16 @@ class Business(models.Model):
     """Usaha: the unit that is coached and counted."""
 
     name = models.CharField(_("nama usaha"), max_length=200)
-    name_normalized = models.CharField(max_length=200, editable=False, db_index=True)
+    name_normalized = models.CharField(max_length=200, editable=False)
     owner = models.ForeignKey(
         Owner, on_delete=models.PROTECT, related_name="businesses", verbose_name=_("pemilik")
     )
     kelurahan = models.ForeignKey(
-        Kelurahan, on_delete=models.PROTECT, related_name="businesses", verbose_name=_("kelurahan")
+        Kelurahan,
+        on_delete=models.PROTECT,
+        related_name="businesses",
+        verbose_name=_("kelurahan"),
+        db_index=False,  # indexed in Meta, without the LIKE index a text key would get
     )
     address = models.TextField(_("alamat usaha"), blank=True)
     kbli_category = models.ForeignKey(
@@ -153,6 +163,7 @@ class Business(models.Model):
         blank=True,
         related_name="businesses",
         verbose_name=_("kategori KBLI"),
+        db_index=False,  # indexed in Meta, without the LIKE index a text key would get
     )
     kbli_code = models.CharField(_("kode KBLI (5 digit)"), max_length=5, blank=True)
     nib = models.CharField(_("NIB"), max_length=13, unique=True, null=True, blank=True)
@@ -178,7 +189,6 @@ class Business(models.Model):
         max_length=15,
         choices=BusinessStatus.choices,
         default=BusinessStatus.DRAFT,
-        db_index=True,
     )
     status_reason = models.TextField(_("alasan status"), blank=True)
     status_changed_at = models.DateTimeField(_("status diubah"), null=True, blank=True)
@@ -204,7 +214,20 @@ class Business(models.Model):
         verbose_name=_("dibuat oleh"),
     )
 
-    history = HistoricalRecords(excluded_fields=["updated_at", "name_normalized"])
+    # As for owners: history is read by record and date, so its other copies go unindexed.
+    history = HistoricalRecords(
+        excluded_fields=["updated_at", "name_normalized"],
+        no_db_index=[
+            "nib",
+            "status",
+            "created_at",
+            "created_by",
+            "kbli_category",
+            "kelurahan",
+            "merged_into",
+            "owner",
+        ],
+    )
     objects = BusinessQuerySet.as_manager()
 
     class Meta:
@@ -215,7 +238,15 @@ class Business(models.Model):
             ("verify_business", _("Dapat memverifikasi, menolak dan menonaktifkan usaha")),
             ("merge_business", _("Dapat menggabungkan data usaha ganda")),
         ]
-        indexes = [models.Index(fields=["kelurahan", "name_normalized"])]
+        # Plain b-trees only: nothing here is searched with LIKE, and each index slows every write.
+        # Name first: the duplicate rule and the importer look names up with or without the
+        # kelurahan.
+        indexes = [
+            models.Index(fields=["name_normalized", "kelurahan"], name="business_name_kelurahan_idx"),
+            models.Index(fields=["kelurahan"], name="business_kelurahan_idx"),
+            models.Index(fields=["kbli_category"], name="business_kbli_category_idx"),
+            models.Index(fields=["status"], name="business_status_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(nib__isnull=True) | Q(nib__regex=r"^[0-9]{13}$"),

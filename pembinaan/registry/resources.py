@@ -29,7 +29,7 @@ from pembinaan.imports.columns import Column
 from pembinaan.imports.plans import Plan
 from pembinaan.imports.reading import NumberCell
 from pembinaan.imports.regions import RegionMatcher
-from pembinaan.lib.bulk_insert import insert_history, insert_rows
+from pembinaan.lib.bulk_insert import insert_columns, insert_history, insert_rows
 from pembinaan.lib.identifiers import format_phone, parse_nib, parse_nik, parse_npwp, parse_phone
 from pembinaan.lib.money import parse_rupiah
 from pembinaan.reference.models import KbliCategory
@@ -579,15 +579,12 @@ class OwnerBusinessImporter:
                 business_rows.append(row)
             insert_rows(Business, business_rows, now=now)
             insert_history(Business, business_rows, now=now, default_user_id=by_id)
-            insert_rows(
+            insert_columns(
                 StatusChange,
-                [
-                    {"business_id": r["id"], "from_status": "", "to_status": BusinessStatus.VERIFIED,
-                     "reason": reason, "changed_by_id": by_id, "changed_at": now}
-                    for r in business_rows
-                ],
+                {"business_id": [r["id"] for r in business_rows]},
+                same={"from_status": "", "to_status": BusinessStatus.VERIFIED, "reason": reason,
+                      "changed_by_id": by_id, "changed_at": now},
                 now=now,
-                keep_ids=False,
             )  # fmt: skip
             touched["registry.business"].extend((r["id"], r["_row"], "dibuat", []) for r in business_rows)
         plan.new_owners, plan.new_businesses = [], []
