@@ -23,6 +23,12 @@ class Plan:
     # Row-by-row importers (rowwise.py): the cleaned rows to write again for real.
     rows: list[tuple[int, Any]] = field(default_factory=list)
 
+    def take_new(self) -> tuple[list[dict], list[dict]]:
+        """The owners and businesses planned since the last call, handed over to be written."""
+        owners, businesses = self.new_owners, self.new_businesses
+        self.new_owners, self.new_businesses = [], []
+        return owners, businesses
+
     @property
     def refused(self) -> int:
         return len(self.refused_rows)

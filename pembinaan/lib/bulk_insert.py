@@ -55,11 +55,13 @@ def _reserve_ids(connection, model, count: int) -> list[int]:
     qn = connection.ops.quote_name
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            # The sequence named once, not per row; one array back rather than `count` rows.
+            cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [qn(table), pk])
+            sequence = cursor.fetchone()[0]
             cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                [qn(table), pk, count],
+                "SELECT array_agg(nextval(%s::regclass)) FROM generate_series(1, %s)", [sequence, count]
             )
-            return [row[0] for row in cursor.fetchall()]
+            return cursor.fetchone()[0]
         cursor.execute(f"SELECT MAX({qn(pk)}) FROM {qn(table)}")  # noqa: S608 - names from the model
         start = cursor.fetchone()[0] or 0
         if connection.vendor == "sqlite":

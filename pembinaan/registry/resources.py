@@ -381,9 +381,18 @@ class OwnerBusinessImporter:
     # --- The whole file ----------------------------------------------------------------------
 
     def plan(
-        self, records, *, total: int | None = None, progress: Callable[[int], None] | None = None
+        self,
+        records,
+        *,
+        total: int | None = None,
+        progress: Callable[[int], None] | None = None,
+        on_chunk: Callable[[Plan], None] | None = None,
     ) -> Plan:
-        """Classify every row; reads the database (in batches) but never writes to it."""
+        """Classify every row; reads the database (in batches) but never writes to it.
+
+        With `on_chunk`, it is called whenever about CHUNK new records have been planned, and once
+        at the end, so that they can be written (`write_new`) while the rest is still planned.
+        """
         plan = Plan()
         seen_owner: dict[str, tuple[int, dict | int]] = {}  # key → (row, new owner dict or pk)
         seen_business: dict[str, int] = {}
@@ -393,6 +402,10 @@ class OwnerBusinessImporter:
             self._plan_batch(plan, batch, seen_owner, seen_business)
             if progress:
                 progress(plan.rows_total)
+            if on_chunk is not None and len(plan.new_businesses) >= CHUNK:
+                on_chunk(plan)
+        if on_chunk is not None:
+            on_chunk(plan)
         return plan
 
     def _lookups(self, rows: list[Row]):
@@ -539,12 +552,25 @@ class OwnerBusinessImporter:
     @transaction.atomic
     def apply(self, plan: Plan, *, by, run_id: int) -> dict[str, list[tuple[int, int, str, list]]]:
         """Write the plan; returns the records touched, for the import's own record."""
-        now = timezone.now()
+        touched = self.touched()
+        owners, businesses = plan.take_new()
+        self.write_new(owners, businesses, by=by, run_id=run_id, touched=touched)
+        self.write_changes(plan, by=by, touched=touched)
+        return touched
+
+    def touched(self) -> dict[str, list[tuple[int, int, str, list]]]:
+        return {"registry.owner": [], "registry.business": []}
+
+    def write_new(
+        self, owners: list[dict], businesses: list[dict], *, by, run_id: int, touched: dict
+    ) -> None:
+        """Insert planned new owners, then new businesses (whose owners are written by now)."""
+        # One time for the whole import, however many pieces it is written in.
+        now = self._written_at = getattr(self, "_written_at", None) or timezone.now()
         by_id = by.pk if by else None
-        touched: dict[str, list] = {"registry.owner": [], "registry.business": []}
         # In chunks, each row dict dropped once written: peak memory stays well under the file's size
         # times a few, whatever the number of rows.
-        for start in range(0, len(plan.new_owners), CHUNK):
+        for start in range(0, len(owners), CHUNK):
             owner_rows = [
                 {
                     "nik": values.get("nik"), "name": values["name"], "gender": values.get("gender", ""),
@@ -552,19 +578,21 @@ class OwnerBusinessImporter:
                     "email": values.get("email", ""), "address": values.get("address", ""),
                     "created_by_id": by_id, "_row": values["_row"],
                 }
-                for values in plan.new_owners[start : start + CHUNK]
+                for values in owners[start : start + CHUNK]
             ]  # fmt: skip
             insert_rows(Owner, owner_rows, now=now)
             insert_history(Owner, owner_rows, now=now, default_user_id=by_id)
-            for values, row in zip(plan.new_owners[start : start + CHUNK], owner_rows, strict=True):
+            for values, row in zip(owners[start : start + CHUNK], owner_rows, strict=True):
+                # The planner may still hold this dict (a later row of the same owner points at it);
+                # it never reads it again, only the writer does, for the owner's id.
                 values.clear()
-                values["pk"] = row["id"]  # what the owner's businesses below point at
+                values["pk"] = row["id"]
                 touched["registry.owner"].append((row["id"], row["_row"], "dibuat", []))
 
         reason = _("Diimpor dari berkas (impor #%(run)s)") % {"run": run_id}
-        for start in range(0, len(plan.new_businesses), CHUNK):
+        for start in range(0, len(businesses), CHUNK):
             business_rows = []
-            for values in plan.new_businesses[start : start + CHUNK]:
+            for values in businesses[start : start + CHUNK]:
                 owner = values.pop("_owner")
                 row = {k: v for k, v in values.items() if not k.startswith("_")}
                 row["owner_id"] = owner if isinstance(owner, int) else owner["pk"]
@@ -587,11 +615,11 @@ class OwnerBusinessImporter:
                 now=now,
             )  # fmt: skip
             touched["registry.business"].extend((r["id"], r["_row"], "dibuat", []) for r in business_rows)
-        plan.new_owners, plan.new_businesses = [], []
 
+    def write_changes(self, plan: Plan, *, by, touched: dict) -> None:
+        """Update the existing owners and businesses the plan changes (after `write_new`)."""
         touched["registry.owner"].extend(self._update(Owner, plan.owner_changes, by))
         touched["registry.business"].extend(self._update(Business, plan.business_changes, by))
-        return touched
 
     def _update(self, model, changes: dict[int, tuple[int, dict]], by) -> list[tuple[int, int, str, list]]:
         if not changes:
