@@ -203,7 +203,7 @@ def _confirm(*, run: ImportRun, by: User | None, progress, own_transaction: bool
     ):
         try:
             with transaction.atomic():  # a savepoint: what was written goes if the file is refused
-                plan, touched = _plan_and_write(run, importer, by=by, progress=progress)
+                plan, touched = _plan_and_write(run, importer, by=by, progress=progress)  # and recorded
                 if plan.refused and not run.valid_rows_only:
                     raise _Refused(plan)
         except _Refused as refused:
@@ -223,7 +223,7 @@ def _confirm(*, run: ImportRun, by: User | None, progress, own_transaction: bool
         return run
     if touched is None:
         touched = importer.apply(plan, by=by, run_id=run.pk)
-    _record(run, touched)
+        _record(run, touched)
     _after_write(touched)
     run.status = ImportRun.Status.DONE
     _finish(run)
@@ -282,7 +282,11 @@ def _plan_and_write(run: ImportRun, importer, *, by: User | None, progress):
             owners, businesses, rows_done, refused = piece
             if refused and not run.valid_rows_only:
                 continue  # the file will be refused: nothing more is worth writing
-            importer.write_new(owners, businesses, by=by, run_id=run.pk, touched=touched)
+            piece = importer.touched()
+            importer.write_new(owners, businesses, by=by, run_id=run.pk, touched=piece)
+            _record(run, piece)  # recorded as written, while the planner still works
+            for model, items in piece.items():
+                touched[model].extend(items)
             if progress:
                 progress(rows_done)
         with transaction.get_connection().cursor() as cursor:
@@ -301,7 +305,11 @@ def _plan_and_write(run: ImportRun, importer, *, by: User | None, progress):
     refused_rows = set(plan.refused_rows)
     run.bad_rows = [[number, *cells] for number, cells in sheet.records if number in refused_rows]
     if not (plan.refused and not run.valid_rows_only):
-        importer.write_changes(plan, by=by, touched=touched)
+        changes = importer.touched()
+        importer.write_changes(plan, by=by, touched=changes)
+        _record(run, changes)
+        for model, items in changes.items():
+            touched[model].extend(items)
     return plan, touched
 
 

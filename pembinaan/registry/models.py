@@ -60,6 +60,7 @@ class Owner(models.Model):
         blank=True,
         related_name="merged_owners",
         verbose_name=_("digabung ke"),
+        db_index=False,  # a partial index in Meta: only merged records are ever looked up by it
     )
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
@@ -85,7 +86,12 @@ class Owner(models.Model):
         verbose_name_plural = _("pelaku usaha")
         permissions = [("view_full_nik", _("Dapat melihat NIK lengkap"))]
         # A plain index: phones are matched exactly, never with LIKE (db_index would add a second).
-        indexes = [models.Index(fields=["phone"], name="owner_phone_idx")]
+        indexes = [
+            models.Index(fields=["phone"], name="owner_phone_idx"),
+            models.Index(
+                fields=["merged_into"], name="owner_merged_into_idx", condition=Q(merged_into__isnull=False)
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(nik__isnull=True) | Q(nik__regex=r"^[0-9]{16}$"),
@@ -202,6 +208,7 @@ class Business(models.Model):
         blank=True,
         related_name="merged_businesses",
         verbose_name=_("digabung ke"),
+        db_index=False,  # a partial index in Meta: only merged records are ever looked up by it
     )
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
@@ -246,6 +253,9 @@ class Business(models.Model):
             models.Index(fields=["kelurahan"], name="business_kelurahan_idx"),
             models.Index(fields=["kbli_category"], name="business_kbli_category_idx"),
             models.Index(fields=["status"], name="business_status_idx"),
+            models.Index(
+                fields=["merged_into"], name="business_merged_into_idx", condition=Q(merged_into__isnull=False)
+            ),
         ]
         constraints = [
             models.CheckConstraint(
