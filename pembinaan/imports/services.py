@@ -198,7 +198,7 @@ def _confirm(*, run: ImportRun, by: User | None, progress, own_transaction: bool
     importer = importer_for(run.kind, by=run.created_by, options=run.options)
     if (
         own_transaction
-        and hasattr(importer, "write_new")
+        and hasattr(importer, "prepare_new")
         and transaction.get_connection().vendor == "postgresql"
     ):
         try:
@@ -243,8 +243,9 @@ class _Stop(Exception):
 def _plan_and_write(run: ImportRun, importer, *, by: User | None, progress):
     """Plan the file in a second thread while this one writes what is planned, piece by piece.
 
-    Planning is Python work and writing is mostly the database server's (inserts, indexes, key
-    checks): side by side they use both cores instead of taking turns. The planner reads through
+    Planning (and preparing the rows to write) is Python work and writing is mostly the database
+    server's (inserts, indexes, key checks): side by side they use both cores instead of taking
+    turns; the writing thread does almost no Python, so it never waits for the other's. The planner reads through
     its own connection, which sees the data as committed before this import, exactly what a plan
     made before writing would see; rows repeated within the file are caught by the planner itself.
     Only used when the import is its own transaction on PostgreSQL (import_confirm).
@@ -258,7 +259,12 @@ def _plan_and_write(run: ImportRun, importer, *, by: User | None, progress):
         if stop.is_set():
             raise _Stop
         owners, businesses = plan.take_new()
-        pieces.put((owners, businesses, plan.rows_total, plan.refused))
+        if plan.refused and not run.valid_rows_only:
+            prepared = None  # the file will be refused: nothing more is worth writing
+        else:
+            # Ids and COPY text made here, so that the writing thread only waits on the database.
+            prepared = importer.prepare_new(owners, businesses, by=by)
+        pieces.put((prepared, plan.rows_total))
 
     def planner() -> None:
         try:
@@ -279,14 +285,13 @@ def _plan_and_write(run: ImportRun, importer, *, by: User | None, progress):
             # Key checks at each insert rather than all at the commit, while the planner still works.
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         while (piece := pieces.get()) is not None:
-            owners, businesses, rows_done, refused = piece
-            if refused and not run.valid_rows_only:
-                continue  # the file will be refused: nothing more is worth writing
-            piece = importer.touched()
-            importer.write_new(owners, businesses, by=by, run_id=run.pk, touched=piece)
-            _record(run, piece)  # recorded as written, while the planner still works
-            for model, items in piece.items():
-                touched[model].extend(items)
+            prepared, rows_done = piece
+            if prepared is not None:
+                written = importer.touched()
+                importer.write_prepared(prepared, touched=written, run_id=run.pk)
+                _record(run, written)  # recorded as written, while the planner still works
+                for model, items in written.items():
+                    touched[model].extend(items)
             if progress:
                 progress(rows_done)
         with transaction.get_connection().cursor() as cursor:

@@ -15,6 +15,7 @@ import functools
 import io
 import json
 import operator
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -86,6 +87,20 @@ def insert_rows(model, rows: list[Row], *, now: datetime.datetime, keep_ids: boo
     if not rows:
         return rows
     connection = connections[router.db_for_write(model)]
+    fields = _complete(connection, model, rows, now=now, keep_ids=keep_ids)
+    if connection.vendor == "postgresql":
+        _copy_rows(connection, model, fields, rows)
+    else:
+        _executemany_rows(connection, model, fields, rows)
+    if connection.vendor not in ("sqlite", "postgresql"):
+        with connection.cursor() as cursor:
+            for sql in connection.ops.sequence_reset_sql(no_style(), [model]):
+                cursor.execute(sql)
+    return rows
+
+
+def _complete(connection, model, rows: list[Row], *, now: datetime.datetime, keep_ids: bool) -> list:
+    """Defaults and ids put in the rows; returns the fields to write."""
     fields = list(model._meta.concrete_fields)
     pk = model._meta.pk
     for field in fields:
@@ -102,15 +117,37 @@ def insert_rows(model, rows: list[Row], *, now: datetime.datetime, keep_ids: boo
             row[pk.attname] = pk_value
     else:
         fields.remove(pk)
-    if connection.vendor == "postgresql":
-        _copy_rows(connection, model, fields, rows)
-    else:
-        _executemany_rows(connection, model, fields, rows)
-    if connection.vendor not in ("sqlite", "postgresql"):
-        with connection.cursor() as cursor:
-            for sql in connection.ops.sequence_reset_sql(no_style(), [model]):
-                cursor.execute(sql)
-    return rows
+    return fields
+
+
+@dataclass
+class CopyText:
+    """Rows already turned into PostgreSQL COPY text, to be written by `write_copy_text`."""
+
+    model: type
+    sql: str
+    pieces: list[str]
+
+
+def copy_text(model, rows: list[Row], *, now: datetime.datetime, keep_ids: bool = True) -> CopyText:
+    """`insert_rows` up to the writing, for PostgreSQL: ids put in the rows, the COPY text built.
+
+    For an importer that prepares rows in one thread and writes them in another (one Python
+    thread is then not waiting for the other): ids come from a sequence, which is outside any
+    transaction, so the preparing thread may take them through its own connection.
+    """
+    connection = connections[router.db_for_write(model)]
+    if connection.vendor != "postgresql":
+        raise ValueError("copy_text is for PostgreSQL; use insert_rows")
+    fields = _complete(connection, model, rows, now=now, keep_ids=keep_ids)
+    return CopyText(
+        model=model, sql=_copy_sql(connection, model, fields), pieces=list(_copy_pieces(fields, rows))
+    )
+
+
+def write_copy_text(prepared: CopyText) -> None:
+    connection = connections[router.db_for_write(prepared.model)]
+    _copy(connection, prepared.sql, prepared.pieces)
 
 
 def _executemany_rows(connection, model, fields, rows: list[Row]) -> None:
@@ -193,37 +230,44 @@ class _Pieces(io.TextIOBase):
         return next(self._pieces, "")
 
 
-def _copy_rows(connection, model, fields, rows: list[Row]) -> None:
+def _copy_sql(connection, model, fields) -> str:
     qn = connection.ops.quote_name
     columns = ", ".join(qn(f.column) for f in fields)
-    sql = f"COPY {qn(model._meta.db_table)} ({columns}) FROM STDIN"
+    return f"COPY {qn(model._meta.db_table)} ({columns}) FROM STDIN"
+
+
+def _copy_pieces(fields, rows: list[Row]):
+    """The rows as COPY text, COPY_PIECE_ROWS rows a piece."""
     getter = operator.itemgetter(*(f.attname for f in fields))
     encoders = [_copy_encoder(f) for f in fields]
     plain = all(encode is _copy_text for encode in encoders)
+    for start in range(0, len(rows), COPY_PIECE_ROWS):
+        batch = rows[start : start + COPY_PIECE_ROWS]
+        if plain:
+            yield "".join(["\t".join(map(_copy_text, getter(row))) + "\n" for row in batch])
+        else:
+            yield "".join(
+                [
+                    "\t".join([encode(value) for encode, value in zip(encoders, getter(row), strict=True)])
+                    + "\n"
+                    for row in batch
+                ]
+            )
 
-    def pieces():
-        for start in range(0, len(rows), COPY_PIECE_ROWS):
-            batch = rows[start : start + COPY_PIECE_ROWS]
-            if plain:
-                yield "".join(["\t".join(map(_copy_text, getter(row))) + "\n" for row in batch])
-            else:
-                yield "".join(
-                    [
-                        "\t".join(
-                            [encode(value) for encode, value in zip(encoders, getter(row), strict=True)]
-                        )
-                        + "\n"
-                        for row in batch
-                    ]
-                )
 
+def _copy_rows(connection, model, fields, rows: list[Row]) -> None:
+    # Pieces made as COPY asks for them: the server inserts one while Python builds the next.
+    _copy(connection, _copy_sql(connection, model, fields), _copy_pieces(fields, rows))
+
+
+def _copy(connection, sql: str, pieces) -> None:
     with connection.cursor() as cursor, connection.wrap_database_errors:
         raw = cursor.cursor
         if hasattr(raw, "copy_expert"):  # psycopg2
-            raw.copy_expert(sql, _Pieces(pieces()))
+            raw.copy_expert(sql, _Pieces(pieces))
         else:  # psycopg 3
             with raw.copy(sql) as copy:
-                for piece in pieces():
+                for piece in pieces:
                     copy.write(piece)
 
 

@@ -254,7 +254,9 @@ class Business(models.Model):
             models.Index(fields=["kbli_category"], name="business_kbli_category_idx"),
             models.Index(fields=["status"], name="business_status_idx"),
             models.Index(
-                fields=["merged_into"], name="business_merged_into_idx", condition=Q(merged_into__isnull=False)
+                fields=["merged_into"],
+                name="business_merged_into_idx",
+                condition=Q(merged_into__isnull=False),
             ),
         ]
         constraints = [

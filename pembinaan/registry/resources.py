@@ -19,7 +19,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from import_export import fields, resources
@@ -29,7 +29,14 @@ from pembinaan.imports.columns import Column
 from pembinaan.imports.plans import Plan
 from pembinaan.imports.reading import NumberCell
 from pembinaan.imports.regions import RegionMatcher
-from pembinaan.lib.bulk_insert import insert_columns, insert_history, insert_rows
+from pembinaan.lib.bulk_insert import (
+    CopyText,
+    copy_text,
+    insert_columns,
+    insert_history,
+    insert_rows,
+    write_copy_text,
+)
 from pembinaan.lib.identifiers import format_phone, parse_nib, parse_nik, parse_npwp, parse_phone
 from pembinaan.lib.money import parse_rupiah
 from pembinaan.reference.models import KbliCategory
@@ -259,6 +266,19 @@ class Row:
     owner: dict[str, Any] = field(default_factory=dict)
     business: dict[str, Any] = field(default_factory=dict)
     errors: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class NewRecords:
+    """New owners and businesses with their ids, ready to write (see prepare_new)."""
+
+    now: datetime.datetime
+    by_id: int | None
+    owner_rows: list[dict] = field(default_factory=list)
+    business_rows: list[dict] = field(default_factory=list)
+    owner_text: CopyText | None = None
+    business_text: CopyText | None = None
+    owners_written: bool = False
 
 
 class OwnerBusinessImporter:
@@ -565,56 +585,92 @@ class OwnerBusinessImporter:
         self, owners: list[dict], businesses: list[dict], *, by, run_id: int, touched: dict
     ) -> None:
         """Insert planned new owners, then new businesses (whose owners are written by now)."""
-        # One time for the whole import, however many pieces it is written in.
-        now = self._written_at = getattr(self, "_written_at", None) or timezone.now()
-        by_id = by.pk if by else None
         # In chunks, each row dict dropped once written: peak memory stays well under the file's size
         # times a few, whatever the number of rows.
         for start in range(0, len(owners), CHUNK):
-            owner_rows = [
-                {
-                    "nik": values.get("nik"), "name": values["name"], "gender": values.get("gender", ""),
-                    "birth_date": values.get("birth_date"), "phone": values.get("phone", ""),
-                    "email": values.get("email", ""), "address": values.get("address", ""),
-                    "created_by_id": by_id, "_row": values["_row"],
-                }
-                for values in owners[start : start + CHUNK]
-            ]  # fmt: skip
-            insert_rows(Owner, owner_rows, now=now)
-            insert_history(Owner, owner_rows, now=now, default_user_id=by_id)
-            for values, row in zip(owners[start : start + CHUNK], owner_rows, strict=True):
-                # The planner may still hold this dict (a later row of the same owner points at it);
-                # it never reads it again, only the writer does, for the owner's id.
-                values.clear()
-                values["pk"] = row["id"]
-                touched["registry.owner"].append((row["id"], row["_row"], "dibuat", []))
-
-        reason = _("Diimpor dari berkas (impor #%(run)s)") % {"run": run_id}
+            prepared = self.prepare_new(owners[start : start + CHUNK], [], by=by)
+            self.write_prepared(prepared, touched=touched, run_id=run_id)
         for start in range(0, len(businesses), CHUNK):
-            business_rows = []
-            for values in businesses[start : start + CHUNK]:
-                owner = values.pop("_owner")
-                row = {k: v for k, v in values.items() if not k.startswith("_")}
-                row["owner_id"] = owner if isinstance(owner, int) else owner["pk"]
-                row["scale"], row["scale_basis"] = classify(
-                    annual_sales=row.get("annual_sales"), capital=row.get("capital")
-                )
-                row.update(
-                    status=BusinessStatus.VERIFIED, status_changed_at=now, source=BusinessSource.IMPORT,
-                    created_by_id=by_id, certifications=[], _row=values["_row"],
-                )  # fmt: skip
-                row.setdefault("nib", None)
-                business_rows.append(row)
-            insert_rows(Business, business_rows, now=now)
-            insert_history(Business, business_rows, now=now, default_user_id=by_id)
-            insert_columns(
-                StatusChange,
-                {"business_id": [r["id"] for r in business_rows]},
-                same={"from_status": "", "to_status": BusinessStatus.VERIFIED, "reason": reason,
-                      "changed_by_id": by_id, "changed_at": now},
-                now=now,
+            prepared = self.prepare_new([], businesses[start : start + CHUNK], by=by)
+            self.write_prepared(prepared, touched=touched, run_id=run_id)
+
+    def prepare_new(self, owners: list[dict], businesses: list[dict], *, by) -> NewRecords:
+        """The rows of planned new owners and businesses, with their ids, ready to be written.
+
+        On PostgreSQL the COPY text is built here too, so that an import can prepare a piece in
+        the planning thread while the writing thread sends the previous one (imports/services).
+        """
+        # One time for the whole import, however many pieces it is written in.
+        now = self._written_at = getattr(self, "_written_at", None) or timezone.now()
+        by_id = by.pk if by else None
+        owner_rows = [
+            {
+                "nik": values.get("nik"), "name": values["name"], "gender": values.get("gender", ""),
+                "birth_date": values.get("birth_date"), "phone": values.get("phone", ""),
+                "email": values.get("email", ""), "address": values.get("address", ""),
+                "created_by_id": by_id, "_row": values["_row"],
+            }
+            for values in owners
+        ]  # fmt: skip
+        prepared = NewRecords(now=now, by_id=by_id, owner_rows=owner_rows)
+        if owner_rows:
+            prepared.owner_text = self._prepare(Owner, owner_rows, now)
+            if prepared.owner_text is None:
+                insert_rows(Owner, owner_rows, now=now)  # SQLite & co: the ids come from the insert
+                prepared.owners_written = True
+        for values, row in zip(owners, owner_rows, strict=True):
+            # Later rows of the same owner point at this dict: from now on it holds the owner's id.
+            values.clear()
+            values["pk"] = row["id"]
+        for values in businesses:
+            owner = values.pop("_owner")
+            row = {k: v for k, v in values.items() if not k.startswith("_")}
+            row["owner_id"] = owner if isinstance(owner, int) else owner["pk"]
+            row["scale"], row["scale_basis"] = classify(
+                annual_sales=row.get("annual_sales"), capital=row.get("capital")
+            )
+            row.update(
+                status=BusinessStatus.VERIFIED, status_changed_at=now, source=BusinessSource.IMPORT,
+                created_by_id=by_id, certifications=[], _row=values["_row"],
             )  # fmt: skip
-            touched["registry.business"].extend((r["id"], r["_row"], "dibuat", []) for r in business_rows)
+            row.setdefault("nib", None)
+            prepared.business_rows.append(row)
+        if prepared.business_rows:
+            prepared.business_text = self._prepare(Business, prepared.business_rows, now)
+        return prepared
+
+    @staticmethod
+    def _prepare(model, rows: list[dict], now) -> CopyText | None:
+        if connections[router.db_for_write(model)].vendor == "postgresql":
+            return copy_text(model, rows, now=now)
+        return None
+
+    def write_prepared(self, prepared: NewRecords, *, touched: dict, run_id: int) -> None:
+        now, by_id = prepared.now, prepared.by_id
+        if prepared.owner_rows:
+            if prepared.owner_text is not None:
+                write_copy_text(prepared.owner_text)
+            elif not prepared.owners_written:
+                insert_rows(Owner, prepared.owner_rows, now=now)
+            insert_history(Owner, prepared.owner_rows, now=now, default_user_id=by_id)
+            touched["registry.owner"].extend((r["id"], r["_row"], "dibuat", []) for r in prepared.owner_rows)
+        rows = prepared.business_rows
+        if not rows:
+            return
+        if prepared.business_text is not None:
+            write_copy_text(prepared.business_text)
+        else:
+            insert_rows(Business, rows, now=now)
+        insert_history(Business, rows, now=now, default_user_id=by_id)
+        insert_columns(
+            StatusChange,
+            {"business_id": [r["id"] for r in rows]},
+            same={"from_status": "", "to_status": BusinessStatus.VERIFIED,
+                  "reason": _("Diimpor dari berkas (impor #%(run)s)") % {"run": run_id},
+                  "changed_by_id": by_id, "changed_at": now},
+            now=now,
+        )  # fmt: skip
+        touched["registry.business"].extend((r["id"], r["_row"], "dibuat", []) for r in rows)
 
     def write_changes(self, plan: Plan, *, by, touched: dict) -> None:
         """Update the existing owners and businesses the plan changes (after `write_new`)."""

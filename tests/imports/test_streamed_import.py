@@ -125,7 +125,7 @@ def test_a_refused_row_late_in_the_file_leaves_nothing_written_by_the_earlier_pi
 def test_a_failure_while_writing_stops_the_planner_and_writes_nothing(
     staff_user, small_pieces, streamed, monkeypatch
 ):
-    original = resources.OwnerBusinessImporter.write_new
+    original = resources.OwnerBusinessImporter.write_prepared
     calls = []
 
     def failing(self, *args, **kwargs):
@@ -134,15 +134,12 @@ def test_a_failure_while_writing_stops_the_planner_and_writes_nothing(
             raise RuntimeError("disk full")
         return original(self, *args, **kwargs)
 
-    monkeypatch.setattr(resources.OwnerBusinessImporter, "write_new", failing)
+    monkeypatch.setattr(resources.OwnerBusinessImporter, "write_prepared", failing)
     rows = _rows(20, first_owner_nik=make_nik())
 
-    if connection.vendor == "postgresql":
-        with pytest.raises(RuntimeError, match="disk full"):
-            _confirm(xlsx(rows), by=staff_user, valid_rows_only=True)
-        assert not Owner.objects.exists() and not Business.objects.exists()
-        assert ImportRun.objects.get().status == ImportRun.Status.PREVIEWED  # may be confirmed again
-    else:
-        # Planned first, written in one call on SQLite: the first call writes everything.
-        assert _confirm(xlsx(rows), by=staff_user, valid_rows_only=True).status == ImportRun.Status.DONE
+    with pytest.raises(RuntimeError, match="disk full"):
+        _confirm(xlsx(rows), by=staff_user, valid_rows_only=True)
+
+    assert not Owner.objects.exists() and not Business.objects.exists()
+    assert ImportRun.objects.get().status == ImportRun.Status.PREVIEWED  # may be confirmed again
     assert _plan_threads() == []
