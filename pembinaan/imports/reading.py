@@ -132,8 +132,11 @@ def _check_xlsx_package(data: bytes) -> None:
 
 
 def _cell_text(value: object) -> str:
-    if isinstance(value, str):
+    if type(value) is str:  # most cells: checked first and inline, as this runs for every cell
         # As in a CSV: the apostrophe our exports put before "+62…" or "=…" is not part of the value.
+        value = value.strip()
+        return value[1:].strip() if value.startswith("'") else value
+    if isinstance(value, str):
         return _clean_csv_cell(value)
     if isinstance(value, bool):
         return "1" if value else "0"
