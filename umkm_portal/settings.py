@@ -179,8 +179,8 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=25 * 1024 * 1024)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=200_000)
 IMPORT_MAX_UNPACKED_BYTES = env.int("IMPORT_MAX_UNPACKED_BYTES", default=400 * 1024 * 1024)
-# Above this many rows the run page recommends `manage.py import_data` over confirming on the web.
-IMPORT_WEB_MAX_ROWS = env.int("IMPORT_WEB_MAX_ROWS", default=20_000)
+# Above this many rows an import's dry run and confirmation run as background jobs (pembinaan/jobs).
+IMPORT_INLINE_MAX_ROWS = env.int("IMPORT_INLINE_MAX_ROWS", default=5_000)
 # Above this many rows a list's export is written by a background job instead of in the request.
 EXPORT_INLINE_MAX_ROWS = env.int("EXPORT_INLINE_MAX_ROWS", default=5_000)
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")

@@ -48,9 +48,13 @@ class JobOutcome:
 
 
 def _runners() -> dict[str, Callable[[Job, Progress], JobOutcome]]:
-    from pembinaan.jobs import export_jobs
+    from pembinaan.jobs import export_jobs, import_jobs
 
-    return {Job.Kind.EXPORT: export_jobs.export_run}
+    return {
+        Job.Kind.EXPORT: export_jobs.export_run,
+        Job.Kind.IMPORT_PREVIEW: import_jobs.import_preview_run,
+        Job.Kind.IMPORT_CONFIRM: import_jobs.import_confirm_run,
+    }
 
 
 def result_storage():
