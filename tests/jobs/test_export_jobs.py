@@ -199,3 +199,17 @@ def test_a_job_that_breaks_while_writing_fails_with_a_message_and_leaves_no_file
     assert "disk penuh" in caplog.text  # the traceback is for the server's log, not the page
     assert not [path for path in Path(settings.MEDIA_ROOT).rglob("*") if path.is_file()]
     assert download(staff_client, job).status_code == 404
+
+
+def test_a_job_speaks_the_language_of_the_request_that_queued_it(
+    staff_client, amplang, settings, django_capture_on_commit_callbacks
+):
+    staff_client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    english_header = rows_of(staff_client.get(business_export("csv")))[0]
+    settings.EXPORT_INLINE_MAX_ROWS = 3
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.get(business_export("csv"))
+
+    job = Job.objects.get()
+    assert rows_of(download(staff_client, job))[0] == english_header
+    assert english_header[0] == "Business Name"

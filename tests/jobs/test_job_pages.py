@@ -156,3 +156,12 @@ def test_my_jobs_costs_the_same_queries_however_many_jobs_there_are(
 def test_a_council_member_without_jobs_sees_an_empty_list(viewer_client, staff_user):
     JobFactory(created_by=staff_user)
     assert "Belum ada pekerjaan." in viewer_client.get(reverse("jobs:job-list")).content.decode()
+
+
+def test_the_job_pages_speak_english_after_the_switch(staff_client, staff_user):
+    job = JobFactory(created_by=staff_user, running=True, done=4, total=10)
+    staff_client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    body = page(staff_client, job)
+
+    assert "My Jobs" in body and "Running" in body and "4 of 10 rows (40%)" in body
+    assert "Pekerjaan Saya" not in body and "Sedang diproses" not in body
