@@ -15,6 +15,14 @@ def _fast_passwords(settings):
 
 
 @pytest.fixture(autouse=True)
+def _background_jobs_run_inline(settings):
+    # A job runs at the commit that queued it, in the test's own thread and connection (use
+    # django_capture_on_commit_callbacks(execute=True) to reach that commit); tests/jobs has one
+    # test of the real thread mode.
+    settings.JOBS_MODE = "inline"
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache_for_each_test():
     # The local-memory cache outlives a test's database; a page cached by one test must not be
     # served to the next, whose rows may reuse the same primary keys.

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "pembinaan.ownerspace",
     "pembinaan.privacy",
     "pembinaan.imports",
+    "pembinaan.jobs",
     "pembinaan.front",
 ]
 
@@ -178,8 +179,10 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=25 * 1024 * 1024)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=200_000)
 IMPORT_MAX_UNPACKED_BYTES = env.int("IMPORT_MAX_UNPACKED_BYTES", default=400 * 1024 * 1024)
-# Above this many rows the run page recommends `manage.py import_data` over confirming on the web.
-IMPORT_WEB_MAX_ROWS = env.int("IMPORT_WEB_MAX_ROWS", default=20_000)
+# Above this many rows an import's dry run and confirmation run as background jobs (pembinaan/jobs).
+IMPORT_INLINE_MAX_ROWS = env.int("IMPORT_INLINE_MAX_ROWS", default=5_000)
+# Above this many rows a list's export is written by a background job instead of in the request.
+EXPORT_INLINE_MAX_ROWS = env.int("EXPORT_INLINE_MAX_ROWS", default=5_000)
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -201,6 +204,34 @@ PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 # The outbox retries a failed send after 5, 10, 20… minutes and gives up after this many attempts.
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=6)
 OUTBOX_RETRY_MINUTES = env.int("OUTBOX_RETRY_MINUTES", default=5)
+
+# --- Background jobs (pembinaan/jobs) ----------------------------------------------------------
+# "thread": a thread of the web process runs each job (nothing else to start); "worker": only
+# `manage.py run_jobs` does; "inline": at the commit that queued it, in the same thread (tests).
+JOBS_MODE = env.str("JOBS_MODE", default="thread")
+if JOBS_MODE not in {"thread", "worker", "inline"}:
+    raise ImproperlyConfigured("JOBS_MODE must be 'thread', 'worker' or 'inline'.")
+# Jobs one web process runs at once in thread mode; more wait, queued.
+JOBS_THREADS = env.int("JOBS_THREADS", default=2)
+# A finished export's file is deleted (the job marked expired) after this many hours.
+JOB_RESULT_HOURS = env.int("JOB_RESULT_HOURS", default=24)
+# A running job writes a heartbeat this often; one silent for JOB_STALE_MINUTES is taken as dead
+# (its process stopped) and queued again by `run_jobs`, at most JOB_MAX_ATTEMPTS times in all.
+JOB_HEARTBEAT_SECONDS = env.int("JOB_HEARTBEAT_SECONDS", default=10)
+JOB_STALE_MINUTES = env.int("JOB_STALE_MINUTES", default=10)
+JOB_MAX_ATTEMPTS = env.int("JOB_MAX_ATTEMPTS", default=3)
+for _name in (
+    "JOBS_THREADS",
+    "JOB_RESULT_HOURS",
+    "JOB_HEARTBEAT_SECONDS",
+    "JOB_STALE_MINUTES",
+    "JOB_MAX_ATTEMPTS",
+):
+    if vars()[_name] < 1:
+        raise ImproperlyConfigured(f"{_name} must be 1 or more.")
+# A heartbeat must come well inside the stale limit, or a live job would be run twice.
+if JOB_HEARTBEAT_SECONDS * 3 > JOB_STALE_MINUTES * 60:
+    raise ImproperlyConfigured("JOB_STALE_MINUTES must be at least three JOB_HEARTBEAT_SECONDS.")
 
 # --- Self-registration ------------------------------------------------------------------------
 # Registration form posts allowed per IP address and window (a registration takes three or four).

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("pembinaan.ownerspace.urls")),
     path("", include("pembinaan.privacy.urls")),
     path("impor/", include("pembinaan.imports.urls")),
+    path("pekerjaan/", include("pembinaan.jobs.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("pembinaan.progress.urls")),
     path("", include("pembinaan.front.urls")),

@@ -6,19 +6,22 @@ The business and owner columns, the NIK masking and the full-NIK access log are 
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
-from django.http import HttpResponseBase
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pembinaan.accounts.models import User
-from pembinaan.coaching.models import Activity, Participation, ParticipationStatus
-from pembinaan.lib.exports import BATCH_SIZE, Column, choice_labels, export_response
+from pembinaan.coaching import selectors
+from pembinaan.coaching.access import get_activity_for_user
+from pembinaan.coaching.models import ParticipationStatus
+from pembinaan.lib.exports import BATCH_SIZE, Column, ExportTable, choice_labels
+from pembinaan.registry.access import require
 from pembinaan.registry.exports import (
     UNUSED_BUSINESS_FIELDS,
     identity_columns,
     logged_rows,
     may_export_full_nik,
+    nik_permissions,
 )
 
 
@@ -33,9 +36,11 @@ def participant_columns(*, full_nik: bool) -> list[Column]:
     ]
 
 
-def participants_export(
-    participations: QuerySet[Participation], *, activity: Activity, user: User, fmt: str
-) -> HttpResponseBase:
+def participants_table(*, user: User, query: QueryDict, activity: int) -> ExportTable:
+    """The participants its page lists (the page has no filters, so `query` changes nothing)."""
+    activity = get_activity_for_user(user, activity, permission="coaching.view_participation")
+    require(user, "registry.view_business")
+    participations = selectors.activity_participants(activity)
     full_nik = may_export_full_nik(user)
     rows = logged_rows(
         participations.defer(*(f"business__{f}" for f in UNUSED_BUSINESS_FIELDS)).iterator(
@@ -45,10 +50,13 @@ def participants_export(
         full_nik=full_nik,
         owner_of=lambda p: p.business.owner,
     )
-    return export_response(
-        fmt=fmt,
+    return ExportTable(
         columns=participant_columns(full_nik=full_nik),
         rows=rows,
         filename=f"peserta-kegiatan-{activity.pk}",
         title=_("Peserta"),
+        count=participations.count,
+        permissions=nik_permissions(
+            ("coaching.view_participation", "registry.view_business"), full_nik=full_nik
+        ),
     )

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from pembinaan.coaching import exports, selectors, services
+from pembinaan.coaching import selectors, services
 from pembinaan.coaching.access import (
     get_activity_for_user,
     get_attachment_for_user,
@@ -33,7 +33,7 @@ from pembinaan.coaching.forms import (
     ReasonForm,
 )
 from pembinaan.coaching.models import Activity, ParticipationStatus
-from pembinaan.lib.exports import require_format
+from pembinaan.jobs.export_jobs import export_or_job
 from pembinaan.lib.service_errors import apply_to_forms
 from pembinaan.lib.uploads import private_download
 from pembinaan.registry import selectors as registry_selectors
@@ -165,10 +165,7 @@ def participants_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse
     """The activity's participants as .xlsx or .csv, the rows its page lists."""
     activity = get_activity_for_user(request.user, pk, permission="coaching.view_participation")
     require(request.user, "registry.view_business")
-    require_format(fmt)
-    return exports.participants_export(
-        selectors.activity_participants(activity), activity=activity, user=request.user, fmt=fmt
-    )
+    return export_or_job(request, source="peserta", fmt=fmt, activity=activity.pk)
 
 
 def _activity_history(activity: Activity):

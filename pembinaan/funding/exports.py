@@ -7,20 +7,23 @@ aggregates per fiscal year and funding source, money in whole rupiah (DESIGN.md 
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
-from django.http import HttpResponseBase
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from pembinaan.accounts.models import User
-from pembinaan.funding.models import BudgetLine, CapitalAssistance
-from pembinaan.funding.selectors import BudgetRow
-from pembinaan.lib.exports import BATCH_SIZE, Column, choice_labels, export_response
+from pembinaan.funding import selectors
+from pembinaan.funding.forms import GrantFilterForm, YearFilterForm
+from pembinaan.funding.models import CapitalAssistance
+from pembinaan.lib.exports import BATCH_SIZE, Column, ExportTable, choice_labels
+from pembinaan.registry.access import require
 from pembinaan.registry.exports import (
     UNUSED_BUSINESS_FIELDS,
     identity_columns,
     logged_rows,
     may_export_full_nik,
+    nik_permissions,
 )
+from pembinaan.registry.forms import list_filters
 
 
 def grant_columns(*, full_nik: bool) -> list[Column]:
@@ -44,7 +47,11 @@ def grant_columns(*, full_nik: bool) -> list[Column]:
     ]
 
 
-def grants_export(grants: QuerySet[CapitalAssistance], *, user: User, fmt: str) -> HttpResponseBase:
+def grants_table(*, user: User, query: QueryDict) -> ExportTable:
+    """The filtered assistance list, every page of it (NIK masked unless permitted)."""
+    require(user, "funding.view_capitalassistance")
+    require(user, "registry.view_business")
+    grants = selectors.grant_list(filters=list_filters(GrantFilterForm(query or None)))
     full_nik = may_export_full_nik(user)
     rows = logged_rows(
         grants.select_related("business__owner")
@@ -54,12 +61,15 @@ def grants_export(grants: QuerySet[CapitalAssistance], *, user: User, fmt: str) 
         full_nik=full_nik,
         owner_of=lambda g: g.business.owner,
     )
-    return export_response(
-        fmt=fmt,
+    return ExportTable(
         columns=grant_columns(full_nik=full_nik),
         rows=rows,
         filename="bantuan-permodalan",
         title=_("Bantuan permodalan"),
+        count=grants.count,
+        permissions=nik_permissions(
+            ("funding.view_capitalassistance", "registry.view_business"), full_nik=full_nik
+        ),
     )
 
 
@@ -74,13 +84,16 @@ BUDGET_LINE_COLUMNS = [
 ]
 
 
-def budget_lines_export(lines: QuerySet[BudgetLine], *, fmt: str) -> HttpResponseBase:
-    return export_response(
-        fmt=fmt,
+def budget_lines_table(*, user: User, query: QueryDict) -> ExportTable:
+    require(user, "funding.view_budgetline")
+    lines = selectors.budget_line_list(filters=list_filters(YearFilterForm(query or None)))
+    return ExportTable(
         columns=BUDGET_LINE_COLUMNS,
         rows=lines.iterator(chunk_size=BATCH_SIZE),
         filename="pagu-anggaran",
         title=_("Pagu anggaran"),
+        count=lines.count,
+        permissions=("funding.view_budgetline",),
     )
 
 
@@ -99,11 +112,15 @@ BUDGET_OVERVIEW_COLUMNS = [
 ]
 
 
-def budget_overview_export(rows: list[BudgetRow], *, fmt: str) -> HttpResponseBase:
-    return export_response(
-        fmt=fmt,
+def budget_overview_table(*, user: User, query: QueryDict) -> ExportTable:
+    """The overview's rows: aggregates only, so council members may take it too."""
+    require(user, "funding.view_budget_overview")
+    rows = selectors.budget_overview(year=list_filters(YearFilterForm(query or None)).get("year"))
+    return ExportTable(
         columns=BUDGET_OVERVIEW_COLUMNS,
         rows=rows,
         filename="anggaran-realisasi",
         title=_("Anggaran dan realisasi"),
+        count=lambda: len(rows),
+        permissions=("funding.view_budget_overview",),
     )

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pembinaan.coaching.access import get_activity_for_user
-from pembinaan.funding import exports, selectors, services
+from pembinaan.funding import selectors, services
 from pembinaan.funding.access import get_budget_line_for_user, get_grant_for_user, get_source_for_overview
 from pembinaan.funding.forms import (
     BudgetLineForm,
@@ -22,26 +22,20 @@ from pembinaan.funding.forms import (
     YearFilterForm,
 )
 from pembinaan.funding.models import BudgetLine, CapitalAssistance
-from pembinaan.lib.exports import require_format
+from pembinaan.jobs.export_jobs import export_or_job
 from pembinaan.lib.service_errors import apply_to_forms
 from pembinaan.lib.uploads import private_download
 from pembinaan.registry.access import get_business_for_user, require
+from pembinaan.registry.forms import list_filters
 
 PAGE_SIZE = 25
-
-
-def _filters(form) -> dict:
-    if not form.is_bound:
-        return {}
-    form.is_valid()  # a bad value drops only its own filter
-    return form.cleaned_data
 
 
 @login_required
 def budget_overview(request: HttpRequest) -> HttpResponse:
     require(request.user, "funding.view_budget_overview")
     form = YearFilterForm(request.GET or None)
-    rows = selectors.budget_overview(year=_filters(form).get("year"))
+    rows = selectors.budget_overview(year=list_filters(form).get("year"))
     return render(
         request,
         "funding/budget_overview.html",
@@ -53,9 +47,7 @@ def budget_overview(request: HttpRequest) -> HttpResponse:
 def budget_overview_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
     """The overview's rows as .xlsx or .csv: aggregates only, so council members may take it too."""
     require(request.user, "funding.view_budget_overview")
-    require_format(fmt)
-    rows = selectors.budget_overview(year=_filters(YearFilterForm(request.GET or None)).get("year"))
-    return exports.budget_overview_export(rows, fmt=fmt)
+    return export_or_job(request, source="anggaran", fmt=fmt)
 
 
 @login_required
@@ -93,7 +85,7 @@ def budget_drilldown(request: HttpRequest, year: int, source_code: str) -> HttpR
 def budget_line_list(request: HttpRequest) -> HttpResponse:
     require(request.user, "funding.view_budgetline")
     form = YearFilterForm(request.GET or None)
-    lines = selectors.budget_line_list(filters=_filters(form))
+    lines = selectors.budget_line_list(filters=list_filters(form))
     page = Paginator(lines, 50).get_page(request.GET.get("page"))
     return render(request, "funding/budget_line_list.html", {"form": form, "page": page})
 
@@ -101,9 +93,7 @@ def budget_line_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def budget_line_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
     require(request.user, "funding.view_budgetline")
-    require_format(fmt)
-    lines = selectors.budget_line_list(filters=_filters(YearFilterForm(request.GET or None)))
-    return exports.budget_lines_export(lines, fmt=fmt)
+    return export_or_job(request, source="pagu", fmt=fmt)
 
 
 @login_required
@@ -154,7 +144,7 @@ def budget_line_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def grant_list(request: HttpRequest) -> HttpResponse:
     require(request.user, "funding.view_capitalassistance")
     form = GrantFilterForm(request.GET or None)
-    grants = selectors.grant_list(filters=_filters(form))
+    grants = selectors.grant_list(filters=list_filters(form))
     page = Paginator(grants, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -168,9 +158,7 @@ def grant_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
     """The filtered assistance list as .xlsx or .csv, every page of it (NIK masked unless permitted)."""
     require(request.user, "funding.view_capitalassistance")
     require(request.user, "registry.view_business")
-    require_format(fmt)
-    grants = selectors.grant_list(filters=_filters(GrantFilterForm(request.GET or None)))
-    return exports.grants_export(grants, user=request.user, fmt=fmt)
+    return export_or_job(request, source="bantuan", fmt=fmt)
 
 
 @login_required

@@ -404,3 +404,11 @@ def run_file(
     run.status = ImportRun.Status.PREVIEWED
     run.save(update_fields=["status", "dry_run", "valid_rows_only"])
     return import_confirm(run=run, by=by, progress=progress)
+
+
+def import_preview_check(*, run: ImportRun, mapping: list[str]) -> None:
+    """What `import_preview` refuses before it reads the file, checked before a dry run is queued as
+    a background job, so that a wrong mapping is a form error rather than a failed job."""
+    if run.status not in (ImportRun.Status.NEW, ImportRun.Status.PREVIEWED):
+        raise ValidationError(_("Impor ini sudah selesai atau dibatalkan."))
+    _check_mapping(run.kind, mapping, run.headers)

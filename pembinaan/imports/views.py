@@ -1,4 +1,8 @@
-"""The import screens: upload, confirm the column mapping, dry run, confirm, review."""
+"""The import screens: upload, confirm the column mapping, dry run, confirm, review.
+
+A file of more than IMPORT_INLINE_MAX_ROWS rows is dry-run and imported by background jobs
+(pembinaan/jobs/import_jobs.py); the run's page shows their progress.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +22,8 @@ from pembinaan.imports.columns import missing_required
 from pembinaan.imports.forms import MappingForm, UploadForm
 from pembinaan.imports.models import ImportKind, ImportRun
 from pembinaan.imports.spreadsheets import workbook_response
+from pembinaan.jobs.import_jobs import import_confirm_enqueue, import_job_latest, import_preview_enqueue
+from pembinaan.jobs.models import Job
 from pembinaan.lib.service_errors import apply_to_forms
 
 # The preview lists this many refused rows and notes on the page; the download has them all.
@@ -95,6 +101,8 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _render_detail(request: HttpRequest, run: ImportRun, form: MappingForm) -> HttpResponse:
     columns = services.columns_for(run.kind)
     records = run.records.order_by("row", "pk")[:SHOWN] if run.status == ImportRun.Status.DONE else []
+    job = import_job_latest(run)
+    open_ = run.status in (ImportRun.Status.NEW, ImportRun.Status.PREVIEWED)
     return render(
         request,
         "imports/run_detail.html",
@@ -106,27 +114,47 @@ def _render_detail(request: HttpRequest, run: ImportRun, form: MappingForm) -> H
             "notes": run.notes[:SHOWN],
             "records": records,
             "record_count": run.records.count() if records else 0,
-            "open": run.status in (ImportRun.Status.NEW, ImportRun.Status.PREVIEWED),
+            # While a background dry run or import is queued or running, the page shows its
+            # progress (and refreshes itself) instead of the forms.
+            "job": job if job and job.is_active else None,
+            "failed_job": job if job and job.status == Job.Status.FAILED and open_ else None,
+            "open": open_,
             "shown": SHOWN,
-            # A confirmed import runs inside the request; past this size it may outlast the
-            # server's timeout (the transaction is then rolled back), so the page offers the CLI.
-            "large": run.rows_total > settings.IMPORT_WEB_MAX_ROWS,
+            "in_background": _in_background(run),
             "can_download_bad_rows": run.created_by_id == request.user.pk
             or request.user.has_perm("registry.view_full_nik"),
         },
     )
 
 
+def _in_background(run: ImportRun) -> bool:
+    """A large file is checked and imported by a background job: a request would time out."""
+    return run.rows_total > settings.IMPORT_INLINE_MAX_ROWS
+
+
+def _busy(request: HttpRequest, run: ImportRun) -> bool:
+    """True (with a message for the user) while a background job works on this run."""
+    job = import_job_latest(run)
+    if job and job.is_active:
+        messages.info(request, _("Impor ini sedang diproses di latar belakang; tunggu sampai selesai."))
+        return True
+    return False
+
+
 @login_required
 @require_POST
 def run_preview(request: HttpRequest, pk: int) -> HttpResponse:
     run = get_run_for_user(request.user, pk)
+    if _busy(request, run):
+        return redirect("imports:run-detail", run.pk)
     form = _mapping_form(run, request.POST)
     if form.is_valid():
+        arguments = {"mapping": form.mapping(), "valid_rows_only": form.cleaned_data["valid_rows_only"]}
         try:
-            services.import_preview(
-                run=run, mapping=form.mapping(), valid_rows_only=form.cleaned_data["valid_rows_only"]
-            )
+            if _in_background(run):
+                import_preview_enqueue(run=run, by=request.user, **arguments)
+            else:
+                services.import_preview(run=run, **arguments)
         except ValidationError as exc:
             apply_to_forms(exc, form)
         else:
@@ -138,6 +166,18 @@ def run_preview(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def run_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     run = get_run_for_user(request.user, pk)
+    if _busy(request, run):
+        return redirect("imports:run-detail", run.pk)
+    if _in_background(run):
+        try:
+            import_confirm_enqueue(run=run, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.info(
+                request, _("Impor berjalan di latar belakang. Halaman ini diperbarui sendiri sampai selesai.")
+            )
+        return redirect("imports:run-detail", run.pk)
     try:
         run = services.import_confirm(run=run, by=request.user)
     except ValidationError as exc:
@@ -163,6 +203,8 @@ def run_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def run_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     run = get_run_for_user(request.user, pk)
+    if _busy(request, run):
+        return redirect("imports:run-detail", run.pk)
     services.import_cancel(run=run)
     return redirect("imports:run-list")
 

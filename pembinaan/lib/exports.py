@@ -7,6 +7,8 @@
   openpyxl's write-only workbook into an anonymous temporary file, which is then streamed. Neither
   holds the rows in memory, so a list of 100,000 businesses takes constant memory.
 - Money stays a whole number and a date a date, so the sheet can sum and sort them.
+- A list longer than `EXPORT_INLINE_MAX_ROWS` is written by a background job instead
+  (pembinaan/jobs/export_jobs.py) from the same `ExportTable`, so both paths keep the same rules.
 """
 
 from __future__ import annotations
@@ -43,6 +45,24 @@ class Column:
 
     header: str | Promise
     value: Callable[[Any], Any]
+
+
+@dataclass(frozen=True)
+class ExportTable:
+    """One export, ready to be written to a response or to a file, and not yet read.
+
+    `rows` is lazy (nothing is read, and no full-NIK access is logged, until it is iterated), so
+    `count()` can decide first whether the export runs in the request or in the background.
+    `permissions` are those the file's content needed, full-NIK included when the NIKs are whole:
+    a background job's download checks them again.
+    """
+
+    columns: list[Column]
+    rows: Iterable[Any]
+    filename: str
+    title: str | Promise
+    count: Callable[[], int]
+    permissions: tuple[str, ...]
 
 
 def choice_labels(choices) -> dict[str, str]:
@@ -142,11 +162,32 @@ def _sheet_title(title: str) -> str:
     return "".join(ch for ch in str(title) if ch not in "[]:*?/\\")[:31] or "Data"
 
 
+def export_file_name(filename: str, fmt: str) -> str:
+    return f"{filename}-{timezone.localdate():%Y%m%d}.{fmt}"
+
+
+def write_export(table: ExportTable, file, *, fmt: str, rows: Iterable[Any] | None = None) -> None:
+    """Write the whole export to a binary file (a background job's result); `rows` overrides the
+    table's own, e.g. to count them as they go."""
+    rows = table.rows if rows is None else rows
+    if require_format(fmt) == "csv":
+        for piece in csv_pieces(table.columns, rows):
+            file.write(piece)
+    else:
+        write_xlsx(table.columns, rows, file, title=str(table.title))
+
+
+def table_response(table: ExportTable, *, fmt: str) -> HttpResponseBase:
+    return export_response(
+        fmt=fmt, columns=table.columns, rows=table.rows, filename=table.filename, title=str(table.title)
+    )
+
+
 def export_response(
     *, fmt: str, columns: list[Column], rows: Iterable[Any], filename: str, title: str
 ) -> HttpResponseBase:
     """The whole export as a download; `rows` is consumed lazily (CSV) or once into a temp file."""
-    name = f"{filename}-{timezone.localdate():%Y%m%d}.{fmt}"
+    name = export_file_name(filename, fmt)
     if require_format(fmt) == "csv":
         response = StreamingHttpResponse(csv_pieces(columns, rows), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{name}"'

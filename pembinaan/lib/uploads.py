@@ -1,4 +1,5 @@
-"""Checking uploaded files by their content, never by their name (images and PDF only)."""
+"""Checking uploaded files by their content, never by their name (images and PDF only), and serving
+stored private files (those uploads, and background exports) to users a view has already checked."""
 
 from __future__ import annotations
 
@@ -79,7 +80,14 @@ def _check_image(upload: UploadedFile) -> None:
         upload.seek(0)
 
 
-CONTENT_TYPES = {".pdf": "application/pdf", ".png": "image/png", ".jpg": "image/jpeg"}
+CONTENT_TYPES = {
+    ".pdf": "application/pdf",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    # Background exports (pembinaan/jobs), served through the same private download.
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".csv": "text/csv; charset=utf-8",
+}
 
 
 def attach_evidence(instance, upload: UploadedFile | None, *, default_name: str) -> None:

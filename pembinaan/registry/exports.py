@@ -10,14 +10,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.db.models import QuerySet
-from django.http import HttpResponseBase
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pembinaan.accounts.models import User
-from pembinaan.lib.exports import BATCH_SIZE, Column, batched_with, choice_labels, export_response
+from pembinaan.lib.exports import BATCH_SIZE, Column, ExportTable, batched_with, choice_labels
 from pembinaan.lib.identifiers import mask_nik
+from pembinaan.registry import selectors
+from pembinaan.registry.access import require
+from pembinaan.registry.forms import BusinessFilterForm, list_filters
 from pembinaan.registry.models import Business, BusinessStatus, Gender, NikAccessLog, Owner
 from pembinaan.registry.scale import Scale
 
@@ -90,8 +92,15 @@ def business_columns(*, full_nik: bool) -> list[Column]:
     ]
 
 
-def businesses_export(businesses: QuerySet[Business], *, user: User, fmt: str) -> HttpResponseBase:
-    """The filtered staff list, every page of it, in the list's order."""
+def nik_permissions(permissions: tuple[str, ...], *, full_nik: bool) -> tuple[str, ...]:
+    """What a file with these columns needs: a file with whole NIKs also needs the full-NIK right."""
+    return (*permissions, FULL_NIK_PERMISSION) if full_nik else permissions
+
+
+def business_list_table(*, user: User, query: QueryDict) -> ExportTable:
+    """The filtered staff list, every page of it, in the list's order (the list page's query string)."""
+    require(user, "registry.view_business")
+    businesses = selectors.business_list(filters=list_filters(BusinessFilterForm(query or None)))
     full_nik = may_export_full_nik(user)
     rows = logged_rows(
         businesses.defer(*UNUSED_BUSINESS_FIELDS).iterator(chunk_size=BATCH_SIZE),
@@ -99,10 +108,11 @@ def businesses_export(businesses: QuerySet[Business], *, user: User, fmt: str) -
         full_nik=full_nik,
         owner_of=lambda b: b.owner,
     )
-    return export_response(
-        fmt=fmt,
+    return ExportTable(
         columns=business_columns(full_nik=full_nik),
         rows=rows,
         filename="usaha",
         title=_("Daftar usaha"),
+        count=businesses.count,
+        permissions=nik_permissions(("registry.view_business",), full_nik=full_nik),
     )

@@ -11,6 +11,14 @@ from pembinaan.reference.models import Kecamatan, Kelurahan
 from pembinaan.registry.models import Business, Certification, Owner
 
 
+def list_filters(form: forms.Form) -> dict:
+    """The valid filters of a list's filter form; a bad value drops that filter only, not the rest."""
+    if not form.is_bound:
+        return {}
+    form.is_valid()  # cleaned_data keeps the fields that did validate
+    return form.cleaned_data
+
+
 def grouped_kelurahan_choices() -> list:
     """The real list of kelurahan, grouped by kecamatan so that it is quick to pick on a phone."""
     groups: dict[str, list] = {}

@@ -10,9 +10,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from pembinaan.lib.exports import require_format
+from pembinaan.jobs.export_jobs import export_or_job
 from pembinaan.lib.service_errors import apply_to_forms
-from pembinaan.registry import exports, selectors, services
+from pembinaan.registry import selectors, services
 from pembinaan.registry.access import (
     get_business_for_user,
     get_duplicate_pair_for_user,
@@ -26,6 +26,7 @@ from pembinaan.registry.forms import (
     OwnerChoiceForm,
     OwnerForm,
     ReasonForm,
+    list_filters,
 )
 from pembinaan.registry.models import Business, DuplicatePair, Owner
 
@@ -47,7 +48,7 @@ def _show_nik(request: HttpRequest, owners: list[Owner]) -> bool:
 def business_list(request: HttpRequest) -> HttpResponse:
     require(request.user, "registry.view_business")
     form = BusinessFilterForm(request.GET or None)
-    filters = _list_filters(form)
+    filters = list_filters(form)
     page = Paginator(selectors.business_list(filters=filters), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -56,21 +57,12 @@ def business_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _list_filters(form: BusinessFilterForm) -> dict:
-    if not form.is_bound:
-        return {}
-    # A bad value in one filter drops that filter only: cleaned_data keeps the valid ones.
-    form.is_valid()
-    return form.cleaned_data
-
-
 @login_required
 def business_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
-    """The business list as .xlsx or .csv: the same filters and order as the page, every page of it."""
+    """The business list as .xlsx or .csv: the same filters and order as the page, every page of it
+    (a long list as a background job)."""
     require(request.user, "registry.view_business")
-    require_format(fmt)
-    filters = _list_filters(BusinessFilterForm(request.GET or None))
-    return exports.businesses_export(selectors.business_list(filters=filters), user=request.user, fmt=fmt)
+    return export_or_job(request, source="usaha", fmt=fmt)
 
 
 @login_required

@@ -196,16 +196,18 @@ def test_refused_rows_with_full_niks_go_back_only_to_the_uploader(staff_client, 
     assert admin_client.get(reverse("imports:bad-rows", args=[run.pk])).status_code == 200
 
 
-def test_a_large_previewed_file_points_to_the_command_line(staff_client, staff_user, settings):
-    settings.IMPORT_WEB_MAX_ROWS = 1000
+def test_a_large_previewed_file_says_it_imports_in_the_background_not_on_the_command_line(
+    staff_client, staff_user, settings
+):
+    settings.IMPORT_INLINE_MAX_ROWS = 1000
     large = ImportRun.objects.create(
         kind="usaha", file_name="besar.xlsx", file_format="xlsx", checksum="0", size=1, status="pratinjau",
         rows_total=1001, created_by=staff_user, valid_rows_only=True,
     )  # fmt: skip
     page = staff_client.get(reverse("imports:run-detail", args=[large.pk])).content.decode()
-    assert "import_data usaha" in page and "--valid-rows-only" in page and staff_user.email in page
+    assert "berjalan di latar belakang" in page and "Konfirmasi dan impor" in page
+    assert "import_data" not in page
     large.rows_total = 1000
     large.save()
-    assert (
-        "import_data" not in staff_client.get(reverse("imports:run-detail", args=[large.pk])).content.decode()
-    )
+    page = staff_client.get(reverse("imports:run-detail", args=[large.pk])).content.decode()
+    assert "latar belakang" not in page and "Konfirmasi dan impor" in page
