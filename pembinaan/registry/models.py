@@ -36,7 +36,7 @@ class OwnerQuerySet(models.QuerySet):
 class Owner(models.Model):
     """Pelaku usaha: a person who owns one or more businesses."""
 
-    nik = models.CharField(_("NIK"), max_length=16, unique=True, null=True, blank=True)
+    nik = models.CharField(_("NIK"), max_length=16, null=True, blank=True)  # unique: see Meta
     name = models.CharField(_("nama lengkap"), max_length=150)
     gender = models.CharField(_("jenis kelamin"), max_length=1, choices=Gender.choices, blank=True)
     birth_date = models.DateField(_("tanggal lahir"), null=True, blank=True)
@@ -93,6 +93,15 @@ class Owner(models.Model):
             ),
         ]
         constraints = [
+            # A constraint rather than unique=True, which on PostgreSQL adds a second (LIKE) index
+            # that no query uses and every insert pays for; forms and full_clean() report it on the
+            # field, with the services' own message.
+            models.UniqueConstraint(
+                fields=["nik"],
+                name="owner_nik_unique",
+                violation_error_code="unique",
+                violation_error_message=_("NIK ini sudah terdaftar atas pelaku usaha lain."),
+            ),
             models.CheckConstraint(
                 condition=Q(nik__isnull=True) | Q(nik__regex=r"^[0-9]{16}$"),
                 name="owner_nik_16_digits",
@@ -172,7 +181,7 @@ class Business(models.Model):
         db_index=False,  # indexed in Meta, without the LIKE index a text key would get
     )
     kbli_code = models.CharField(_("kode KBLI (5 digit)"), max_length=5, blank=True)
-    nib = models.CharField(_("NIB"), max_length=13, unique=True, null=True, blank=True)
+    nib = models.CharField(_("NIB"), max_length=13, null=True, blank=True)  # unique: see Meta
     npwp = models.CharField(_("NPWP"), max_length=16, blank=True)
     start_year = models.PositiveSmallIntegerField(_("tahun mulai usaha"), null=True, blank=True)
     employees = models.PositiveIntegerField(_("jumlah tenaga kerja"), null=True, blank=True)
@@ -260,6 +269,12 @@ class Business(models.Model):
             ),
         ]
         constraints = [
+            models.UniqueConstraint(  # a constraint for the same reason as owner_nik_unique
+                fields=["nib"],
+                name="business_nib_unique",
+                violation_error_code="unique",
+                violation_error_message=_("NIB ini sudah terdaftar atas usaha lain."),
+            ),
             models.CheckConstraint(
                 condition=Q(nib__isnull=True) | Q(nib__regex=r"^[0-9]{13}$"),
                 name="business_nib_13_digits",
