@@ -75,8 +75,12 @@ class Owner(models.Model):
 
     # History is read by record (`id`) and date only: indexes on its copies of the other fields
     # would only slow down every write, most of all a 100,000-row import.
+    # No key check on history_user either: Django itself clears it when a user is deleted, and a
+    # check per history row costs an import of 100,000 owners over a second.
     history = HistoricalRecords(
-        excluded_fields=["updated_at"], no_db_index=["nik", "phone", "user", "merged_into", "created_by"]
+        excluded_fields=["updated_at"],
+        no_db_index=["nik", "phone", "user", "merged_into", "created_by"],
+        user_db_constraint=False,
     )
     objects = OwnerQuerySet.as_manager()
 
@@ -243,6 +247,7 @@ class Business(models.Model):
             "merged_into",
             "owner",
         ],
+        user_db_constraint=False,  # as for owners
     )
     objects = BusinessQuerySet.as_manager()
 
