@@ -5,15 +5,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('imports', '0004_import_kind_grants'),
+        ("imports", "0004_import_kind_grants"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='importedrecord',
-            name='run',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.CASCADE, related_name='records', to='imports.importrun'),
+            model_name="importedrecord",
+            name="run",
+            field=models.ForeignKey(
+                db_constraint=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="records",
+                to="imports.importrun",
+            ),
         ),
     ]
