@@ -1,6 +1,7 @@
 """Personas shared by every test: admin, staff, owner, other owner, council viewer, anonymous."""
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.cache import cache
 from django.test import Client
 from django.utils import translation
@@ -99,3 +100,18 @@ def anon_client():
 
 
 PERSONAS = ["anon_client", "owner_client", "viewer_client", "staff_client", "admin_client"]
+
+
+@pytest.fixture
+def nik_staff_user(db):
+    """A Staf Dinas account that has been granted just the one extra permission."""
+    user = UserFactory(role=roles.STAFF, email="staf-nik@dinas.test")
+    user.user_permissions.add(
+        Permission.objects.get(codename="view_full_nik", content_type__app_label="registry")
+    )
+    return user
+
+
+@pytest.fixture
+def nik_staff_client(nik_staff_user):
+    return _client_for(nik_staff_user)

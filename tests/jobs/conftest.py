@@ -1,10 +1,9 @@
-"""Fixtures of the background-job tests: result files in a temporary MEDIA_ROOT, a second staff
-member and a staff account granted full NIKs."""
+"""Fixtures of the background-job tests: result files in a temporary MEDIA_ROOT and a second staff
+member (the staff account granted full NIKs is in tests/conftest.py)."""
 
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.test import Client
 
 from tests.factories import UserFactory, roles
@@ -29,18 +28,3 @@ def other_staff_user(db):
 @pytest.fixture
 def other_staff_client(other_staff_user):
     return _client_for(other_staff_user)
-
-
-@pytest.fixture
-def nik_staff_user(db):
-    """A Staf Dinas account that has been granted just the one extra permission."""
-    user = UserFactory(role=roles.STAFF, email="staf-nik@dinas.test")
-    user.user_permissions.add(
-        Permission.objects.get(codename="view_full_nik", content_type__app_label="registry")
-    )
-    return user
-
-
-@pytest.fixture
-def nik_staff_client(nik_staff_user):
-    return _client_for(nik_staff_user)

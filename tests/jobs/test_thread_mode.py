@@ -1,5 +1,6 @@
 """The default mode for real: the web process starts a thread once the request's transaction has
-committed, the thread writes the file and ends, and the page can be polled meanwhile."""
+committed, the thread writes the file (or runs the import) and ends, and the page can be polled
+meanwhile."""
 
 from __future__ import annotations
 
@@ -7,11 +8,17 @@ import threading
 import time
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.urls import reverse
 
+from pembinaan.imports import services
+from pembinaan.imports.models import ImportRun
 from pembinaan.jobs.models import Job
+from pembinaan.registry.models import Business
 from tests.exports.sheets import rows_of
-from tests.factories import BusinessFactory
+from tests.factories import BusinessFactory, make_nik
+from tests.imports.files import HEADER, xlsx
 
 TIMEOUT_SECONDS = 60
 
@@ -44,3 +51,42 @@ def test_in_thread_mode_a_long_export_is_written_by_a_thread_of_the_web_process(
     if worker is not None:
         worker.join(timeout=TIMEOUT_SECONDS)
         assert not worker.is_alive()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_in_thread_mode_a_large_import_is_previewed_and_written_by_threads_of_the_web_process(
+    staff_client, settings, monkeypatch
+):
+    settings.JOBS_MODE = "thread"
+    settings.IMPORT_INLINE_MAX_ROWS = 3
+    planned_beside_writing = []
+    original = services._plan_and_write
+
+    def spy(*args, **kwargs):
+        planned_beside_writing.append(True)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(services, "_plan_and_write", spy)
+    rows = [HEADER] + [
+        [make_nik(), f"Pemilik {i}", "", "", f"Usaha {i}", "", "", "Mawar", ""] for i in range(6)
+    ]
+    staff_client.post(
+        reverse("imports:run-list"), {"kind": "usaha", "file": SimpleUploadedFile("besar.xlsx", xlsx(rows))}
+    )
+    run = ImportRun.objects.get()
+
+    mapping = {f"col_{i}": key for i, key in enumerate(run.mapping)}
+    staff_client.post(reverse("imports:run-preview", args=[run.pk]), mapping)
+    assert wait_until_finished(Job.objects.get()).status == Job.Status.DONE
+    staff_client.post(reverse("imports:run-confirm", args=[run.pk]))
+    job = wait_until_finished(Job.objects.latest("pk"))
+
+    assert job.status == Job.Status.DONE, job.message
+    run.refresh_from_db()
+    assert (run.status, run.created_count) == (ImportRun.Status.DONE, 6)
+    assert Business.objects.filter(source="impor").count() == 6
+    # A job's import is its own transaction: on PostgreSQL it plans beside writing.
+    assert planned_beside_writing == ([True] if connection.vendor == "postgresql" else [])
+    for thread in [t for t in threading.enumerate() if t.name.startswith(("job-", "import-"))]:
+        thread.join(timeout=TIMEOUT_SECONDS)
+        assert not thread.is_alive()
