@@ -245,10 +245,11 @@ def _plan_and_write(run: ImportRun, importer, *, by: User | None, progress):
 
     Planning (and preparing the rows to write) is Python work and writing is mostly the database
     server's (inserts, indexes, key checks): side by side they use both cores instead of taking
-    turns; the writing thread does almost no Python, so it never waits for the other's. The planner reads through
-    its own connection, which sees the data as committed before this import, exactly what a plan
-    made before writing would see; rows repeated within the file are caught by the planner itself.
-    Only used when the import is its own transaction on PostgreSQL (import_confirm).
+    turns, and the writing thread does almost no Python, so it never waits for the other's. The
+    planner reads through its own connection, which sees the data as committed before this import,
+    exactly what a plan made before writing would see; rows repeated within the file are caught by
+    the planner itself. Only used when the import is its own transaction on PostgreSQL
+    (import_confirm).
     """
     sheet = getattr(run, "_sheet", None) or _sheet(bytes(run.content), run.file_name, run.kind)
     pieces: queue.Queue = queue.Queue()
