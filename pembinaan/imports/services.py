@@ -143,9 +143,14 @@ def _run_plan(run: ImportRun, progress: Callable[[int], None] | None = None):
     sheet = getattr(run, "_sheet", None) or _sheet(bytes(run.content), run.file_name, run.kind)
     importer = importer_for(run.kind, by=run.created_by, options=run.options)
     plan = importer.plan(_mapped(sheet, run.mapping), total=len(sheet.records), progress=progress)
+    _keep_bad_rows(run, sheet, plan)
+    return importer, plan
+
+
+def _keep_bad_rows(run: ImportRun, sheet: Sheet, plan) -> None:
+    """The refused rows as they were in the file, for the download of rows to fix."""
     refused = set(plan.refused_rows)
     run.bad_rows = [[number, *cells] for number, cells in sheet.records if number in refused]
-    return importer, plan
 
 
 def _store_counts(run: ImportRun, plan) -> None:
@@ -290,9 +295,7 @@ def _plan_and_write(run: ImportRun, importer, *, by: User | None, progress):
             if prepared is not None:
                 written = importer.touched()
                 importer.write_prepared(prepared, touched=written, run_id=run.pk)
-                _record(run, written)  # recorded as written, while the planner still works
-                for model, items in written.items():
-                    touched[model].extend(items)
+                _record_into(run, written, touched)  # recorded as written, while the planner works
             if progress:
                 progress(rows_done)
         with transaction.get_connection().cursor() as cursor:
@@ -308,15 +311,19 @@ def _plan_and_write(run: ImportRun, importer, *, by: User | None, progress):
     if "error" in outcome and not isinstance(outcome["error"], _Stop):
         raise outcome["error"]
     plan = outcome["plan"]
-    refused_rows = set(plan.refused_rows)
-    run.bad_rows = [[number, *cells] for number, cells in sheet.records if number in refused_rows]
+    _keep_bad_rows(run, sheet, plan)
     if not (plan.refused and not run.valid_rows_only):
         changes = importer.touched()
         importer.write_changes(plan, by=by, touched=changes)
-        _record(run, changes)
-        for model, items in changes.items():
-            touched[model].extend(items)
+        _record_into(run, changes, touched)
     return plan, touched
+
+
+def _record_into(run: ImportRun, written: dict[str, list], touched: dict[str, list]) -> None:
+    """Record what one piece wrote, and add it to what the whole import touched."""
+    _record(run, written)
+    for model, items in written.items():
+        touched[model].extend(items)
 
 
 def _finish(run: ImportRun) -> None:
