@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.shortcuts import render
 from django.urls import reverse_lazy
 
-from pembinaan.accounts.forms import LoginForm
+from pembinaan.accounts.forms import LoginForm, OutboxPasswordResetForm
 from pembinaan.lib.ratelimit import over_limit
 
 
@@ -33,6 +33,7 @@ class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
 
 class PasswordResetView(auth_views.PasswordResetView):
     template_name = "accounts/password_reset.html"
+    form_class = OutboxPasswordResetForm
     email_template_name = "accounts/password_reset_email.txt"
     subject_template_name = "accounts/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password-reset-done")

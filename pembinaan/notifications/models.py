@@ -43,6 +43,9 @@ class OutboxMessage(models.Model):
     # A message that must go out once only (a reminder) carries a key; the unique index makes a
     # second run of the reminder command, even a concurrent one, queue nothing.
     dedupe_key = models.CharField(max_length=120, unique=True, null=True, blank=True, editable=False)
+    # A body that grants access (a password-reset link) is never shown in the admin and is blanked
+    # once sent: the outbox must not become a store of live links.
+    holds_secret = models.BooleanField(_("berisi tautan rahasia"), default=False, editable=False)
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     next_attempt_at = models.DateTimeField(_("percobaan berikutnya"), default=timezone.now)
     sent_at = models.DateTimeField(_("terkirim pada"), null=True, blank=True)

@@ -5,10 +5,12 @@ Only owners who gave an email get one; a WhatsApp or SMS channel would be chosen
 
 from __future__ import annotations
 
+import datetime
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 
 from pembinaan.notifications.services import queue_email
 from pembinaan.privacy.selectors import consent_withdrawn
@@ -59,3 +61,26 @@ def activity_reminder(participation: Participation) -> bool:
         dedupe_key=f"pengingat:{participation.pk}:{activity.start_date.isoformat()}",
     )
     return message is not None
+
+
+def activity_reminders_queue(*, day: datetime.date | None = None) -> int:
+    """Queue the reminder for every registered participant of an activity starting on `day`.
+
+    `day` is tomorrow (WITA) unless given. Safe to run as often as wanted: nobody is reminded
+    twice. Returns how many reminders were queued by this run.
+    """
+    from pembinaan.coaching.models import Activity, Participation, ParticipationStatus
+
+    day = day or timezone.localdate() + datetime.timedelta(days=1)
+    participations = (
+        Participation.objects.filter(
+            activity__start_date=day,
+            status=ParticipationStatus.REGISTERED,
+            business__merged_into__isnull=True,
+        )
+        .exclude(activity__status=Activity.Status.CANCELLED)
+        .exclude(business__owner__email="")
+        .select_related("activity", "business__owner")
+        .order_by("pk")
+    )
+    return sum(1 for participation in participations if activity_reminder(participation))

@@ -1,8 +1,10 @@
-"""The outbox: store a message with the change that caused it, send it after commit, retry on failure.
+"""The outbox: store a message with the change that caused it; a worker sends it; retry on failure.
 
 A message is written in the same transaction as the change it reports (so a rolled-back change
-never mails anyone) and a first attempt follows the commit. `send_outbox` (cron) retries the rest
-with growing pauses; after OUTBOX_MAX_ATTEMPTS the message is marked failed and shown to staff.
+never mails anyone). After the commit a `deliver_message` task is queued, which a worker runs:
+no request ever waits on a mail server. The outbox chore (see apps.py) sweeps up the rest every
+minute: retries with growing pauses, and messages whose task could not be queued. After
+OUTBOX_MAX_ATTEMPTS the message is marked failed and shown to staff.
 """
 
 from __future__ import annotations
@@ -11,8 +13,9 @@ import datetime
 import logging
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -22,11 +25,14 @@ log = logging.getLogger(__name__)
 
 
 def _send_email(message: OutboxMessage) -> None:
+    # The timeout bounds every wait on the mail server (connect, greeting, each reply), so that a
+    # server that accepts and never answers costs one attempt, not a worker.
     EmailMessage(
         subject=message.subject,
         body=message.body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[message.recipient],
+        connection=get_connection(timeout=settings.EMAIL_TIMEOUT),
     ).send(fail_silently=False)
 
 
@@ -40,6 +46,19 @@ def _backoff(attempts: int) -> datetime.timedelta:
     return datetime.timedelta(minutes=min(minutes, 24 * 60))
 
 
+def _enqueue_delivery(message_id: int) -> None:
+    """Hand the message to a worker; when the queue cannot be reached, the outbox chore sends it."""
+    # Imported here: the tasks module imports this one.
+    from pembinaan.notifications import tasks
+
+    try:
+        tasks.deliver_message.enqueue(message_id)
+    except Exception:  # noqa: BLE001 - mail must never turn a request into an error page
+        log.warning(
+            "Could not queue outbox message %s; the periodic outbox sweep sends it", message_id, exc_info=True
+        )
+
+
 def queue_email(
     *, recipient: str, template: str, context: dict, dedupe_key: str | None = None
 ) -> OutboxMessage | None:
@@ -51,8 +70,27 @@ def queue_email(
         return None
     # Stored text is in the portal's language, whatever the language of the person who acted.
     with translation.override(settings.LANGUAGE_CODE):
-        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+        subject = render_to_string(f"{template}_subject.txt", context)
         body = render_to_string(f"{template}_body.txt", context)
+    return queue_rendered_email(recipient=recipient, subject=subject, body=body, dedupe_key=dedupe_key)
+
+
+def queue_rendered_email(
+    *,
+    recipient: str,
+    subject: str,
+    body: str,
+    dedupe_key: str | None = None,
+    holds_secret: bool = False,
+) -> OutboxMessage | None:
+    """Store an email whose text is ready and send it after commit (None as for `queue_email`).
+
+    `holds_secret`: the body grants access (a password-reset link); it is hidden from the admin
+    and blanked once sent, so that the outbox never becomes a store of live links.
+    """
+    if not recipient:
+        return None
+    subject = " ".join(subject.split())  # a header: one line
     if dedupe_key and OutboxMessage.objects.filter(dedupe_key=dedupe_key).exists():
         return None
     try:
@@ -63,41 +101,68 @@ def queue_email(
                 subject=subject[:200],
                 body=body,
                 dedupe_key=dedupe_key,
+                holds_secret=holds_secret,
             )
     except IntegrityError:
         if dedupe_key and OutboxMessage.objects.filter(dedupe_key=dedupe_key).exists():
             return None  # a concurrent run queued it first
         raise
-    transaction.on_commit(lambda: deliver(message_id=message.pk))
+    transaction.on_commit(lambda: _enqueue_delivery(message.pk))
+    return message
+
+
+def _claim(message_id: int, now: datetime.datetime) -> OutboxMessage | None:
+    """Take one due message for one attempt, in a short transaction of its own.
+
+    The claim counts the attempt and moves `next_attempt_at` to when the next try would be, in one
+    conditional update: a second worker (or the sweep) finds the message not due and leaves it,
+    and if this worker dies while sending, the message is simply tried again then. No lock is held
+    while the mail server is slow.
+    """
+    message = OutboxMessage.objects.due(now).filter(pk=message_id).first()
+    if message is None:
+        return None
+    if message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+        # Its last attempt never reported back (the worker stopped): give up as for a failure.
+        OutboxMessage.objects.due(now).filter(pk=message.pk, attempts=message.attempts).update(
+            status=OutboxMessage.Status.FAILED, updated_at=now
+        )
+        return None
+    attempts = message.attempts + 1
+    claimed = (
+        OutboxMessage.objects.due(now)
+        .filter(pk=message.pk, attempts=message.attempts)
+        .update(attempts=F("attempts") + 1, next_attempt_at=now + _backoff(attempts), updated_at=now)
+    )
+    if not claimed:
+        return None  # another worker took it first
+    message.attempts = attempts
     return message
 
 
 def deliver(*, message_id: int, now: datetime.datetime | None = None) -> bool:
     """Try to send one due message; True when it went out. Never raises for a send failure."""
     now = now or timezone.now()
-    with transaction.atomic():
-        # skip_locked: a cron run and an after-commit attempt never send the same message twice.
-        message = (
-            OutboxMessage.objects.select_for_update(skip_locked=True).due(now).filter(pk=message_id).first()
+    message = _claim(message_id, now)
+    if message is None:
+        return False
+    outcome = OutboxMessage.objects.filter(pk=message.pk)
+    try:
+        SENDERS[message.channel](message)
+    except Exception as exc:  # noqa: BLE001 - any gateway error is recorded and retried
+        log.warning("Outbox message %s failed (attempt %s): %s", message.pk, message.attempts, exc)
+        failed = message.attempts >= settings.OUTBOX_MAX_ATTEMPTS
+        outcome.update(
+            last_error=f"{type(exc).__name__}: {exc}"[:2000],
+            status=OutboxMessage.Status.FAILED if failed else OutboxMessage.Status.PENDING,
+            updated_at=timezone.now(),
         )
-        if message is None:
-            return False
-        message.attempts += 1
-        try:
-            SENDERS[message.channel](message)
-        except Exception as exc:  # noqa: BLE001 - any gateway error is recorded and retried
-            log.warning("Outbox message %s failed (attempt %s): %s", message.pk, message.attempts, exc)
-            message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            if message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
-                message.status = OutboxMessage.Status.FAILED
-            else:
-                message.next_attempt_at = now + _backoff(message.attempts)
-            message.save(update_fields=["attempts", "last_error", "status", "next_attempt_at", "updated_at"])
-            return False
-        message.status = OutboxMessage.Status.SENT
-        message.sent_at = now
-        message.save(update_fields=["attempts", "status", "sent_at", "updated_at"])
-        return True
+        return False
+    sent = {"status": OutboxMessage.Status.SENT, "sent_at": now, "updated_at": timezone.now()}
+    if message.holds_secret:
+        sent["body"] = ""
+    outcome.update(**sent)
+    return True
 
 
 def send_due(*, now: datetime.datetime | None = None, limit: int = 500) -> tuple[int, int]:
@@ -128,5 +193,5 @@ def message_retry(*, message: OutboxMessage) -> OutboxMessage:
     message.attempts = 0
     message.next_attempt_at = timezone.now()
     message.save(update_fields=["status", "attempts", "next_attempt_at", "updated_at"])
-    transaction.on_commit(lambda: deliver(message_id=message.pk))
+    transaction.on_commit(lambda: _enqueue_delivery(message.pk))
     return message

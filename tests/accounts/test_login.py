@@ -62,8 +62,11 @@ def test_logout_needs_a_post_and_ends_the_session(staff_client):
     assert staff_client.get(reverse("registry:business-list")).status_code == 302
 
 
-def test_password_reset_sends_a_link_that_sets_a_new_password(client, staff_user):
-    response = client.post(reverse("accounts:password-reset"), {"email": "staf@dinas.test"})
+def test_password_reset_sends_a_link_that_sets_a_new_password(
+    client, staff_user, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("accounts:password-reset"), {"email": "staf@dinas.test"})
     assert response.status_code == 302
     assert len(mail.outbox) == 1
     link = next(line for line in mail.outbox[0].body.splitlines() if "/akun/atur-ulang/" in line)
@@ -79,8 +82,11 @@ def test_password_reset_sends_a_link_that_sets_a_new_password(client, staff_user
     assert staff_user.check_password("Banjarmasin-Baiman-2026")
 
 
-def test_password_reset_does_not_reveal_whether_an_email_exists(client, staff_user):
-    response = client.post(reverse("accounts:password-reset"), {"email": "tidak-ada@dinas.test"})
+def test_password_reset_does_not_reveal_whether_an_email_exists(
+    client, staff_user, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("accounts:password-reset"), {"email": "tidak-ada@dinas.test"})
     assert response.status_code == 302
     assert len(mail.outbox) == 0
 

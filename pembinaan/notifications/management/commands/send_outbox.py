@@ -4,7 +4,10 @@ from pembinaan.notifications.services import send_due
 
 
 class Command(BaseCommand):
-    help = "Send the outbox messages that are due (new ones and retries). Meant for cron, every few minutes."
+    help = (
+        "Send the outbox messages that are due (new ones and retries), in this process. The workers "
+        "already do this every minute; this command is for running it by hand or from cron."
+    )
 
     def handle(self, *args, **options):
         sent, failed = send_due()
