@@ -16,11 +16,16 @@ def _fast_passwords(settings):
 
 
 @pytest.fixture(autouse=True)
-def _background_jobs_run_inline(settings):
-    # A job runs at the commit that queued it, in the test's own thread and connection (use
-    # django_capture_on_commit_callbacks(execute=True) to reach that commit); tests/jobs has one
-    # test of the real thread mode.
-    settings.JOBS_MODE = "inline"
+def _background_tasks_run_immediately(settings):
+    # A task runs when it is queued, in the test's own thread and connection; jobs and emails are
+    # queued after commit (use django_capture_on_commit_callbacks(execute=True) to reach it).
+    # tests/jobs/test_workers.py runs real workers of both engines.
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": settings.TASK_QUEUES,
+        }
+    }
 
 
 @pytest.fixture(autouse=True)

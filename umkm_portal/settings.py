@@ -5,6 +5,8 @@ With no environment at all the portal runs in development mode on SQLite; `DJANG
 switches to production mode, which refuses to start without a real SECRET_KEY and ALLOWED_HOSTS.
 """
 
+import os
+import tempfile
 from pathlib import Path
 
 import environ
@@ -54,6 +56,8 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "pembinaan.accounts",
     "pembinaan.reference",
     "pembinaan.registry",
@@ -117,6 +121,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
     )
     DATABASES["default"]["OPTIONS"].setdefault("transaction_mode", "IMMEDIATE")
+    # The test database is a file, not memory, so that a real worker process started by a test
+    # (tests/jobs/test_workers.py) sees the rows the test wrote. Each test run names its own.
+    DATABASES["default"].setdefault("TEST", {}).setdefault(
+        "NAME",
+        env.str(
+            "SQLITE_TEST_NAME",
+            default=str(Path(tempfile.gettempdir()) / f"umkm-test-{os.getpid()}.sqlite3"),
+        ),
+    )
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
@@ -204,34 +217,68 @@ PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 # The outbox retries a failed send after 5, 10, 20… minutes and gives up after this many attempts.
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=6)
 OUTBOX_RETRY_MINUTES = env.int("OUTBOX_RETRY_MINUTES", default=5)
+# Seconds a worker waits on a mail server before giving up on one attempt (the outbox retries):
+# a server that accepts and never answers must not hold a worker for ever.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 
-# --- Background jobs (pembinaan/jobs) ----------------------------------------------------------
-# "thread": a thread of the web process runs each job (nothing else to start); "worker": only
-# `manage.py run_jobs` does; "inline": at the commit that queued it, in the same thread (tests).
-JOBS_MODE = env.str("JOBS_MODE", default="thread")
-if JOBS_MODE not in {"thread", "worker", "inline"}:
-    raise ImproperlyConfigured("JOBS_MODE must be 'thread', 'worker' or 'inline'.")
-# Jobs one web process runs at once in thread mode; more wait, queued.
-JOBS_THREADS = env.int("JOBS_THREADS", default=2)
+# --- Background work: Django's Tasks API (pembinaan/lib/tasks.py) --------------------------------
+# Every piece of background work (long exports and imports, every email, reminders, upkeep) is a
+# task. Which engine queues and runs them:
+# - "database" (the default, nothing else to install): tasks wait in this database and
+#   `manage.py worker` (django-tasks-db's `db_worker` with the portal's upkeep) runs them;
+# - "rq": tasks wait in Redis (REDIS_URL) and `manage.py worker` (django-rq's `rqworker`) runs them,
+#   on as many servers as needed;
+# - "immediate": a task runs as soon as it is queued, in the same process (the test suite).
+TASKS_BACKEND = env.str("TASKS_BACKEND", default="database")
+TASK_QUEUES = ["default", "jobs"]  # pembinaan.lib.tasks: MESSAGES_QUEUE, JOBS_QUEUE
+if TASKS_BACKEND == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": TASK_QUEUES}}
+elif TASKS_BACKEND == "rq":
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": TASK_QUEUES}}
+    INSTALLED_APPS.append("django_rq")
+elif TASKS_BACKEND == "immediate":
+    TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": TASK_QUEUES}
+    }
+else:
+    raise ImproperlyConfigured("TASKS_BACKEND must be 'database', 'rq' or 'immediate'.")
+REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
+# The longest a single task may run under RQ before RQ stops it (a 100,000-row import: minutes).
+TASK_TIMEOUT_SECONDS = env.int("TASK_TIMEOUT_SECONDS", default=3600)
+RQ_QUEUES = {
+    name: {"URL": REDIS_URL, "DEFAULT_TIMEOUT": TASK_TIMEOUT_SECONDS, "SOCKET_TIMEOUT": 10}
+    for name in TASK_QUEUES
+}
 # A finished export's file is deleted (the job marked expired) after this many hours.
 JOB_RESULT_HOURS = env.int("JOB_RESULT_HOURS", default=24)
-# A running job writes a heartbeat this often; one silent for JOB_STALE_MINUTES is taken as dead
-# (its process stopped) and queued again by `run_jobs`, at most JOB_MAX_ATTEMPTS times in all.
-JOB_HEARTBEAT_SECONDS = env.int("JOB_HEARTBEAT_SECONDS", default=10)
-JOB_STALE_MINUTES = env.int("JOB_STALE_MINUTES", default=10)
+# An uploaded import file (NIKs, phone numbers) is deleted this long after its run finished,
+# failed or was abandoned; only its checksum and the refused rows stay.
+IMPORT_FILE_HOURS = env.int("IMPORT_FILE_HOURS", default=24)
+# A running job writes a heartbeat this often. One whose worker process is gone is queued again
+# at the next upkeep round (same server) or once its heartbeat is JOB_STALE_SECONDS old (another
+# server), at most JOB_MAX_ATTEMPTS times in all.
+JOB_HEARTBEAT_SECONDS = env.int("JOB_HEARTBEAT_SECONDS", default=5)
+JOB_STALE_SECONDS = env.int("JOB_STALE_SECONDS", default=120)
 JOB_MAX_ATTEMPTS = env.int("JOB_MAX_ATTEMPTS", default=3)
+# Queued or running jobs one person may have at once; the next request is refused with a message.
+JOBS_PER_USER = env.int("JOBS_PER_USER", default=3)
+# How often a worker records that it is alive and does its upkeep (re-queue, expiry, outbox).
+WORKER_UPKEEP_SECONDS = env.int("WORKER_UPKEEP_SECONDS", default=15)
 for _name in (
-    "JOBS_THREADS",
+    "TASK_TIMEOUT_SECONDS",
     "JOB_RESULT_HOURS",
+    "IMPORT_FILE_HOURS",
     "JOB_HEARTBEAT_SECONDS",
-    "JOB_STALE_MINUTES",
+    "JOB_STALE_SECONDS",
     "JOB_MAX_ATTEMPTS",
+    "JOBS_PER_USER",
+    "WORKER_UPKEEP_SECONDS",
 ):
     if vars()[_name] < 1:
         raise ImproperlyConfigured(f"{_name} must be 1 or more.")
 # A heartbeat must come well inside the stale limit, or a live job would be run twice.
-if JOB_HEARTBEAT_SECONDS * 3 > JOB_STALE_MINUTES * 60:
-    raise ImproperlyConfigured("JOB_STALE_MINUTES must be at least three JOB_HEARTBEAT_SECONDS.")
+if JOB_HEARTBEAT_SECONDS * 3 > JOB_STALE_SECONDS:
+    raise ImproperlyConfigured("JOB_STALE_SECONDS must be at least three JOB_HEARTBEAT_SECONDS.")
 
 # --- Self-registration ------------------------------------------------------------------------
 # Registration form posts allowed per IP address and window (a registration takes three or four).

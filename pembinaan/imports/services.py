@@ -7,12 +7,14 @@ is read again from the bytes kept with the run, so what is written is exactly wh
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import queue
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connections, transaction
 from django.utils import timezone
@@ -330,6 +332,40 @@ def _finish(run: ImportRun) -> None:
     run.finished_at = timezone.now()
     run.content = None  # the bytes are not kept once the import is over; the checksum is
     run.save()
+
+
+def imports_drop_old_files(*, now: datetime.datetime | None = None) -> int:
+    """Delete the bytes (NIKs, phone numbers) of every run older than IMPORT_FILE_HOURS.
+
+    A finished run dropped them already; this catches the abandoned ones: a file uploaded and never
+    confirmed, an `import_data` killed half-way. Such a run is cancelled (its checksum, counts and
+    refused rows stay). A run a background job is still working on is left alone.
+    """
+    from pembinaan.imports.jobs import run_key  # the jobs module imports this one
+    from pembinaan.jobs.models import Job
+
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(hours=settings.IMPORT_FILE_HOURS)
+    busy = {
+        key.split(":", 1)[1]
+        for key in Job.objects.filter(key__startswith="impor:", status__in=Job.ACTIVE).values_list(
+            "key", flat=True
+        )
+    }
+    dropped = 0
+    for run in ImportRun.objects.filter(content__isnull=False, created_at__lt=cutoff).defer("content"):
+        if run_key(run).split(":", 1)[1] in busy:
+            continue
+        message = _("Berkas ini dihapus setelah %(h)d jam tanpa diselesaikan; unggah lagi bila perlu.") % {
+            "h": settings.IMPORT_FILE_HOURS
+        }
+        abandoned = ImportRun.objects.filter(
+            pk=run.pk, status__in=[ImportRun.Status.NEW, ImportRun.Status.PREVIEWED]
+        ).update(status=ImportRun.Status.CANCELLED, content=None, finished_at=now, message=message)
+        if not abandoned:
+            ImportRun.objects.filter(pk=run.pk).update(content=None)
+        dropped += 1
+    return dropped
 
 
 def import_cancel(*, run: ImportRun) -> ImportRun:

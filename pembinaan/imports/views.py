@@ -1,7 +1,7 @@
 """The import screens: upload, confirm the column mapping, dry run, confirm, review.
 
 A file of more than IMPORT_INLINE_MAX_ROWS rows is dry-run and imported by background jobs
-(pembinaan/jobs/import_jobs.py); the run's page shows their progress.
+(pembinaan/imports/jobs.py); the run's page shows their progress.
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ from pembinaan.imports import services
 from pembinaan.imports.access import get_run_for_user, require_import
 from pembinaan.imports.columns import missing_required
 from pembinaan.imports.forms import MappingForm, UploadForm
+from pembinaan.imports.jobs import import_confirm_enqueue, import_job_latest, import_preview_enqueue
 from pembinaan.imports.models import ImportKind, ImportRun
 from pembinaan.imports.spreadsheets import workbook_response
-from pembinaan.jobs.import_jobs import import_confirm_enqueue, import_job_latest, import_preview_enqueue
 from pembinaan.jobs.models import Job
 from pembinaan.lib.service_errors import apply_to_forms
 

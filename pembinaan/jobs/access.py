@@ -27,3 +27,9 @@ def get_result_for_user(user: User, pk: int) -> Job:
     if not needed or not user.has_perms(needed):
         raise PermissionDenied
     return job
+
+
+def require_queue_viewer(user: User) -> None:
+    """The whole queue (every requester's job titles and messages) is for Admin Dinas only."""
+    if not user.has_perm("jobs.view_queue"):
+        raise PermissionDenied

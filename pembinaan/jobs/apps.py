@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class JobsConfig(AppConfig):
     name = "pembinaan.jobs"
     verbose_name = _("Pekerjaan latar belakang")
+
+    def ready(self) -> None:
+        from pembinaan.jobs import export_jobs, services, upkeep
+
+        services.register_job_kind(kind="ekspor", run=export_jobs.export_run)
+        upkeep.register_chore(name="jobs-recover", run=services.jobs_recover, every_seconds=15)
+        upkeep.register_chore(name="jobs-expire-results", run=services.jobs_expire_results, every_seconds=600)
+        upkeep.register_chore(name="workers-forget", run=services.workers_forget, every_seconds=3600)

@@ -1,8 +1,8 @@
 """Exports too long for a request (issue 7): the same table, written by a job into private storage.
 
 Each list's export is an `ExportTable` made by its app (registry, coaching, funding `exports.py`)
-from the user and the list's query string, access checks first. A view hands that over to
-`export_or_job`: up to EXPORT_INLINE_MAX_ROWS rows the file is the response, as always; above, a
+from the user and the list's query string, access checks first; each app registers its lists here
+(`register_export_source`, from its AppConfig.ready()). A view hands that over to `export_or_job`: up to EXPORT_INLINE_MAX_ROWS rows the file is the response, as always; above, a
 job remembers the source, format, query string and user, and makes the table again when it runs,
 with that user's permissions as they are then (NIK masking, the full-NIK access log, aggregates only
 for council members all come with the table).
@@ -10,6 +10,8 @@ for council members all come with the table).
 
 from __future__ import annotations
 
+import hashlib
+import json
 import secrets
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
@@ -17,6 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.http import HttpRequest, HttpResponseBase, QueryDict
 from django.shortcuts import redirect
@@ -24,7 +27,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pembinaan.accounts.models import User
-from pembinaan.front.templatetags.portal import angka
 from pembinaan.jobs.models import Job
 from pembinaan.jobs.services import JobOutcome, Progress, job_enqueue, result_storage
 from pembinaan.lib.exports import ExportTable, export_file_name, require_format, table_response, write_export
@@ -33,19 +35,17 @@ from pembinaan.lib.exports import ExportTable, export_file_name, require_format,
 PROGRESS_EVERY = 500
 
 
+_SOURCES: dict[str, Callable[..., ExportTable]] = {}
+
+
+def register_export_source(name: str, make_table: Callable[..., ExportTable]) -> None:
+    """`make_table(user=…, query=…, **ids)` checks the user's access and answers the table."""
+    _SOURCES[name] = make_table
+
+
 def _sources() -> dict[str, Callable[..., ExportTable]]:
     """Every list that exports, by the name a job stores; each checks the user's access first."""
-    from pembinaan.coaching.exports import participants_table
-    from pembinaan.funding.exports import budget_lines_table, budget_overview_table, grants_table
-    from pembinaan.registry.exports import business_list_table
-
-    return {
-        "usaha": business_list_table,
-        "peserta": participants_table,
-        "bantuan": grants_table,
-        "pagu": budget_lines_table,
-        "anggaran": budget_overview_table,
-    }
+    return _SOURCES
 
 
 def export_or_job(request: HttpRequest, *, source: str, fmt: str, **ids: int) -> HttpResponseBase:
@@ -55,22 +55,26 @@ def export_or_job(request: HttpRequest, *, source: str, fmt: str, **ids: int) ->
     total = table.count()
     if total <= settings.EXPORT_INLINE_MAX_ROWS:
         return table_response(table, fmt=fmt)
-    job = export_enqueue(
-        by=request.user,
-        source=source,
-        fmt=fmt,
-        query=request.GET.urlencode(),
-        ids=ids,
-        title=table.title,
-        total=total,
-    )
+    try:
+        job = export_enqueue(
+            by=request.user,
+            source=source,
+            fmt=fmt,
+            query=request.GET.urlencode(),
+            ids=ids,
+            title=table.title,
+            total=total,
+        )
+    except ValidationError as exc:  # too many jobs waiting for this person
+        messages.error(request, " ".join(exc.messages))
+        return redirect("jobs:job-list")
     messages.info(
         request,
         _(
             "Daftar ini berisi %(n)s baris, jadi berkasnya disiapkan di latar belakang. Halaman ini "
             "memperbarui dirinya sendiri; unduh berkasnya begitu selesai."
         )
-        % {"n": angka(total)},
+        % {"n": f"{total:,}".replace(",", ".")},
     )
     return redirect(job)
 
@@ -78,13 +82,18 @@ def export_or_job(request: HttpRequest, *, source: str, fmt: str, **ids: int) ->
 def export_enqueue(
     *, by: User, source: str, fmt: str, query: str, ids: dict[str, int], title: Any, total: int
 ) -> Job:
+    """Queue an export, or answer the same export this person already has waiting or running."""
     if source not in _sources():
         raise ValueError(f"unknown export source {source!r}")
+    params = {"source": source, "fmt": require_format(fmt), "query": query, "ids": ids}
+    # The same list, filters and format asked again by the same person is the same job.
+    digest = hashlib.sha256(json.dumps([by.pk, params], sort_keys=True).encode()).hexdigest()[:32]
     return job_enqueue(
         kind=Job.Kind.EXPORT,
         by=by,
-        title=f"{title} (.{require_format(fmt)})",
-        params={"source": source, "fmt": fmt, "query": query, "ids": ids},
+        key=f"ekspor:{digest}",
+        title=f"{title} (.{fmt})",
+        params=params,
         total=total,
     )
 

@@ -1,7 +1,7 @@
 """Background work: a long export or import that runs outside the request that asked for it.
 
-A job is queued by a view, carried out by a thread of the same process (or by `run_jobs`), and
-watched by its creator on its own page. An export's file lives in private storage (MEDIA_ROOT is
+A job is queued by a view, run by a worker through Django's Tasks API (pembinaan/jobs/services.py),
+and watched by its creator on its own page. An export's file lives in private storage (MEDIA_ROOT is
 never served as such) and is handed out only by the job's download view.
 """
 
@@ -56,11 +56,17 @@ class Job(models.Model):
     started_at = models.DateTimeField(_("dimulai"), null=True, blank=True)
     finished_at = models.DateTimeField(_("selesai"), null=True, blank=True)
     heartbeat_at = models.DateTimeField(_("tanda hidup terakhir"), null=True, blank=True)
+    # When it last went into the queue, the engine's id of the task sent for it (empty until sent:
+    # upkeep sends a job whose task never went out), and the process running it ("host:pid").
+    queued_at = models.DateTimeField(_("masuk antrean"), null=True, blank=True)
+    task_id = models.CharField(_("id tugas"), max_length=64, blank=True)
+    worker = models.CharField(_("pekerja"), max_length=100, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = _("pekerjaan")
         verbose_name_plural = _("pekerjaan")
+        permissions = [("view_queue", _("Dapat melihat antrean pekerjaan latar belakang dan pekerjanya"))]
         indexes = [
             models.Index(fields=["created_by", "-created_at"], name="job_by_creator"),
             models.Index(fields=["status", "heartbeat_at"], name="job_by_status"),
@@ -112,3 +118,21 @@ class Job(models.Model):
         if self.status == self.Status.DONE:
             return 100
         return min(100, self.done * 100 // self.total) if self.total else 0
+
+
+class Worker(models.Model):
+    """A worker process, as it last reported itself (each upkeep round): for Admin Dinas's queue page."""
+
+    name = models.CharField(_("nama"), max_length=100, unique=True)  # "host:pid"
+    backend = models.CharField(_("mesin antrean"), max_length=20)
+    queues = models.CharField(_("antrean"), max_length=100)
+    started_at = models.DateTimeField(_("mulai"))
+    last_seen_at = models.DateTimeField(_("terakhir terlihat"))
+
+    class Meta:
+        ordering = ["-last_seen_at"]
+        verbose_name = _("pekerja latar belakang")
+        verbose_name_plural = _("pekerja latar belakang")
+
+    def __str__(self) -> str:
+        return self.name

@@ -7,8 +7,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 
-from pembinaan.jobs.access import get_job_for_user, get_result_for_user
+from pembinaan.jobs.access import get_job_for_user, get_result_for_user, require_queue_viewer
 from pembinaan.jobs.models import Job
+from pembinaan.jobs.selectors import jobs_queue_overview
 from pembinaan.lib.uploads import private_download
 
 LIST_SIZE = 50
@@ -39,3 +40,10 @@ def job_download(request: HttpRequest, pk: int) -> HttpResponseBase:
         return private_download(job.result, name=job.result_name, extension=extension)
     except FileNotFoundError as exc:  # expired between the check and the read
         raise Http404 from exc
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    """Admin Dinas: what waits, what runs, what failed lately, and when each worker was last seen."""
+    require_queue_viewer(request.user)
+    return render(request, "jobs/queue.html", jobs_queue_overview())

@@ -7,6 +7,8 @@ class ProgressConfig(AppConfig):
     verbose_name = _("Target dan capaian")
 
     def ready(self) -> None:
-        from pembinaan.progress import signals
+        from pembinaan.jobs.upkeep import register_chore
+        from pembinaan.progress import signals, tasks
 
         signals.connect()
+        register_chore(name="progress-check", run=tasks.check_progress_enqueue, every_seconds=24 * 3600)
