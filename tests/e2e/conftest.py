@@ -9,6 +9,7 @@ import os
 import pytest
 
 from tests.e2e.browser import CHROMIUM, Browsing
+from tests.workers import Workers
 
 _missing: list[str] = []
 # The database snapshot that serialized rollback restores, by connection alias (see below).
@@ -72,16 +73,29 @@ def _playwright_browser():
 
 
 @pytest.fixture
-def browsing(_playwright_browser, live_server, django_db_serialized_rollback):
+def browsing(_playwright_browser, live_server, django_db_serialized_rollback, settings, tmp_path):
     """Opens pages on the live server; each test gets fresh browser contexts (no shared cookies).
 
     The live server needs a transactional database; serialized rollback restores the rows of the
     data migrations (groups, regions, coaching types, the target) that the flush between tests removes.
+    Background work goes as in production: queued in the database and run by a real worker process
+    (`manage.py worker`) against the test database, which writes files where the live server reads them.
     """
     _keep_snapshots()  # when the test database was created inside this module's browser context
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": settings.TASK_QUEUES}
+    }
+    settings.MEDIA_ROOT = tmp_path / "media"
+    (tmp_path / "worker-logs").mkdir()
+    workers = Workers("database", settings.MEDIA_ROOT, tmp_path / "worker-logs")
+    workers.start()
     session = Browsing(_playwright_browser, live_server.url)
-    yield session
-    session.close()
+    session.workers = workers
+    try:
+        yield session
+    finally:
+        session.close()
+        workers.stop_all()
 
 
 @pytest.hookimpl(trylast=True)

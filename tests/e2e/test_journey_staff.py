@@ -179,7 +179,29 @@ def _filtered_list_exported(browsing, page):
     assert [row[0] for row in rows] == [t.strip() for t in on_screen]
 
 
-def test_staff_verify_a_submission_record_attendance_an_outcome_and_a_grant(browsing, desk):
+def _long_export_made_by_the_worker(browsing, page, settings):
+    """A list too long for one click: a job, written by the worker process, downloaded when done."""
+    settings.EXPORT_INLINE_MAX_ROWS = 2
+    page.locator("#nav-utama").get_by_role("link", name="Usaha", exact=True).click()
+    page.wait_for_load_state()
+    page.get_by_label("Cari").fill("Sasirangan Impor")
+    page.get_by_role("button", name="Terapkan").click()
+    page.wait_for_load_state()
+    page.get_by_role("link", name="Unduh Excel").click()
+    page.wait_for_url("**/pekerjaan/*/")
+    check(page, "journey2-19-export-job")
+    # The page refreshes itself until the worker is done; the worker runs in its own process.
+    download_link = page.get_by_role("link", name="Unduh ")
+    download_link.wait_for(timeout=60_000)
+    check(page, "journey2-20-export-job-done")
+    with page.expect_download() as download:
+        download_link.click()
+    sheet = openpyxl.load_workbook(io.BytesIO(open(download.value.path(), "rb").read())).active
+    header, *rows = list(sheet.iter_rows(values_only=True))
+    assert header[0] == "Nama Usaha" and sorted(row[0] for row in rows) == sorted(IMPORTED)
+
+
+def test_staff_verify_a_submission_record_attendance_an_outcome_and_a_grant(browsing, desk, settings):
     staff = UserFactory(role=roles.STAFF, email="pendamping@dinas.test")
     page = browsing.page()
     browsing.login(page, staff.email)
@@ -189,3 +211,4 @@ def test_staff_verify_a_submission_record_attendance_an_outcome_and_a_grant(brow
     _grant_proposed_approved_and_disbursed(browsing, page, desk["business"], desk["round"])
     _spreadsheet_imported(browsing, page)
     _filtered_list_exported(browsing, page)
+    _long_export_made_by_the_worker(browsing, page, settings)
