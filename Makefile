@@ -22,6 +22,10 @@ run: install
 	else echo "msgfmt not found (Debian: apt-get install gettext): using the committed translations"; fi
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo --if-empty
+	@# A background worker (large exports and imports, emails) runs beside the development server;
+	@# Ctrl-C stops both.
+	@$(PY) manage.py worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install
