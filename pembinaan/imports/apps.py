@@ -7,10 +7,10 @@ class ImportsConfig(AppConfig):
     verbose_name = _("Impor data")
 
     def ready(self) -> None:
-        from pembinaan.imports import jobs, services
+        from pembinaan.imports import jobs, tasks
         from pembinaan.jobs.services import register_job_kind
         from pembinaan.jobs.upkeep import register_chore
 
         register_job_kind(kind="impor-pratinjau", run=jobs.import_preview_run)
         register_job_kind(kind="impor", run=jobs.import_confirm_run)
-        register_chore(name="imports-drop-old-files", run=services.imports_drop_old_files, every_seconds=600)
+        register_chore(name="imports-drop-old-files", run=tasks.drop_old_files_enqueue, every_seconds=600)

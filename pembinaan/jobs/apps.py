@@ -7,9 +7,10 @@ class JobsConfig(AppConfig):
     verbose_name = _("Pekerjaan latar belakang")
 
     def ready(self) -> None:
-        from pembinaan.jobs import export_jobs, services, upkeep
+        from pembinaan.jobs import export_jobs, services, tasks, upkeep
 
         services.register_job_kind(kind="ekspor", run=export_jobs.export_run)
+        # Recovery runs in the upkeep thread itself: it is what rescues the tasks the engine lost.
         upkeep.register_chore(name="jobs-recover", run=services.jobs_recover, every_seconds=15)
-        upkeep.register_chore(name="jobs-expire-results", run=services.jobs_expire_results, every_seconds=600)
+        upkeep.register_chore(name="jobs-expire-results", run=tasks.expire_results_enqueue, every_seconds=600)
         upkeep.register_chore(name="workers-forget", run=services.workers_forget, every_seconds=3600)

@@ -245,3 +245,20 @@ def test_a_worker_that_reports_is_recorded_with_the_time_it_was_last_seen():
 
     worker = Worker.objects.get()
     assert worker.last_seen_at >= first and worker.backend == "database"
+
+
+def test_the_expiry_and_old_import_file_chores_queue_their_work_as_tasks(settings):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": settings.TASK_QUEUES}
+    }
+    chores = {chore.name: chore for chore in registered_chores()}
+
+    chores["jobs-expire-results"].run()
+    chores["imports-drop-old-files"].run()
+
+    assert sorted(DBTaskResult.objects.values_list("task_path", flat=True)) == [
+        "pembinaan.imports.tasks.drop_old_files",
+        "pembinaan.jobs.tasks.expire_results",
+    ]
