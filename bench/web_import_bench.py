@@ -73,7 +73,11 @@ def main() -> None:
         cwd=ROOT, env=env, stdout=open(logs / "web.log", "w"), stderr=subprocess.STDOUT,  # noqa: SIM115
     )  # fmt: skip
     worker = subprocess.Popen(  # noqa: S603
-        [*manage, "worker"], cwd=ROOT, env=env, stdout=open(logs / "worker.log", "w"), stderr=subprocess.STDOUT  # noqa: SIM115
+        [*manage, "worker"],
+        cwd=ROOT,
+        env=env,
+        stdout=open(logs / "worker.log", "w"),
+        stderr=subprocess.STDOUT,  # noqa: SIM115
     )
     try:
         _wait_for_server()
@@ -82,7 +86,7 @@ def main() -> None:
         for process in (web, worker):
             process.send_signal(signal.SIGTERM)
             process.wait(timeout=60)
-        psql(server, f"DROP DATABASE IF EXISTS {OWN_DB}")
+        psql(server, f"DROP DATABASE IF EXISTS {OWN_DB} WITH (FORCE)")
 
 
 _CREATE_STAFF = f"""
@@ -169,13 +173,16 @@ def _journey(path: Path, rows: int, database_url: str) -> None:
         )
         (businesses,) = one("SELECT count(*) FROM registry_business")
         http.dispose()
+    db.close()
 
     print(f"rows in the file            {rows:>9,}")
     print(f"upload (request)            {upload_s:9.1f} s")
     print(f"dry run: request answered   {request_s:9.1f} s; job done after {preview_s:.1f} s")
     print(f"import:  request answered   {confirm_request_s:9.1f} s; job done after {confirm_s:.1f} s")
     print(f"end to end (upload..done)   {upload_s + preview_s + confirm_s:9.1f} s")
-    print(f"created {created:,}, skipped {skipped:,}, refused {refused:,}; registry holds {businesses:,} businesses")
+    print(
+        f"created {created:,}, skipped {skipped:,}, refused {refused:,}; registry holds {businesses:,} businesses"
+    )
 
 
 def _wait_until(one, run_pk: int, status: str, timeout: float = 1800) -> None:
@@ -183,7 +190,8 @@ def _wait_until(one, run_pk: int, status: str, timeout: float = 1800) -> None:
     while time.monotonic() < deadline:
         (current,) = one("SELECT status FROM imports_importrun WHERE id = %s", run_pk)
         (active,) = one(
-            "SELECT count(*) FROM jobs_job WHERE key = %s AND status IN ('antre', 'berjalan')", f"impor:{run_pk}"
+            "SELECT count(*) FROM jobs_job WHERE key = %s AND status IN ('antre', 'berjalan')",
+            f"impor:{run_pk}",
         )
         if current == status and not active:
             return
