@@ -19,9 +19,11 @@ def make_nik(
     *, female: bool = False, day: int = 15, month: int = 6, yy: int = 85, serial: int | None = None
 ) -> str:
     """A valid Banjarmasin NIK; each call gives a new serial unless one is given."""
-    serial = next(_serial) if serial is None else serial
+    # Automatic serials cycle through 0001–9999: a long session must never give two owners of one
+    # test the same NIK (10000 and 10001 both became 0001 before).
+    serial = next(_serial) % 9999 + 1 if serial is None else serial % 10000 or 1
     dd = day + 40 if female else day
-    return f"637101{dd:02d}{month:02d}{yy:02d}{serial % 10000 or 1:04d}"
+    return f"637101{dd:02d}{month:02d}{yy:02d}{serial:04d}"
 
 
 class UserFactory(factory.django.DjangoModelFactory):
