@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import re
+import unicodedata
+
 from django import forms
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
@@ -38,6 +41,35 @@ KBLI_HINTS = {
 }
 
 
+# Marks besides letters that names on a KTP carry: "Hj. Siti Nur'aini", "Muh. Ja'far, S.E.".
+# Phones often type the curly apostrophe; it is kept as the plain one.
+NAME_MARKS = frozenset(" '.,-")
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'"})
+
+
+def clean_person_name(value: str) -> str:
+    """A person's name as on the KTP: letters of any alphabet, spaces and ' . , - only.
+
+    Letters include their combining accents (category M), so names in any script pass; digits,
+    emoji and other symbols are refused with a message that says which characters are allowed.
+    """
+    name = re.sub(r"\s+", " ", unicodedata.normalize("NFC", value).translate(_APOSTROPHES)).strip()
+    bad = [c for c in name if c not in NAME_MARKS and unicodedata.category(c)[0] not in "LM"]
+    if bad:
+        shown = " ".join(dict.fromkeys(bad))
+        raise ValidationError(
+            _(
+                "Nama hanya boleh berisi huruf, spasi, dan tanda ' . , - (seperti di KTP). "
+                "Hapus tanda ini: %(chars)s"
+            ),
+            code="name_chars",
+            params={"chars": shown},
+        )
+    if not any(unicodedata.category(c)[0] == "L" for c in name):
+        raise ValidationError(_("Tulis nama lengkap Anda dengan huruf."), code="name_letters")
+    return name
+
+
 def _honeypot() -> forms.CharField:
     # Hidden from people (the template puts it in a d-none block); bots that fill every field fill it.
     return forms.CharField(
@@ -48,7 +80,12 @@ def _honeypot() -> forms.CharField:
 
 
 class OwnerStepForm(forms.Form):
-    name = forms.CharField(label=_("Nama lengkap (sesuai KTP)"), max_length=150)
+    name = forms.CharField(
+        label=_("Nama lengkap (sesuai KTP)"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        help_text=_("Huruf, spasi dan tanda ' . , - saja, seperti di KTP."),
+    )
     nik = forms.CharField(
         label=_("NIK"),
         max_length=40,
@@ -91,24 +128,19 @@ class OwnerStepForm(forms.Form):
                 "Kosongkan untuk tetap memakai kata sandi yang sudah diisi."
             )
 
+    def clean_name(self):
+        return clean_person_name(self.cleaned_data["name"])
+
     def clean_nik(self):
         return parse_nik(self.cleaned_data["nik"]).nik
 
+    # Whether the phone or email already has an account is not checked here: telling a stranger
+    # so would reveal who has an account. The last step handles it (services.registration_submit).
     def clean_phone(self):
-        phone = parse_phone(self.cleaned_data["phone"])
-        if User.objects.filter(phone=phone).exists():
-            raise ValidationError(
-                _("Nomor HP ini sudah dipakai sebuah akun. Silakan masuk, atau pakai Lupa kata sandi.")
-            )
-        return phone
+        return parse_phone(self.cleaned_data["phone"])
 
     def clean_email(self):
-        email = (self.cleaned_data.get("email") or "").strip().lower()
-        if email and User.objects.filter(email=email).exists():
-            raise ValidationError(
-                _("Email ini sudah dipakai sebuah akun. Silakan masuk, atau pakai email lain.")
-            )
-        return email
+        return (self.cleaned_data.get("email") or "").strip().lower()
 
     def clean(self):
         data = super().clean()
@@ -158,7 +190,11 @@ class BusinessStepForm(forms.Form):
     )
     start_year = forms.IntegerField(label=_("Tahun mulai usaha"), min_value=1900)
     employees = forms.IntegerField(
-        label=_("Jumlah tenaga kerja"), min_value=0, max_value=100000, help_text=_("Termasuk Anda sendiri.")
+        label=_("Jumlah tenaga kerja"),
+        min_value=1,
+        max_value=100000,
+        help_text=_("Termasuk Anda sendiri."),
+        error_messages={"min_value": _("Isi paling sedikit 1: Anda sendiri juga dihitung.")},
     )
     annual_sales = RupiahField(
         label=_("Omzet setahun (Rp)"), help_text=_("Perkiraan penjualan setahun. Contoh: 60.000.000")

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import re
 import secrets
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -16,7 +18,15 @@ def new_nonce() -> str:
 
 class Registration(models.Model):
     """One finished self-registration. Its token (made when the form was opened) is unique, so a
-    second click or a second tab submitting the same form finds this row instead of registering twice."""
+    second click or a second tab submitting the same form finds this row instead of registering twice.
+
+    A registration whose phone or email already belongs to an account creates no account (user stays
+    empty): the account's owner is told instead, and `notice` says how, so staff can follow up on
+    those the portal could not reach."""
+
+    class Notice(models.TextChoices):
+        EMAILED = "email", _("Pemilik akun diberi tahu lewat email")
+        NO_CHANNEL = "belum", _("Akun tanpa email: belum diberi tahu, hubungi lewat nomor HP")
 
     token = models.UUIDField(unique=True, editable=False)
     user = models.ForeignKey(
@@ -28,6 +38,17 @@ class Registration(models.Model):
     )
     owner = models.ForeignKey(Owner, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     business = models.ForeignKey(Business, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    existing_account = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("akun yang sudah ada dengan nomor HP/email ini"),
+    )
+    notice = models.CharField(
+        _("pemberitahuan ke pemilik akun"), max_length=5, choices=Notice.choices, blank=True
+    )
     created_at = models.DateTimeField(_("waktu"), auto_now_add=True)
 
     class Meta:
@@ -36,7 +57,25 @@ class Registration(models.Model):
         verbose_name_plural = _("pendaftaran mandiri")
 
     def __str__(self) -> str:
-        return str(self.token)
+        return self.number
+
+    @property
+    def number(self) -> str:
+        """What the owner quotes to staff: `REG-2026-000123`, the year and this row's id."""
+        return number_for(self.pk, timezone.localtime(self.created_at).year)
+
+
+NUMBER_PATTERN = re.compile(r"^\s*REG-(\d{4})-(\d+)\s*$", re.IGNORECASE)
+
+
+def number_for(pk: int, year: int) -> str:
+    return f"REG-{year}-{pk:06d}"
+
+
+def pk_from_number(text: str) -> int | None:
+    """`REG-2026-000123` → 123, for staff who search by the number an owner reads out."""
+    match = NUMBER_PATTERN.match(text or "")
+    return int(match.group(2)) if match else None
 
 
 class ClaimRequest(models.Model):

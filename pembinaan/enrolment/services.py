@@ -2,11 +2,13 @@
 
 A registration creates the account, the owner and the business together, or nothing. When the NIK
 (or the NIB) is already on a record, no second owner is made: a ClaimRequest waits for proof, and
-the claimant is told exactly what a new registrant is told, so the portal reveals nothing.
+the claimant is told how the claim is checked (issue 14). When the phone or email already has an
+account, no second account is made and the account's owner is told, never the registrant.
 """
 
 from __future__ import annotations
 
+import logging
 import uuid
 from typing import Any
 
@@ -15,8 +17,10 @@ from django.contrib.auth.models import Group
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from pembinaan.accounts import roles
@@ -28,9 +32,18 @@ from pembinaan.registry import services as registry
 from pembinaan.registry.models import Business, BusinessSource, Owner
 
 CLAIM_SALT = "pembinaan.enrolment.claim"
+log = logging.getLogger(__name__)
 
 
-def _account_create(*, owner_data: dict[str, Any], password_hash: str) -> User:
+def _existing_accounts(*, phone: str, email: str | None) -> list[User]:
+    """Accounts that already have this phone or email, the phone's first."""
+    match = Q(phone=phone) | Q(email__iexact=email) if email else Q(phone=phone)
+    accounts = list(User.objects.filter(match))
+    return sorted(accounts, key=lambda account: account.phone != phone)
+
+
+def _account_create(*, owner_data: dict[str, Any], password_hash: str) -> User | None:
+    """The new owner's account, or None when the phone or email was taken meanwhile."""
     user = User(
         email=owner_data.get("email") or None,
         phone=owner_data["phone"],
@@ -40,13 +53,46 @@ def _account_create(*, owner_data: dict[str, Any], password_hash: str) -> User:
     try:
         with transaction.atomic():
             user.save()
-    except IntegrityError as exc:
-        # Someone else took the phone or email between the form and now.
-        if User.objects.filter(phone=user.phone).exists():
-            raise ValidationError({"phone": _("Nomor HP ini sudah dipakai sebuah akun.")}) from exc
-        raise ValidationError({"email": _("Email ini sudah dipakai sebuah akun.")}) from exc
+    except IntegrityError:
+        return None
     user.groups.add(Group.objects.get(name=roles.OWNER))
     return user
+
+
+def _notify_existing_accounts(*, registration: Registration, accounts: list[User]) -> Registration:
+    """Tell each account's owner that someone tried to register with their phone or email.
+
+    The registrant is told nothing of it (the page they see is the same kind for everyone), so
+    nobody can use the registration to learn who has an account. An account with no email cannot
+    be told yet (no phone channel): it is logged and flagged for staff on the claims page.
+    """
+    base = settings.PORTAL_BASE_URL.rstrip("/")
+    when = date_format(timezone.localtime(), "j F Y H.i")
+    unreachable = None
+    for account in accounts:
+        if account.email:
+            queue_email(
+                recipient=account.email,
+                template="enrolment/email/account_exists",
+                context={
+                    "account": account,
+                    "when": when,
+                    "login_link": base + reverse("accounts:login"),
+                    "reset_link": base + reverse("accounts:password-reset"),
+                },
+            )
+        else:
+            unreachable = unreachable or account
+            log.warning(
+                "Registration %s used the phone of account %s, which has no email; flagged for staff",
+                registration.pk,
+                account.pk,
+            )
+    registration.existing_account = unreachable or (accounts[0] if accounts else None)
+    if accounts:
+        registration.notice = Registration.Notice.NO_CHANNEL if unreachable else Registration.Notice.EMAILED
+    registration.save(update_fields=["existing_account", "notice"])
+    return registration
 
 
 def _existing_owner(*, nik: str, nib: str | None) -> tuple[Owner | None, str]:
@@ -92,7 +138,9 @@ def registration_submit(
 ) -> Registration:
     """Register an owner and their business, or file a claim on the record that has this NIK/NIB.
 
-    Submitting the same form twice (two clicks, two tabs) returns the first registration.
+    Submitting the same form twice (two clicks, two tabs) returns the first registration. When the
+    phone or email already has an account, nothing but the registration row is kept (its `user`
+    empty) and that account's owner is told; the caller shows the registrant the same kind of page.
     """
     existing = Registration.objects.filter(token=token).select_related("user").first()
     if existing is not None:
@@ -105,7 +153,13 @@ def registration_submit(
         return Registration.objects.select_related("user").get(token=token)
 
     now = timezone.now()
-    user = _account_create(owner_data=owner_data, password_hash=password_hash)
+    # A phone or email that already has an account makes no second account; its owner is told.
+    accounts = _existing_accounts(phone=owner_data["phone"], email=owner_data.get("email"))
+    user = None if accounts else _account_create(owner_data=owner_data, password_hash=password_hash)
+    if user is None:
+        # Either known before, or taken by a concurrent registration between the check and now.
+        accounts = accounts or _existing_accounts(phone=owner_data["phone"], email=owner_data.get("email"))
+        return _notify_existing_accounts(registration=registration, accounts=accounts)
     registration.user = user
     nik, nib = owner_data["nik"], business_data.get("nib")
     owner, matched_by = _existing_owner(nik=nik, nib=nib)

@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from pembinaan.coaching import services as coaching
@@ -42,7 +45,7 @@ from pembinaan.enrolment.models import ClaimRequest, Registration
 from pembinaan.enrolment.ratelimit import limit_posts
 from pembinaan.lib.service_errors import apply_to_forms
 from pembinaan.registry import services as registry
-from pembinaan.registry.models import BusinessStatus
+from pembinaan.registry.models import Business, BusinessStatus
 
 SESSION_KEY = "enrolment"
 BACKEND = "pembinaan.accounts.backends.EmailOrPhoneBackend"
@@ -145,6 +148,7 @@ def business_step(request: HttpRequest) -> HttpResponse:
     return _render_step(request, "business", form)
 
 
+@never_cache  # it shows the owner's full NIK
 @_anonymous_only
 @limit_posts
 def consent_step(request: HttpRequest) -> HttpResponse:
@@ -163,7 +167,7 @@ def consent_step(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if _honeypot_filled(request):
             return _caught(request)
-        # The earlier steps are checked again: a phone number may have been taken meanwhile.
+        # The earlier steps are checked again: the rules may have changed since they were filled in.
         if not owner_form.is_valid():
             return _render_step(request, "owner", owner_form)
         if not business_form.is_valid():
@@ -184,7 +188,10 @@ def consent_step(request: HttpRequest) -> HttpResponse:
                     return _render_step(request, step, owner_form if step == "owner" else business_form)
             else:
                 request.session.pop(SESSION_KEY, None)
-                login(request, registration.user, backend=BACKEND)
+                # No user: the phone or email already had an account, whose owner was told.
+                # The registrant goes to the same page as everyone, without being logged in.
+                if registration.user is not None:
+                    login(request, registration.user, backend=BACKEND)
                 return redirect("enrolment:done")
     else:
         owner_form.is_valid()
@@ -196,6 +203,7 @@ def consent_step(request: HttpRequest) -> HttpResponse:
             "form": form,
             "owner": owner_form.cleaned_data if owner_form.is_bound else {},
             "business": business_form.cleaned_data if business_form.is_bound else {},
+            "owner_nik": _nik_in_groups(owner_form.cleaned_data.get("nik", "")),
             "consent_version": consent.VERSION,
             "consent_purpose": consent.PURPOSE,
             "consent_points": consent.POINTS,
@@ -205,9 +213,27 @@ def consent_step(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _nik_in_groups(nik: str) -> str:
+    # `6371 0155 0685 0001`: in groups of four, as printed on the KTP, so a typo is easy to spot.
+    return " ".join(nik[i : i + 4] for i in range(0, len(nik), 4))
+
+
 def done(request: HttpRequest) -> HttpResponse:
-    # The same page whether the NIK was new or already on record: it reveals nothing (issue 6).
-    return render(request, "enrolment/done.html")
+    """The registration's last page: its number and what happens next, or, for someone not logged
+    in (their phone or email already had an account), to check their messages. Every variant has
+    the same shape, so the page does not say whether an account exists."""
+    outcome = selectors.registration_outcome(request.user)
+    if outcome is None:
+        return redirect("front:home")
+    return render(
+        request,
+        "enrolment/done.html",
+        {
+            "outcome": outcome,
+            "working_days": settings.ENROLMENT_VERIFY_WORKING_DAYS,
+            "link_hours": settings.ENROLMENT_CLAIM_LINK_HOURS,
+        },
+    )
 
 
 # --- Claims: the link sent to the email on record ---------------------------------------------
@@ -241,39 +267,64 @@ def claim_confirm(request: HttpRequest, token: str) -> HttpResponse:
 # --- Staff: verification queue and claims -----------------------------------------------------
 
 
+QUEUE_STATE = ("cari", "page")
+
+
+def _queue_state(request: HttpRequest) -> str:
+    """The queue's search and page as a query string, carried from the list to each review and back."""
+    state = QueryDict(mutable=True)
+    for key in QUEUE_STATE:
+        value = request.GET.get(key, "").strip()[:100]
+        if value:
+            state[key] = value
+    return state.urlencode()
+
+
+def _with_state(url: str, state: str) -> str:
+    return f"{url}?{state}" if state else url
+
+
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
     require(request.user, "registry.verify_business")
-    page = Paginator(selectors.verification_queue(), 25).get_page(request.GET.get("page"))
+    search = request.GET.get("cari", "").strip()[:100]
+    page = Paginator(selectors.verification_queue(search=search), 25).get_page(request.GET.get("page"))
     return render(
         request,
         "enrolment/queue.html",
-        {
-            "page": page,
-            "pending_claims": ClaimRequest.objects.filter(status=ClaimRequest.Status.PENDING).count(),
-        },
+        {"page": page, "search": search, "state": _queue_state(request)},
     )
 
 
 @login_required
 def review(request: HttpRequest, pk: int) -> HttpResponse:
-    """One screen to check a submitted business and verify it, or reject it with a reason."""
+    """One screen to check a submitted business and verify it, or reject it with a reason.
+
+    After a decision the next submission of the same queue (same search) opens at once, so staff
+    work through the queue without going back to the list; the list comes back when none is left.
+    """
     business = get_submitted_business_for_user(request.user, pk)
+    state = _queue_state(request)
+    search = request.GET.get("cari", "").strip()[:100]
     reject_form = ReasonForm(request.POST if request.POST.get("action") == "reject" else None)
     if request.method == "POST" and business.status == BusinessStatus.SUBMITTED:
+        # Its place in the queue, before the decision moves status_changed_at.
+        place = Business(pk=business.pk, status_changed_at=business.status_changed_at)
         try:
             if request.POST.get("action") == "verify":
                 registry.business_verify(business=business, by=request.user)
                 messages.success(request, _("%(name)s diverifikasi.") % {"name": business.name})
-                return redirect("enrolment:queue")
+                return _open_next(request, after=place, search=search, state=state)
             if reject_form.is_valid():
                 registry.business_reject(
                     business=business, by=request.user, reason=reject_form.cleaned_data["reason"]
                 )
                 messages.success(request, _("Pendaftaran %(name)s ditolak.") % {"name": business.name})
-                return redirect("enrolment:queue")
+                return _open_next(request, after=place, search=search, state=state)
         except ValidationError as exc:
             apply_to_forms(exc, reject_form)
+    can_act = business.status == BusinessStatus.SUBMITTED
+    following = selectors.next_in_queue(after=business, search=search) if can_act else None
     return render(
         request,
         "enrolment/review.html",
@@ -281,16 +332,32 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             "business": business,
             "pairs": selectors.duplicate_pairs_of(business),
             "reject_form": reject_form,
-            "can_act": business.status == BusinessStatus.SUBMITTED,
+            "can_act": can_act,
+            "queue_url": _with_state(reverse("enrolment:queue"), state),
+            "skip_url": _with_state(reverse("enrolment:review", args=[following.pk]), state)
+            if following
+            else "",
         },
     )
+
+
+def _open_next(request: HttpRequest, *, after, search: str, state: str) -> HttpResponse:
+    following = selectors.next_in_queue(after=after, search=search)
+    if following is not None:
+        return redirect(_with_state(reverse("enrolment:review", args=[following.pk]), state))
+    messages.info(request, _("Tidak ada lagi pendaftaran yang menunggu di antrean ini."))
+    return redirect(_with_state(reverse("enrolment:queue"), state))
 
 
 @login_required
 def claim_list(request: HttpRequest) -> HttpResponse:
     require(request.user, "enrolment.change_claimrequest")
     page = Paginator(selectors.claim_list(), 25).get_page(request.GET.get("page"))
-    return render(request, "enrolment/claim_list.html", {"page": page})
+    return render(
+        request,
+        "enrolment/claim_list.html",
+        {"page": page, "unreachable": selectors.unreachable_account_attempts()},
+    )
 
 
 @login_required

@@ -91,13 +91,16 @@ def parse_nik(value: object, *, today: datetime.date | None = None) -> NikInfo:
         )
     if nik[:2] not in PROVINCE_CODES:
         raise ValidationError(
-            _("Dua digit pertama NIK (%(code)s) bukan kode provinsi yang dikenal."),
+            _("Dua angka pertama NIK (%(code)s) bukan kode provinsi mana pun. Periksa lagi NIK di KTP Anda."),
             code="nik_province",
             params={"code": nik[:2]},
         )
     if nik[2:4] == "00" or nik[4:6] == "00":
         raise ValidationError(
-            _("Kode kabupaten/kota atau kecamatan pada NIK (digit 3–6) tidak boleh 00."),
+            _(
+                "Angka ke-3 sampai ke-6 NIK (kode kota dan kecamatan) tidak boleh berisi 00. "
+                "Periksa lagi NIK di KTP Anda."
+            ),
             code="nik_region",
         )
     day, month, yy = int(nik[6:8]), int(nik[8:10]), int(nik[10:12])
@@ -111,12 +114,18 @@ def parse_nik(value: object, *, today: datetime.date | None = None) -> NikInfo:
         birth_date = datetime.date(year, month, day)
     except ValueError:
         raise ValidationError(
-            _("Digit 7–12 NIK (%(part)s) bukan tanggal lahir yang sah (DDMMYY, +40 untuk perempuan)."),
+            _(
+                "Tanggal lahir di NIK (digit 7–12: %(part)s) tidak masuk akal. Periksa lagi NIK di "
+                "KTP Anda: enam angka itu adalah tanggal, bulan dan tahun lahir; untuk perempuan "
+                "tanggalnya ditambah 40 (lahir tanggal 5 ditulis 45)."
+            ),
             code="nik_birth_date",
             params={"part": nik[6:12]},
         ) from None
     if nik[12:] == "0000":
-        raise ValidationError(_("Empat digit terakhir NIK tidak boleh 0000."), code="nik_serial")
+        raise ValidationError(
+            _("Empat angka terakhir NIK tidak boleh 0000. Periksa lagi NIK di KTP Anda."), code="nik_serial"
+        )
     return NikInfo(nik=nik, gender=gender, birth_date=birth_date)
 
 

@@ -25,7 +25,26 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialize
 PASSWORD = "Sasirangan-Banjar-2026"
 
 
+def _tall_enough_to_tap(locator) -> None:
+    box = locator.bounding_box()
+    assert box is not None and box["height"] >= 44, box
+
+
+def _front_door_leads_to_step_one(page) -> None:
+    """Issue 14: on a phone the landing page's first action is registering, one tap, no menu."""
+    page.goto("/")
+    check(page, "journey1-00-landing")
+    button = page.locator("main").get_by_role("link", name="Daftarkan usaha", exact=True)
+    assert button.is_visible()  # without opening the menu
+    _tall_enough_to_tap(button)
+    button.click()
+    page.wait_for_url("**/daftar/pemilik/")
+    assert page.get_by_role("heading", name="Data pemilik").is_visible()
+    assert page.get_by_text("Langkah 1 dari 3").is_visible()
+
+
 def _registered(page) -> Business:
+    _front_door_leads_to_step_one(page)
     page.goto("/daftar/")
     check(page, "journey1-01-start")
     page.get_by_role("link", name="Mulai mendaftar").click()
@@ -56,10 +75,15 @@ def _registered(page) -> Business:
     page.get_by_role("button", name="Lanjut").click()
     page.wait_for_url("**/daftar/persetujuan/")
     check(page, "journey1-05-consent-step")
+    assert page.get_by_text("Langkah 3 dari 3").is_visible()
+    for link in page.locator("main").get_by_role("link", name="ubah").all():
+        _tall_enough_to_tap(link)
     page.locator("#id_agree").check()
     page.locator("main form button[type=submit]").last.click()
     page.wait_for_url("**/daftar/selesai/")
     check(page, "journey1-06-done")
+    assert page.locator("[data-registration-number]").inner_text().startswith("REG-")
+    _tall_enough_to_tap(page.get_by_role("link", name="Ke Usaha Saya"))
     business = Business.objects.get(name="Amplang Bu Siti Uji")
     assert business.status == BusinessStatus.SUBMITTED
     assert business.owner.user.phone == "+6281277770101"

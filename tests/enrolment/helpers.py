@@ -49,3 +49,21 @@ def register(client, *, owner=None, business=None, consent=None):
     response = client.post(reverse("enrolment:business"), business or business_data())
     assert response.status_code == 302, response.content.decode()[:2000]
     return client.post(reverse("enrolment:consent"), consent or {"agree": "on", "website": ""})
+
+
+def page_shape(response) -> tuple:
+    """What a page looks like without its words: templates used, status, headings (h1/h2) in order."""
+    import re
+
+    html = response.content.decode()
+    headings = [
+        re.sub(r"<[^>]+>", "", text).strip()
+        for text in re.findall(r"<h[12][^>]*>(.*?)</h[12]>", html, flags=re.S)
+    ]
+    # Only what the page itself is built from; emails rendered while answering are no part of it.
+    templates = [
+        t.name
+        for t in response.templates
+        if t.name and t.name.startswith("enrolment/") and not t.name.startswith("enrolment/email/")
+    ]
+    return response.status_code, templates, headings

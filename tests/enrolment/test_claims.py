@@ -75,11 +75,16 @@ def test_the_claimant_sees_exactly_what_a_new_registrant_sees(staff_record):
         assert a.get("Location") == b.get("Location")
         html_a = _strip_tokens(a.content.decode()).replace("*******0001", "*******0002")
         html_b = _strip_tokens(b.content.decode())
-        # The consent page masks each person's own NIK; the rest is identical.
-        html_a = re.sub(r"6371 \*{4} \*{4} \d{4}", "NIK", html_a)
-        html_b = re.sub(r"6371 \*{4} \*{4} \d{4}", "NIK", html_b)
+        # The consent page shows each person their own NIK in full; the rest is identical.
+        html_a = re.sub(r"6371 \d{4} \d{4} \d{4}", "NIK", html_a)
+        html_b = re.sub(r"6371 \d{4} \d{4} \d{4}", "NIK", html_b)
+        # Each registration has its own number (REG-<year>-<id>).
+        html_a, html_b = (re.sub(r"REG-\d{4}-\d{6}", "REG", html) for html in (html_a, html_b))
         assert html_a.replace("0812-7777-0001", "0812-7777-0002") == html_b
-    assert "Hj. Rahmah" not in pages[1][-1].content.decode()
+    # Everyone is told how a claim is checked, without a word of the record the claimant claims.
+    claimant_page = pages[1][-1].content.decode()
+    assert "sudah pernah dicatat dinas" in claimant_page
+    assert "Hj. Rahmah" not in claimant_page and "rahmah.lama" not in claimant_page
     assert Owner.objects.count() == 2 and ClaimRequest.objects.count() == 1
 
 

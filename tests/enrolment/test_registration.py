@@ -5,6 +5,7 @@ from pembinaan.accounts import roles
 from pembinaan.accounts.models import User
 from pembinaan.enrolment import consent
 from pembinaan.enrolment.models import ClaimRequest, Registration
+from pembinaan.notifications.models import OutboxMessage
 from pembinaan.registry.models import Business, BusinessSource, BusinessStatus, DuplicatePair, Owner
 from tests.enrolment.helpers import PASSWORD, business_data, owner_data, register
 from tests.factories import BusinessFactory, OwnerFactory
@@ -109,10 +110,11 @@ def test_a_password_like_the_name_is_refused(anon_client):
     assert "terlalu mirip" in response.content.decode() or "too similar" in response.content.decode()
 
 
-def test_a_phone_already_used_by_an_account_is_refused_at_the_first_step(anon_client, owner_user):
-    response = anon_client.post(reverse("enrolment:owner"), owner_data(phone="0812-3450-0001"))
-    assert response.status_code == 200
-    assert "sudah dipakai" in response.content.decode()
+def test_a_phone_already_used_by_an_account_goes_on_like_any_other_at_the_first_step(anon_client, owner_user):
+    # Issue 14: the first step no longer tells a stranger that the phone has an account.
+    response = anon_client.post(reverse("enrolment:owner"), owner_data(phone=owner_user.phone))
+    assert response.status_code == 302
+    assert response.url == reverse("enrolment:business")
 
 
 @pytest.mark.parametrize(
@@ -177,14 +179,19 @@ def test_the_consent_page_shows_the_purpose_and_version(anon_client):
     assert "Amplang Bu Siti" in page
 
 
-def test_a_phone_taken_meanwhile_sends_the_owner_back_to_the_first_step_with_the_message(anon_client):
+def test_a_phone_taken_meanwhile_makes_no_second_account_and_tells_the_account_owner(anon_client):
     anon_client.post(reverse("enrolment:owner"), owner_data())
     anon_client.post(reverse("enrolment:business"), business_data())
     User.objects.create_user(email="lain@contoh.test", phone="+6281277770001", full_name="Lain")
     response = anon_client.post(reverse("enrolment:consent"), {"agree": "on"})
-    assert response.status_code == 200
-    assert "sudah dipakai" in response.content.decode()
+    # Issue 14: the registrant is not told the phone has an account; its owner is.
+    assert response.status_code == 302
+    assert response.url == reverse("enrolment:done")
+    assert "sudah dipakai" not in anon_client.get(response.url).content.decode()
     assert not Owner.objects.exists() and not Business.objects.exists()
+    assert User.objects.filter(phone="+6281277770001").count() == 1
+    assert "_auth_user_id" not in anon_client.session
+    assert list(OutboxMessage.objects.values_list("recipient", flat=True)) == ["lain@contoh.test"]
 
 
 def test_double_submit_creates_one_registration(anon_client):

@@ -447,7 +447,7 @@ def test_staff_edit_an_owner_and_the_change_is_saved(staff_client, staff_user, s
     [
         ("6.371E+15", "diubah Excel"),
         ("637101150685000", "NIK harus 16 digit"),
-        ("6371013206850001", "bukan tanggal lahir yang sah"),
+        ("6371013206850001", "Tanggal lahir di NIK"),
         ("6371011506850000", "tidak boleh 0000"),
     ],
 )
