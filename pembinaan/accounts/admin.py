@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.utils.translation import gettext_lazy as _
 
-from pembinaan.accounts.models import User
+from pembinaan.accounts.models import ResetCode, User
 
 
 class PortalUserCreationForm(UserCreationForm):
@@ -61,3 +61,24 @@ class UserAdmin(BaseUserAdmin):
         if obj is not None and obj.is_superuser and not request.user.is_superuser:
             return False
         return super().has_delete_permission(request, obj)
+
+
+@admin.register(ResetCode)
+class ResetCodeAdmin(admin.ModelAdmin):
+    """Read only: the codes staff issued are the audit trail of who gave whom access, and when."""
+
+    list_display = ("created_at", "user", "via", "issued_by", "expires_at", "used_at", "failed_tries")
+    list_filter = ("via",)
+    search_fields = ("user__full_name", "user__email", "user__phone", "issued_by__full_name")
+    list_select_related = ("user", "issued_by")
+    exclude = ("code_hash",)
+    readonly_fields = ("user", "via", "issued_by", "created_at", "expires_at", "used_at", "failed_tries")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

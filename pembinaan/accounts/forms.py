@@ -1,8 +1,12 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.template import loader
 from django.utils.translation import gettext_lazy as _
 
+from pembinaan.accounts import services
+from pembinaan.lib.identifiers import parse_phone
 from pembinaan.notifications.services import queue_rendered_email
 
 
@@ -40,3 +44,99 @@ class OutboxPasswordResetForm(PasswordResetForm):
             body=loader.render_to_string(email_template_name, context),
             holds_secret=True,
         )
+
+
+class ResetRequestForm(OutboxPasswordResetForm):
+    """ "Lupa kata sandi" with an email (a link by email) or an owner's phone number (a code)."""
+
+    # The field keeps Django's name so that the email path stays Django's own reset.
+    email = forms.CharField(
+        label=_("Email atau nomor HP"),
+        max_length=254,
+        help_text=_(
+            "Dengan email, kami kirim tautan. Dengan nomor HP, kami kirim kode lewat WhatsApp atau SMS."
+        ),
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
+    )
+
+    phone = ""
+
+    def clean_email(self) -> str:
+        value = self.cleaned_data["email"].strip()
+        if "@" in value:
+            try:
+                validate_email(value)
+            except ValidationError:
+                raise ValidationError(
+                    _("Masukkan alamat email yang benar, atau nomor HP."), code="invalid"
+                ) from None
+            return value
+        self.phone = parse_phone(value)  # its own Indonesian messages for a malformed number
+        return value
+
+
+class ResetCodeForm(SetPasswordForm):
+    """The code from WhatsApp/SMS (or from staff) and the new password, on one page.
+
+    The account is only known once the code matches; the password validators then run against it.
+    """
+
+    identifier = forms.CharField(
+        label=_("Email atau nomor HP"),
+        max_length=254,
+        widget=forms.TextInput(attrs={"autocomplete": "username"}),
+    )
+    code = forms.CharField(
+        label=_("Kode 6 angka"),
+        max_length=6,
+        min_length=6,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": "[0-9]*"}
+        ),
+        error_messages={"min_length": _("Kode terdiri dari 6 angka.")},
+    )
+    field_order = ["identifier", "code", "new_password1", "new_password2"]
+
+    error_messages = {
+        **SetPasswordForm.error_messages,
+        "invalid_code": _("Kode salah atau sudah tidak berlaku. Periksa kode, atau minta kode baru."),
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(None, *args, **kwargs)
+        self.reset_code = None
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"].strip()
+        if not (code.isascii() and code.isdigit()):
+            raise ValidationError(_("Kode terdiri dari 6 angka."), code="digits")
+        return code
+
+    def clean(self):
+        self.validate_passwords("new_password1", "new_password2")
+        if self.errors:
+            return self.cleaned_data  # a typo in the form spends none of the code's tries
+        self.reset_code = services.reset_code_check(
+            identifier=self.cleaned_data["identifier"], code=self.cleaned_data["code"]
+        )
+        if self.reset_code is None:
+            self.add_error("code", ValidationError(self.error_messages["invalid_code"], code="invalid_code"))
+            return self.cleaned_data
+        # The validators (similarity to the name, email, number) need the account.
+        self.user = self.reset_code.user
+        self.validate_password_for_user(self.user, "new_password2")
+        return self.cleaned_data
+
+    def save(self, commit=True):
+        return services.password_set_with_code(
+            reset_code=self.reset_code, password=self.cleaned_data["new_password1"]
+        )
+
+
+class IssueCodeForm(forms.Form):
+    """Staff confirm that the owner stands in front of them."""
+
+    confirm = forms.BooleanField(
+        label=_("Pemilik hadir langsung dan identitasnya (KTP) sudah saya periksa"),
+        error_messages={"required": _("Centang kotak ini setelah memeriksa KTP pemilik.")},
+    )

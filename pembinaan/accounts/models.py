@@ -111,3 +111,46 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_viewer(self) -> bool:
         return roles.VIEWER in self.role_names
+
+
+class ResetCode(models.Model):
+    """A one-time 6-digit code that lets its holder set a new password: sent to the account's phone,
+    or issued by staff to an owner who came to the office.
+
+    Only a hash of the code is stored. Rows are never deleted: a code issued by staff is the audit
+    entry of who gave whom access and when (`issued_by`, `created_at`, `used_at`).
+    """
+
+    class Via(models.TextChoices):
+        PHONE = "hp", _("Dikirim ke nomor HP")
+        STAFF = "petugas", _("Diberikan petugas di kantor")
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="reset_codes", verbose_name=_("akun")
+    )
+    code_hash = models.CharField(max_length=128, editable=False)
+    via = models.CharField(_("cara"), max_length=10, choices=Via.choices)
+    issued_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("diberikan oleh"),
+    )
+    created_at = models.DateTimeField(_("dibuat"), default=timezone.now)
+    expires_at = models.DateTimeField(_("berlaku sampai"))
+    failed_tries = models.PositiveSmallIntegerField(_("percobaan salah"), default=0)
+    used_at = models.DateTimeField(_("dipakai"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("kode atur ulang kata sandi")
+        verbose_name_plural = _("kode atur ulang kata sandi")
+        permissions = [
+            ("issue_resetcode", _("Dapat memberikan kode atur ulang kata sandi kepada pelaku usaha"))
+        ]
+        indexes = [models.Index(fields=["user", "-created_at"], name="resetcode_user_recent_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} ({self.via}, {self.created_at:%Y-%m-%d %H:%M})"

@@ -1,10 +1,29 @@
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.shortcuts import render
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
 
-from pembinaan.accounts.forms import LoginForm, OutboxPasswordResetForm
+from pembinaan.accounts import services
+from pembinaan.accounts.forms import IssueCodeForm, LoginForm, ResetCodeForm, ResetRequestForm
+from pembinaan.lib.identifiers import format_phone
 from pembinaan.lib.ratelimit import over_limit
+from pembinaan.registry.access import get_owner_for_user, require
+
+# What the person typed on "Lupa kata sandi", to fill in the code page that follows.
+RESET_IDENTIFIER_KEY = "reset_identifier"
+
+
+def _reset_limited(request: HttpRequest, scope: str) -> bool:
+    return over_limit(
+        request, scope=scope, limit=settings.RESET_RATE_LIMIT, window=settings.RESET_RATE_WINDOW_SECONDS
+    )
 
 
 class LoginView(auth_views.LoginView):
@@ -32,11 +51,29 @@ class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    """An email gets Django's reset link; an owner's phone number gets a code (accounts.services).
+
+    Known and unknown addresses get the same answer: the same redirect, the same next page.
+    """
+
     template_name = "accounts/password_reset.html"
-    form_class = OutboxPasswordResetForm
+    form_class = ResetRequestForm
     email_template_name = "accounts/password_reset_email.txt"
     subject_template_name = "accounts/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password-reset-done")
+
+    def post(self, request, *args, **kwargs):
+        # Each post may send a message: cap what one address can make the portal send.
+        if _reset_limited(request, "password-reset"):
+            return render(request, "accounts/rate_limited.html", status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        if form.phone:
+            services.reset_code_send(phone=form.phone)
+            self.request.session[RESET_IDENTIFIER_KEY] = format_phone(form.phone)
+            return redirect("accounts:password-reset-code")
+        return super().form_valid(form)
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
@@ -50,3 +87,50 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "accounts/password_reset_complete.html"
+
+
+@sensitive_post_parameters("code", "new_password1", "new_password2")
+@never_cache
+def password_reset_code(request: HttpRequest) -> HttpResponse:
+    """Enter the code (from WhatsApp, SMS or staff) and a new password."""
+    if request.method == "POST" and _reset_limited(request, "password-reset-code"):
+        return render(request, "accounts/rate_limited.html", status=429)
+    form = ResetCodeForm(
+        request.POST if request.method == "POST" else None,
+        initial={"identifier": request.session.get(RESET_IDENTIFIER_KEY, "")},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            form.save()
+        except ValidationError as exc:  # the same code used twice at once: one wins
+            form.add_error("code", exc)
+        else:
+            request.session.pop(RESET_IDENTIFIER_KEY, None)
+            return redirect("accounts:password-reset-complete")
+    return render(
+        request, "accounts/password_reset_code.html", {"form": form, "minutes": settings.RESET_CODE_MINUTES}
+    )
+
+
+@login_required
+@require_POST
+def owner_reset_code_issue(request: HttpRequest, owner_pk: int) -> HttpResponse:
+    """Staff give an owner who came to the office a code, shown once on this page and recorded."""
+    require(request.user, "accounts.issue_resetcode")
+    owner = get_owner_for_user(request.user, owner_pk)
+    form = IssueCodeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.errors["confirm"][0])
+        return redirect("registry:owner-detail", pk=owner.pk)
+    try:
+        code, reset_code = services.reset_code_issue_by_staff(user=owner.user, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("registry:owner-detail", pk=owner.pk)
+    response = render(
+        request,
+        "accounts/reset_code_issued.html",
+        {"owner": owner, "code": code, "reset_code": reset_code, "minutes": settings.RESET_CODE_MINUTES},
+    )
+    response["Cache-Control"] = "no-store"  # the code must not come back from a cache or Back
+    return response

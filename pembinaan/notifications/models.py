@@ -6,8 +6,12 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Channel(models.TextChoices):
-    # A WhatsApp or SMS gateway becomes one more choice here and one more sender in services.SENDERS.
+    # Each choice has one sender in services.SENDERS; the text channels' senders are in gateways.py.
     EMAIL = "email", _("Email")
+    WHATSAPP = "whatsapp", _("WhatsApp")
+    SMS = "sms", _("SMS")
+    # Development only: the message is written to the worker's log instead of being sent.
+    CONSOLE = "konsol", _("Konsol (pengembangan)")
 
 
 class OutboxQuerySet(models.QuerySet):

@@ -1,6 +1,8 @@
-"""What the portal tells an owner, and when: one function per occasion, each queueing one email.
+"""What the portal tells an owner, and when: one function per occasion, each queueing one message.
 
-Only owners who gave an email get one; a WhatsApp or SMS channel would be chosen here later.
+The channel is the owner's choice on "Data Saya" (email or WhatsApp); without one, email when the
+owner gave one, else WhatsApp or SMS when a gateway is configured (services.queue_message). An
+owner who can be reached by none of them gets nothing.
 """
 
 from __future__ import annotations
@@ -9,15 +11,30 @@ import datetime
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from pembinaan.notifications.services import queue_email
+from pembinaan.notifications.models import OutboxMessage
+from pembinaan.notifications.services import PURPOSE_NOTICE, queue_message
 from pembinaan.privacy.selectors import consent_withdrawn
 
 if TYPE_CHECKING:
     from pembinaan.coaching.models import Participation
-    from pembinaan.registry.models import Business
+    from pembinaan.registry.models import Business, Owner
+
+
+def _notify(
+    owner: Owner, *, template: str, context: dict, dedupe_key: str | None = None
+) -> OutboxMessage | None:
+    """Render `template`_subject.txt / _body.txt and queue it by the owner's channel."""
+    # Stored text is in the portal's language, whatever the language of the person who acted.
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string(f"{template}_subject.txt", context)
+        body = render_to_string(f"{template}_body.txt", context)
+    return queue_message(
+        owner=owner, subject=subject, text=body, purpose=PURPOSE_NOTICE, dedupe_key=dedupe_key
+    )
 
 
 def _site() -> str:
@@ -26,8 +43,8 @@ def _site() -> str:
 
 def business_status_changed(business: Business) -> None:
     """After staff verified or rejected a registration (called by registry.services)."""
-    queue_email(
-        recipient=business.owner.email,
+    _notify(
+        business.owner,
         template=f"notifications/email/business_{business.status}",
         context={"business": business, "owner": business.owner, "site": _site()},
     )
@@ -35,8 +52,8 @@ def business_status_changed(business: Business) -> None:
 
 def signup_confirmed(participation: Participation) -> None:
     business = participation.business
-    queue_email(
-        recipient=business.owner.email,
+    _notify(
+        business.owner,
         template="notifications/email/signup_confirmed",
         context={
             "participation": participation,
@@ -54,8 +71,8 @@ def activity_reminder(participation: Participation) -> bool:
     business = participation.business
     if consent_withdrawn(business.owner):
         return False  # a courtesy, not a duty: none once the owner withdrew consent (rule 10)
-    message = queue_email(
-        recipient=business.owner.email,
+    message = _notify(
+        business.owner,
         template="notifications/email/activity_reminder",
         context={"activity": activity, "business": business, "site": _site()},
         dedupe_key=f"pengingat:{participation.pk}:{activity.start_date.isoformat()}",
@@ -79,7 +96,7 @@ def activity_reminders_queue(*, day: datetime.date | None = None) -> int:
             business__merged_into__isnull=True,
         )
         .exclude(activity__status=Activity.Status.CANCELLED)
-        .exclude(business__owner__email="")
+        .exclude(business__owner__email="", business__owner__phone="")  # nobody to tell
         .select_related("activity", "business__owner")
         .order_by("pk")
     )

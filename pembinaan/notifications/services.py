@@ -4,7 +4,11 @@ A message is written in the same transaction as the change it reports (so a roll
 never mails anyone). After the commit a `deliver_message` task is queued, which a worker runs:
 no request ever waits on a mail server. The outbox chore (see apps.py) sweeps up the rest every
 minute: retries with growing pauses, and messages whose task could not be queued. After
-OUTBOX_MAX_ATTEMPTS the message is marked failed and shown to staff.
+OUTBOX_MAX_ATTEMPTS the message is marked failed and shown to staff. A message the gateway refused
+for good (gateways.PermanentSendError, an HTTP 4xx) is marked failed after its one attempt.
+
+Channels: email, WhatsApp, SMS, and the console in development (see gateways.py). `queue_message`
+picks one for a person: their own choice where it can be used, else what they can receive.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from pembinaan.notifications import gateways
 from pembinaan.notifications.models import Channel, OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -36,8 +41,19 @@ def _send_email(message: OutboxMessage) -> None:
     ).send(fail_silently=False)
 
 
-# One sender per channel: a WhatsApp or SMS gateway is a new entry here, not a rewrite.
-SENDERS = {Channel.EMAIL: _send_email}
+# One sender per channel; a new gateway is a new entry here, not a rewrite.
+SENDERS = {
+    Channel.EMAIL: _send_email,
+    Channel.WHATSAPP: gateways.send_whatsapp,
+    Channel.SMS: gateways.send_sms,
+    Channel.CONSOLE: gateways.send_console,
+}
+
+# What a text message is for: an access code must reach the person by any channel (the console
+# too, in development, so the flow can be tried without a gateway); a notice is a courtesy and
+# falls back to email, never to the console.
+PURPOSE_ACCESS_CODE = "kode-akses"
+PURPOSE_NOTICE = "pemberitahuan"
 
 
 def _backoff(attempts: int) -> datetime.timedelta:
@@ -90,13 +106,99 @@ def queue_rendered_email(
     """
     if not recipient:
         return None
+    return _store(
+        channel=Channel.EMAIL,
+        recipient=recipient,
+        subject=subject,
+        body=body,
+        dedupe_key=dedupe_key,
+        holds_secret=holds_secret,
+    )
+
+
+def text_channel(*, purpose: str) -> str | None:
+    """The channel a text to a phone goes by: WhatsApp, else SMS, else (codes, development) console."""
+    for channel in (Channel.WHATSAPP, Channel.SMS):
+        if gateways.configured(channel):
+            return channel
+    if purpose == PURPOSE_ACCESS_CODE and gateways.configured(Channel.CONSOLE):
+        return Channel.CONSOLE
+    return None
+
+
+def pick_channel(
+    *, phone: str = "", email: str = "", prefer: str = "", purpose: str
+) -> tuple[str, str] | None:
+    """(channel, recipient) for a person with this phone (E.164) and email, or None when none fits.
+
+    `prefer` is the person's own choice (Channel.WHATSAPP or Channel.EMAIL, see privacy); without
+    one, email comes first, as it always did. A choice that cannot be used (no number, no gateway)
+    falls back to the other way rather than to silence.
+    """
+    by_text = text_channel(purpose=purpose) if phone else None
+    if prefer == Channel.WHATSAPP and by_text:
+        return by_text, phone
+    if email:
+        return Channel.EMAIL, email
+    if by_text:
+        return by_text, phone
+    return None
+
+
+def queue_message(
+    *,
+    text: str,
+    subject: str,
+    purpose: str = PURPOSE_NOTICE,
+    user=None,
+    owner=None,
+    phone: str = "",
+    email: str = "",
+    prefer: str = "",
+    dedupe_key: str | None = None,
+    holds_secret: bool = False,
+) -> OutboxMessage | None:
+    """Store a message for a person by the channel that suits them; None when none does.
+
+    The person is a `user` (an account), an `owner` (registry) or a bare `phone`/`email`. Their
+    saved choice (privacy.NoticePreference) is used unless `prefer` is given. `subject` is the email
+    subject; a text message starts with it when it is not already in `text`.
+    """
+    from pembinaan.privacy.selectors import notice_channel  # privacy depends on this app, not back
+
+    if owner is None and user is not None:
+        owner = getattr(user, "owner_profile", None)
+    if user is not None:
+        phone, email = phone or user.phone or "", email or user.email or ""
+    if owner is not None:
+        phone, email = phone or owner.phone or "", email or owner.email or ""
+        prefer = prefer or notice_channel(owner)
+    subject = " ".join(subject.split())
+    picked = pick_channel(phone=phone, email=email, prefer=prefer, purpose=purpose)
+    if picked is None:
+        return None
+    channel, recipient = picked
+    body = text if channel == Channel.EMAIL or subject in text else f"{subject}\n\n{text}"
+    return _store(
+        channel=channel,
+        recipient=recipient,
+        subject=subject,
+        body=body,
+        dedupe_key=dedupe_key,
+        holds_secret=holds_secret,
+    )
+
+
+def _store(
+    *, channel: str, recipient: str, subject: str, body: str, dedupe_key: str | None, holds_secret: bool
+) -> OutboxMessage | None:
     subject = " ".join(subject.split())  # a header: one line
     if dedupe_key and OutboxMessage.objects.filter(dedupe_key=dedupe_key).exists():
         return None
     try:
         with transaction.atomic():
             message = OutboxMessage.objects.create(
-                channel=Channel.EMAIL,
+                channel=channel,
                 recipient=recipient,
                 subject=subject[:200],
                 body=body,
@@ -151,7 +253,10 @@ def deliver(*, message_id: int, now: datetime.datetime | None = None) -> bool:
         SENDERS[message.channel](message)
     except Exception as exc:  # noqa: BLE001 - any gateway error is recorded and retried
         log.warning("Outbox message %s failed (attempt %s): %s", message.pk, message.attempts, exc)
-        failed = message.attempts >= settings.OUTBOX_MAX_ATTEMPTS
+        # A refusal of the message itself would be repeated on every retry: give up at once.
+        failed = (
+            isinstance(exc, gateways.PermanentSendError) or message.attempts >= settings.OUTBOX_MAX_ATTEMPTS
+        )
         outcome.update(
             last_error=f"{type(exc).__name__}: {exc}"[:2000],
             status=OutboxMessage.Status.FAILED if failed else OutboxMessage.Status.PENDING,

@@ -94,3 +94,29 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request_id}: {self.action}"
+
+
+class NoticePreference(models.Model):
+    """How an owner wants the portal's notices: by email or by WhatsApp (chosen on "Data Saya").
+
+    Kept beside the owner's other consent records rather than on Owner: it is the owner's own
+    choice, changed only by them, and needs no place in the registry's history.
+    """
+
+    class Channel(models.TextChoices):
+        # Values are those of notifications.Channel, so that the outbox can use them as they are.
+        EMAIL = "email", _("Email")
+        WHATSAPP = "whatsapp", _("WhatsApp")
+
+    owner = models.OneToOneField(
+        Owner, on_delete=models.CASCADE, related_name="notice_preference", verbose_name=_("pelaku usaha")
+    )
+    channel = models.CharField(_("saluran pemberitahuan"), max_length=10, choices=Channel.choices)
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("pilihan saluran pemberitahuan")
+        verbose_name_plural = _("pilihan saluran pemberitahuan")
+
+    def __str__(self) -> str:
+        return f"{self.owner_id}: {self.channel}"

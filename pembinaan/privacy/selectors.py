@@ -11,7 +11,7 @@ from django.utils import timezone
 from pembinaan.coaching.models import FiguresSnapshot, Outcome, Participation
 from pembinaan.funding.models import CapitalAssistance
 from pembinaan.ownerspace.models import BusinessProfile, ChangeRequest
-from pembinaan.privacy.models import DataRequest
+from pembinaan.privacy.models import DataRequest, NoticePreference
 from pembinaan.registry.models import Business, Owner, StatusChange
 
 
@@ -21,6 +21,11 @@ def consent_withdrawn(owner: Owner) -> bool:
         .exclude(status=DataRequest.Status.REFUSED)
         .exists()
     )
+
+
+def notice_channel(owner: Owner) -> str:
+    """The owner's chosen channel for notices ("email", "whatsapp"), or "" when they never chose."""
+    return NoticePreference.objects.filter(owner=owner).values_list("channel", flat=True).first() or ""
 
 
 def owner_requests(owner: Owner) -> QuerySet[DataRequest]:

@@ -19,7 +19,7 @@ from pembinaan.enrolment.models import ClaimRequest
 from pembinaan.notifications.models import OutboxMessage
 from pembinaan.ownerspace.models import BusinessProfile, ChangeRequest
 from pembinaan.ownerspace.services import profile_unpublish_all
-from pembinaan.privacy.models import AuditEntry, DataRequest
+from pembinaan.privacy.models import AuditEntry, DataRequest, NoticePreference
 from pembinaan.registry import services as registry
 from pembinaan.registry.models import Business, Owner
 
@@ -62,6 +62,24 @@ def deletion_request(*, owner: Owner, by: User, note: str = "") -> DataRequest:
     # What the public sees goes at once; the rest waits for staff, who check what law keeps.
     profile_unpublish_all(owner=owner)
     return request
+
+
+def notice_preference_set(*, owner: Owner, channel: str) -> NoticePreference:
+    """The owner's choice of channel for the portal's notices; it needs an address to send to."""
+    if channel not in NoticePreference.Channel.values:
+        raise ValidationError({"channel": _("Pilih email atau WhatsApp.")})
+    if channel == NoticePreference.Channel.EMAIL and not owner.email:
+        raise ValidationError(
+            {"channel": _("Belum ada alamat email Anda di portal. Minta petugas Dinas menambahkannya.")}
+        )
+    if channel == NoticePreference.Channel.WHATSAPP and not owner.phone:
+        raise ValidationError(
+            {"channel": _("Belum ada nomor HP Anda di portal. Minta petugas Dinas menambahkannya.")}
+        )
+    preference, _created = NoticePreference.objects.update_or_create(
+        owner=owner, defaults={"channel": channel}
+    )
+    return preference
 
 
 def _locked_open(request: DataRequest) -> DataRequest:

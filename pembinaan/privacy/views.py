@@ -12,28 +12,55 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from pembinaan.lib.service_errors import apply_to_forms
 from pembinaan.ownerspace.access import require_owner_of
 from pembinaan.privacy import selectors, services
 from pembinaan.privacy.access import get_request_for_user
-from pembinaan.privacy.forms import ConfirmForm, ResponseForm
+from pembinaan.privacy.forms import ConfirmForm, NoticeChannelForm, ResponseForm
 from pembinaan.privacy.models import DataRequest
 from pembinaan.registry.access import require
 
 
-@login_required
-def my_data(request: HttpRequest) -> HttpResponse:
-    owner = require_owner_of(request.user)
+def _my_data_page(
+    request: HttpRequest, owner, *, channel_form: NoticeChannelForm | None = None
+) -> HttpResponse:
+    channel = selectors.notice_channel(owner)
+    data = selectors.owner_data(owner)
     return render(
         request,
         "privacy/my_data.html",
         {
-            "data": selectors.owner_data(owner),
+            "data": data,
             "requests": selectors.owner_requests(owner),
-            "consent_withdrawn": selectors.consent_withdrawn(owner),
+            "consent_withdrawn": data["consent"]["withdrawn"],  # read once, in owner_data
+            # Without a choice of their own, notices go by email when there is one (as always).
+            "channel_form": channel_form
+            or NoticeChannelForm(initial={"channel": channel or ("email" if owner.email else "whatsapp")}),
         },
     )
+
+
+@login_required
+def my_data(request: HttpRequest) -> HttpResponse:
+    return _my_data_page(request, require_owner_of(request.user))
+
+
+@login_required
+@require_POST
+def notice_channel(request: HttpRequest) -> HttpResponse:
+    owner = require_owner_of(request.user)
+    form = NoticeChannelForm(request.POST)
+    if form.is_valid():
+        try:
+            services.notice_preference_set(owner=owner, channel=form.cleaned_data["channel"])
+        except ValidationError as exc:
+            apply_to_forms(exc, form)
+        else:
+            messages.success(request, _("Pilihan Anda tersimpan."))
+            return redirect("privacy:my-data")
+    return _my_data_page(request, owner, channel_form=form)
 
 
 @login_required

@@ -78,6 +78,46 @@ def test_the_password_reset_link_survives_any_input(uid, token):
     )
 
 
+# --- Issue 14: password reset by phone number, and the code form --------------------------------
+
+phone_like = st.one_of(
+    adversarial,
+    st.builds(
+        lambda prefix, digits: prefix + digits,
+        st.sampled_from(["08", "628", "+628", "8"]),
+        st.text("0123456789 .-", max_size=16),
+    ),
+)
+
+
+@pytest.fixture
+def _no_reset_limit(settings):
+    # Fuzzing posts far more than one person would; the limits are proven in tests/accounts.
+    settings.RESET_RATE_LIMIT = 100_000
+
+
+@FUZZ
+@given(phone=phone_like)
+def test_the_password_reset_by_phone_survives_any_input(_no_reset_limit, phone):
+    _assert_safe(Client().post("/akun/lupa-kata-sandi/", {"email": phone}))
+
+
+@FUZZ
+@given(
+    identifier=phone_like,
+    code=st.one_of(adversarial, st.text("0123456789", min_size=6, max_size=6)),
+    password1=adversarial,
+    password2=adversarial,
+)
+def test_the_reset_code_form_survives_any_input(_no_reset_limit, identifier, code, password1, password2):
+    _assert_safe(
+        Client().post(
+            "/akun/lupa-kata-sandi/kode/",
+            {"identifier": identifier, "code": code, "new_password1": password1, "new_password2": password2},
+        )
+    )
+
+
 query_params = st.dictionaries(
     st.sampled_from(["target", "tahun", "kecamatan", "jenis", "sumber", "peta", "page", "q", "sort", "x"]),
     adversarial,
