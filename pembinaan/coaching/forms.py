@@ -13,6 +13,7 @@ from pembinaan.coaching.models import (
     OutcomeType,
     ParticipationStatus,
 )
+from pembinaan.coaching.pickers import NEWEST_FIRST, ActivityChoiceField
 from pembinaan.funding.models import BudgetLine, FundingSource
 from pembinaan.lib.money import RupiahField
 from pembinaan.reference.models import Kecamatan
@@ -195,13 +196,14 @@ class OutcomeForm(forms.ModelForm):
         widgets = {"achieved_on": DATE, "note": forms.Textarea(attrs={"rows": 2})}
         # The model field has no verbose name, so the form would say "Outcome type" in English.
         labels = {"outcome_type": _("Jenis capaian")}
+        field_classes = {"activity": ActivityChoiceField}
 
     def __init__(self, *args, business: Business, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["outcome_type"].queryset = OutcomeType.objects.filter(is_active=True)
-        self.fields["activity"].queryset = Activity.objects.filter(
-            participations__business=business
-        ).order_by("-start_date")
+        self.fields["activity"].queryset = (
+            Activity.objects.filter(participations__business=business).distinct().order_by(*NEWEST_FIRST)
+        )
         self.fields["achieved_on"].initial = timezone.localdate()
 
 

@@ -3,20 +3,30 @@ from pathlib import Path
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.csrf import requires_csrf_token
+
+from pembinaan.front.selectors import worklist_for_request
 
 
 def landing(request: HttpRequest) -> HttpResponse:
-    return render(request, "front/landing.html")
+    """The front door: an owner's first action is registering; someone logged in goes home instead."""
+    user = request.user
+    home_url = None
+    if user.is_authenticated:
+        home_url = reverse("ownerspace:home") if user.is_owner else reverse("front:home")
+    return render(request, "front/landing.html", {"home_url": home_url})
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """Where "Beranda" leads after login: each role to the page it works from."""
+    """Where "Beranda" leads after login: staff see what waits for them; other roles go to the
+    page they work from."""
     user = request.user
     if not user.is_authenticated:
         return redirect("front:landing")
     if user.is_staf_dinas:
-        return redirect("registry:business-list")
+        # The same object as the menu's badges (read once per request).
+        return render(request, "front/home.html", {"work": worklist_for_request(request)})
     if user.is_owner:
         return redirect("ownerspace:home")
     if user.has_perm("progress.view_dashboard"):

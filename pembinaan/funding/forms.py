@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pembinaan.coaching.models import Activity
+from pembinaan.coaching.pickers import NEWEST_FIRST, ActivityChoiceField
 from pembinaan.funding.models import BudgetLine, CapitalAssistance, FundingSource
 from pembinaan.lib.money import RupiahField
 from pembinaan.reference.models import Kecamatan
@@ -72,6 +73,8 @@ class GrantForm(forms.ModelForm):
         model = CapitalAssistance
         fields = ["activity", "budget_line", "date", "form", "amount", "description"]
         widgets = {"date": DATE, "description": forms.Textarea(attrs={"rows": 2})}
+        # Grant rounds often share a title: each option shows its date and place.
+        field_classes = {"activity": ActivityChoiceField}
 
     def __init__(self, *args, business=None, activity=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -80,7 +83,7 @@ class GrantForm(forms.ModelForm):
         self.fields["activity"].queryset = (
             Activity.objects.filter(coaching_type__code="bantuan-modal")
             .exclude(status=Activity.Status.CANCELLED)
-            .order_by("-start_date")
+            .order_by(*NEWEST_FIRST)
         )
         self.fields["budget_line"].required = False
         self.fields["budget_line"].help_text = _("Kosongkan untuk memakai pagu kegiatan penyalurannya.")

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pembinaan.coaching.models import Activity
+from pembinaan.coaching.pickers import ActivityChoiceField
 from pembinaan.imports.models import ImportKind
 from pembinaan.imports.reading import EXTENSIONS
 
@@ -15,7 +16,7 @@ class UploadForm(forms.Form):
         help_text=_(".xlsx, .xls atau .csv (pemisah koma atau titik koma)."),
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(EXTENSIONS)}),
     )
-    activity = forms.ModelChoiceField(
+    activity = ActivityChoiceField(
         label=_("Kegiatan (untuk impor peserta)"),
         help_text=_(
             "Untuk impor bantuan permodalan: putaran penyaluran bagi baris yang kolom putarannya kosong."

@@ -1,14 +1,17 @@
 """Journey 2: dinas staff work through a self-registration, a workshop and a grant, in the browser.
 
-The steps are split into functions, in the order a staff member's day would take them: verify,
-attendance, outcome, grant, then import a small spreadsheet and export the filtered list.
+The steps are split into functions, in the order a staff member's day would take them: the staff
+home and its counts, verify two registrations in a row, attendance, outcome, grant, then import a
+small spreadsheet and export the filtered list.
 """
 
 import datetime
 import io
+import re
 
 import openpyxl
 import pytest
+from django.utils import timezone
 
 from pembinaan.accounts import roles
 from pembinaan.coaching.models import Outcome, Participation, ParticipationStatus
@@ -28,22 +31,74 @@ ROUND_DAY = datetime.date(2024, 5, 14)
 
 @pytest.fixture
 def desk():
-    """A submitted self-registration, already signed up for a workshop that has started."""
+    """Two submitted self-registrations; the older one is already signed up for a workshop that has
+    started."""
     owner = OwnerFactory(name="Hj. Masitah Uji")
-    business = BusinessFactory(owner=owner, name="Amplang Khas Masitah", status=BusinessStatus.SUBMITTED)
+    now = timezone.now()
+    business = BusinessFactory(
+        owner=owner,
+        name="Amplang Khas Masitah",
+        status=BusinessStatus.SUBMITTED,
+        status_changed_at=now - datetime.timedelta(days=2),
+    )
+    second = BusinessFactory(
+        owner=OwnerFactory(name="Siti Rahmah Uji"),
+        name="Kue Bingka Rahmah",
+        status=BusinessStatus.SUBMITTED,
+        status_changed_at=now - datetime.timedelta(days=1),
+    )
     workshop = ActivityFactory(title="Workshop Kemasan Produk Uji")
     registration = ParticipationFactory(activity=workshop, business=business)
     funding_round = grant_round(
         budget_line=BudgetLineFactory(fiscal_year=ROUND_DAY.year), start_date=ROUND_DAY
     )
-    return {"business": business, "workshop": workshop, "registration": registration, "round": funding_round}
+    return {
+        "business": business,
+        "second": second,
+        "workshop": workshop,
+        "registration": registration,
+        "round": funding_round,
+    }
 
 
-def _submission_verified(browsing, page, business):
-    # The menu's "Verifikasi" is the queue of self-registrations (issue 6).
-    page.get_by_role("link", name="Verifikasi", exact=True).click()
+def _open_menu_item(page, group: str, item: str) -> None:
+    """A menu item inside one of the staff menu's groups (a Bootstrap dropdown)."""
+    menu = page.locator("#nav-utama")
+    menu.get_by_role("button", name=group).click()
+    menu.get_by_role("link", name=item, exact=True).click()
+    page.wait_for_load_state()
+
+
+def _home_counts_and_menu(browsing, page):
+    """Staff land on their home: what waits, each count a link; the menu keeps to one row."""
+    page.wait_for_url("**/beranda/")
+    check(page, "journey2-00-home")
+    card = page.locator("main").get_by_role("link", name=re.compile("Pendaftaran menunggu verifikasi"))
+    assert "2 menunggu" in card.inner_text()
+    # At 1366 px (the dinas laptops) every top-level menu item sits on one row.
+    page.set_viewport_size({"width": 1366, "height": 768})
+    tops = page.locator("#nav-utama > ul > li").evaluate_all("items => items.map(i => i.offsetTop)")
+    assert len(set(tops)) == 1, f"the menu wraps at 1366 px: {tops}"
+    assert page.locator("#nav-utama").get_by_text("Masuk", exact=True).count() == 0
+    # The work queues open by keyboard: Enter on the group, arrow down to the first list.
+    group = page.locator("#nav-utama").get_by_role("button", name=re.compile("Antrean kerja"))
+    assert re.search(r"Antrean kerja\s+2\b", group.inner_text())  # the badge: two registrations wait
+    group.focus()
+    page.keyboard.press("Enter")
+    page.keyboard.press("ArrowDown")
+    focused = page.evaluate("() => document.activeElement.textContent")
+    assert focused.startswith("Verifikasi"), focused
+    check(page, "journey2-00-menu-open")
+    page.keyboard.press("Escape")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    card.click()
     page.wait_for_url("**/daftar/verifikasi/")
+
+
+def _submissions_verified(browsing, page, business, second):
+    """Two registrations in a row: after each decision the next one opens, then the list returns."""
     check(page, "journey2-01-submissions")
+    assert page.get_by_text("2 pendaftaran menunggu verifikasi.").is_visible()
     page.locator("main tr", has_text=business.name).get_by_role("link", name="Periksa").click()
     page.wait_for_load_state()
     check(page, "journey2-02-submission")
@@ -52,7 +107,16 @@ def _submission_verified(browsing, page, business):
     business.refresh_from_db()
     assert business.status == BusinessStatus.VERIFIED
     assert page.get_by_text(f"{business.name} diverifikasi.").is_visible()
-    check(page, "journey2-03-verified")
+    # The next submission is already open: no trip back to the list.
+    assert page.get_by_role("heading", level=1).inner_text().startswith(second.name)
+    check(page, "journey2-03-verified-next-open")
+    page.get_by_role("button", name="Verifikasi", exact=True).click()
+    page.wait_for_load_state()
+    second.refresh_from_db()
+    assert second.status == BusinessStatus.VERIFIED
+    page.wait_for_url("**/daftar/verifikasi/")
+    assert page.get_by_text("Tidak ada lagi pendaftaran yang menunggu di antrean ini.").is_visible()
+    check(page, "journey2-03b-queue-done")
 
 
 def _attendance_recorded(browsing, page, workshop, registration):
@@ -98,6 +162,8 @@ def _grant_proposed_approved_and_disbursed(browsing, page, business, funding_rou
     page.get_by_role("link", name="Usulkan bantuan").click()
     page.wait_for_load_state()
     check(page, "journey2-10-grant-form")
+    # The type-ahead box narrows the rounds; the choice itself is still the plain list's.
+    page.get_by_role("searchbox", name=re.compile("Saring daftar")).fill(funding_round.title)
     page.get_by_label("Putaran penyaluran (kegiatan)").select_option(value=str(funding_round.pk))
     page.locator("#id_date").fill(ROUND_DAY.isoformat())
     page.get_by_label("Bentuk").select_option(label="Peralatan")
@@ -162,8 +228,7 @@ def _spreadsheet_imported(browsing, page):
 
 
 def _filtered_list_exported(browsing, page):
-    page.locator("#nav-utama").get_by_role("link", name="Usaha", exact=True).click()
-    page.wait_for_load_state()
+    _open_menu_item(page, "Registri", "Usaha")
     page.get_by_label("Cari").fill("Sasirangan Impor")
     page.get_by_role("button", name="Terapkan").click()
     page.wait_for_load_state()
@@ -182,8 +247,7 @@ def _filtered_list_exported(browsing, page):
 def _long_export_made_by_the_worker(browsing, page, settings):
     """A list too long for one click: a job, written by the worker process, downloaded when done."""
     settings.EXPORT_INLINE_MAX_ROWS = 2
-    page.locator("#nav-utama").get_by_role("link", name="Usaha", exact=True).click()
-    page.wait_for_load_state()
+    _open_menu_item(page, "Registri", "Usaha")
     page.get_by_label("Cari").fill("Sasirangan Impor")
     page.get_by_role("button", name="Terapkan").click()
     page.wait_for_load_state()
@@ -205,7 +269,8 @@ def test_staff_verify_a_submission_record_attendance_an_outcome_and_a_grant(brow
     staff = UserFactory(role=roles.STAFF, email="pendamping@dinas.test")
     page = browsing.page()
     browsing.login(page, staff.email)
-    _submission_verified(browsing, page, desk["business"])
+    _home_counts_and_menu(browsing, page)
+    _submissions_verified(browsing, page, desk["business"], desk["second"])
     _attendance_recorded(browsing, page, desk["workshop"], desk["registration"])
     _outcome_added(browsing, page, desk["business"], desk["workshop"])
     _grant_proposed_approved_and_disbursed(browsing, page, desk["business"], desk["round"])

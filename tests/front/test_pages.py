@@ -27,10 +27,12 @@ def test_the_admin_link_is_shown_only_to_admin_dinas(admin_client, staff_client)
     assert reverse("admin:index") not in staff_client.get(reverse("front:landing")).content.decode()
 
 
-def test_home_sends_staff_to_the_registry_council_members_to_the_dashboard_and_owners_to_their_space(
+def test_home_shows_staff_their_worklist_sends_council_members_to_the_dashboard_and_owners_to_their_space(
     staff_client, viewer_client, owner_client
 ):
-    assert staff_client.get(reverse("front:home")).url == reverse("registry:business-list")
+    # Issue 14: staff land on their own home (what waits for them), no longer on the registry.
+    staff_home = staff_client.get(reverse("front:home"))
+    assert staff_home.status_code == 200 and "Yang menunggu Anda" in staff_home.content.decode()
     assert viewer_client.get(reverse("front:home")).url == reverse("progress:dashboard")
     landing = owner_client.get(reverse("front:home"), follow=True)
     assert landing.redirect_chain[-1][0] == reverse("ownerspace:home")
