@@ -2,7 +2,8 @@
 
 - A text cell that begins with `=`, `+`, `-`, `@`, a tab or a carriage return gets an apostrophe in
   front, so no spreadsheet program runs it as a formula when the file is opened (CSV/formula
-  injection); the value stays readable (`'+6281234500001`), and the importer strips the apostrophe.
+  injection); the value stays readable (`'=1+1`), and the importer strips the apostrophe. Phone
+  numbers are written as the screen shows them (`0812-3456-7890`), so they need no apostrophe.
 - CSV streams in pieces (UTF-8 with a BOM, so Excel reads the encoding right); .xlsx is written by
   openpyxl's write-only workbook into an anonymous temporary file, which is then streamed. Neither
   holds the rows in memory, so a list of 100,000 businesses takes constant memory.

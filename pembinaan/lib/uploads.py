@@ -1,17 +1,20 @@
-"""Checking uploaded files by their content, never by their name (images and PDF only), and serving
-stored private files (those uploads, and background exports) to users a view has already checked."""
+"""Checking uploaded files by their content, never by their name (images and PDF only), re-encoding
+photos that the public sees, and serving stored private files (those uploads, and background exports)
+to users a view has already checked."""
 
 from __future__ import annotations
 
+import io
 import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.http import FileResponse
 from django.utils.translation import gettext as _
-from PIL import Image
+from PIL import Image, ImageOps
 
 # Magic numbers of the formats we accept, with the extension we store them under.
 _SIGNATURES = (
@@ -21,6 +24,9 @@ _SIGNATURES = (
 )
 # An image this large in pixels is refused before decoding: it may be a decompression bomb.
 MAX_IMAGE_PIXELS = 40_000_000
+# A published photo's longest side: plenty for a phone or a directory card, and a small file.
+PHOTO_MAX_SIDE = 1600
+PHOTO_JPEG_QUALITY = 85
 
 
 @dataclass(frozen=True)
@@ -78,6 +84,51 @@ def _check_image(upload: UploadedFile) -> None:
         raise ValidationError(_("Gambar rusak atau tidak dapat dibaca."), code="broken") from exc
     finally:
         upload.seek(0)
+
+
+@dataclass(frozen=True)
+class CleanImage:
+    """An image rebuilt from its pixels alone, ready to be stored under `extension`."""
+
+    content: ContentFile
+    content_type: str
+    extension: str
+
+
+def clean_image(upload, *, max_side: int = PHOTO_MAX_SIDE) -> CleanImage:
+    """Decode an image and encode its pixels again, so that nothing but the picture is published.
+
+    A phone photo carries EXIF (the GPS position of where it was taken: for a home business, the
+    owner's home), XMP, ICC and comments. The stored file is a new image built from the pixels only,
+    turned upright first (EXIF orientation is applied, then dropped with the rest) and scaled down to
+    `max_side`. It is a JPEG, or a PNG when the picture has transparency that a JPEG would lose.
+    The caller checks the upload first (`check_upload`); the original bytes are never stored.
+    """
+    upload.seek(0)
+    try:
+        with Image.open(upload) as original:
+            original.load()
+            upright = ImageOps.exif_transpose(original)
+    except Exception as exc:  # Pillow raises many kinds of error for a broken or hostile file
+        raise ValidationError(_("Gambar rusak atau tidak dapat dibaca."), code="broken") from exc
+    finally:
+        upload.seek(0)
+    transparent = upright.mode in ("RGBA", "LA", "PA") or (
+        upright.mode == "P" and "transparency" in upright.info
+    )
+    pixels = upright.convert("RGBA" if transparent else "RGB")
+    pixels.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+    # A fresh image from the raw pixels has an empty `info`: no EXIF, XMP, ICC profile or comment
+    # can be carried over by the encoder, whatever Pillow's defaults are.
+    bare = Image.frombytes(pixels.mode, pixels.size, pixels.tobytes())
+    out = io.BytesIO()
+    if transparent:
+        bare.save(out, "PNG", optimize=True)
+        content_type, extension = "image/png", ".png"
+    else:
+        bare.save(out, "JPEG", quality=PHOTO_JPEG_QUALITY, optimize=True)
+        content_type, extension = "image/jpeg", ".jpg"
+    return CleanImage(content=ContentFile(out.getvalue()), content_type=content_type, extension=extension)
 
 
 CONTENT_TYPES = {

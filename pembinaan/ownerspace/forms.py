@@ -82,7 +82,9 @@ class ProfileForm(forms.ModelForm):
     photo = forms.FileField(
         label=_("Foto usaha atau produk"),
         required=False,
-        help_text=_("JPEG atau PNG, paling besar 3 MB."),
+        help_text=_(
+            "JPEG atau PNG, paling besar 3 MB. Lokasi (GPS) dan data kamera dihapus sebelum foto disimpan."
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"}),
     )
     remove_photo = forms.BooleanField(label=_("Hapus foto"), required=False)

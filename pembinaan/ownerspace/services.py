@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pembinaan.accounts.models import User
-from pembinaan.lib.uploads import check_upload
+from pembinaan.lib.uploads import check_upload, clean_image
 from pembinaan.ownerspace.models import BusinessProfile, ChangeRequest
 from pembinaan.reference.models import Kelurahan
 from pembinaan.registry import services as registry
@@ -217,8 +217,13 @@ def profile_update(
             raise ValidationError({"photo": exc.messages}) from exc
         if not checked.content_type.startswith("image/"):
             raise ValidationError({"photo": _("Foto harus berupa gambar JPEG atau PNG.")})
-        profile.photo_token, profile.photo_extension = checked.token, checked.extension
-        profile.photo.save(checked.token + checked.extension, photo, save=False)
+        # The public sees this file: only its pixels are kept, never the uploaded bytes (GPS!).
+        try:
+            clean = clean_image(photo)
+        except ValidationError as exc:
+            raise ValidationError({"photo": exc.messages}) from exc
+        profile.photo_token, profile.photo_extension = checked.token, clean.extension
+        profile.photo.save(checked.token + clean.extension, clean.content, save=False)
     elif remove_photo:
         profile.photo, profile.photo_token, profile.photo_extension = "", "", ""
     profile.full_clean(exclude=["business", "photo"])

@@ -17,6 +17,11 @@ urlpatterns = [
         views.certificate,
         name="certificate",
     ),
+    path(
+        "usaha-saya/usaha/<int:pk>/sertifikat/<int:participation_pk>/sertifikat.pdf",
+        views.certificate_pdf,
+        name="certificate-pdf",
+    ),
     path("perubahan-data/", views.change_request_list, name="change-request-list"),
     path("perubahan-data/<int:pk>/", views.change_request_review, name="change-request-review"),
     path("direktori/", views.directory, name="directory"),

@@ -8,8 +8,10 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from pembinaan.coaching import certificates
 from pembinaan.coaching import services as coaching
 from pembinaan.coaching.selectors import business_coaching_history
 from pembinaan.enrolment.selectors import pending_claim_as_registration
@@ -173,8 +175,25 @@ def certificate(request: HttpRequest, pk: int, participation_pk: int) -> HttpRes
     return render(
         request,
         "coaching/certificate.html",
-        {"participation": participation, "activity": participation.activity},
+        {
+            "participation": participation,
+            "activity": participation.activity,
+            "pdf_url": reverse("ownerspace:certificate-pdf", args=[pk, participation_pk]),
+        },
     )
+
+
+@login_required
+def certificate_pdf(request: HttpRequest, pk: int, participation_pk: int) -> HttpResponse:
+    """The certificate as a PDF file to keep: a download, not a page (issue 14)."""
+    participation = access.get_own_attended_participation(request.user, pk, participation_pk)
+    response = HttpResponse(certificates.certificate_pdf(participation), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{certificates.certificate_filename(participation)}"'
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"  # a person's name: never in a shared cache
+    return response
 
 
 @login_required
@@ -265,8 +284,12 @@ def directory(request: HttpRequest) -> HttpResponse:
     page = Paginator(profiles, 24).get_page(request.GET.get("halaman"))
     query = request.GET.copy()
     query.pop("halaman", None)
+    # "No match" only answers a search; paging alone (?halaman=2) is no search.
+    searched = any(filters.get(field) for field in ("nama", "produk", "kelurahan"))
     return render(
-        request, "ownerspace/directory.html", {"form": form, "page": page, "query": query.urlencode()}
+        request,
+        "ownerspace/directory.html",
+        {"form": form, "page": page, "query": query.urlencode(), "searched": searched},
     )
 
 

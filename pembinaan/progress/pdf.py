@@ -13,10 +13,11 @@ from reportlab.lib.units import cm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from pembinaan.lib.money import format_rupiah
+from pembinaan.lib.numbers import format_number, format_percent
 
 
 def _number(n) -> str:
-    return "–" if n is None else f"{int(n):,}".replace(",", ".")
+    return format_number(n)
 
 
 def _table(header: list[str], rows: list[list[str]]) -> Table:
@@ -55,7 +56,7 @@ def report_pdf(*, title: str, target, figures: dict, frozen_at=None) -> bytes:
             [
                 [_("UMKM terbina"), _number(figures["coached_total"])],
                 [_("Target"), _number(figures["target"]["value"])],
-                [_("Capaian target"), f"{figures['percent_of_target']:.2f}%".replace(".", ",")],
+                [_("Capaian target"), format_percent(figures["percent_of_target"])],
                 [_("Seharusnya hari ini (laju rata)"), _number(figures.get("expected_today"))],
                 [_("Proyeksi akhir periode"), _number(figures.get("projected"))],
                 [_("Wirausaha baru"), _number(figures["new_entrepreneurs"])],

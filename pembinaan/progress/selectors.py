@@ -127,6 +127,10 @@ def progress(target: Target, *, today: datetime.date | None = None) -> dict:
         "coached_total": d["coached_total"],
         "percent_of_target": d["percent_of_target"],
         "new_entrepreneurs": d["new_entrepreneurs"],
+        # The pace the council's dashboard judges by (`_assemble`), public too since issue 14.
+        "expected_today": d["expected_today"],
+        "projected": d["projected"],
+        "on_track": d["on_track"],
         "by_year": [
             {"year": r["year"], "coached_new": r["new"], "coached_cumulative": r["cumulative"]}
             for r in d["by_year"]

@@ -99,7 +99,12 @@ def public_progress(request: HttpRequest) -> HttpResponse:
     response = render(
         request, "progress/public_progress.html", {"p": _cached_progress(target), "target": target}
     )
-    patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
+    if request.user.is_authenticated:
+        # The page's menu carries the user's name and links: never kept by a shared cache, and never
+        # the anonymous copy (with "Masuk") served back to someone who has logged in.
+        patch_cache_control(response, private=True, no_cache=True)
+    else:
+        patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
     return response
 
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from pembinaan.accounts.models import User
 from pembinaan.lib.exports import BATCH_SIZE, Column, ExportTable, batched_with, choice_labels
-from pembinaan.lib.identifiers import mask_nik
+from pembinaan.lib.identifiers import format_phone, mask_nik
 from pembinaan.registry import selectors
 from pembinaan.registry.access import require
 from pembinaan.registry.forms import BusinessFilterForm, list_filters
@@ -32,6 +32,14 @@ def may_export_full_nik(user: User) -> bool:
     return user.has_perm(FULL_NIK_PERMISSION)
 
 
+def whatsapp_number(e164: str | None) -> str:
+    """`+6281234567890` → `6281234567890`: digits only, as wa.me links and WhatsApp imports take it.
+
+    No "+" in front: a spreadsheet would read that as the start of a formula.
+    """
+    return (e164 or "").removeprefix("+")
+
+
 def identity_columns(business_of: Callable[[Any], Business], *, full_nik: bool) -> list[Column]:
     """Who a row is about: the business and its owner, reached from the row by `business_of`."""
 
@@ -44,7 +52,9 @@ def identity_columns(business_of: Callable[[Any], Business], *, full_nik: bool) 
         Column(_("NIB"), lambda r: business_of(r).nib or ""),
         Column(_("Nama Pemilik"), lambda r: business_of(r).owner.name),
         Column(_("NIK"), nik),
-        Column(_("No HP"), lambda r: business_of(r).owner.phone),
+        # As the screen shows it (no "+", so nothing to neutralise), and ready for wa.me links.
+        Column(_("No HP"), lambda r: format_phone(business_of(r).owner.phone)),
+        Column(_("WhatsApp"), lambda r: whatsapp_number(business_of(r).owner.phone)),
         Column(_("Kelurahan"), lambda r: business_of(r).kelurahan.name),
         Column(_("Kecamatan"), lambda r: business_of(r).kelurahan.kecamatan.name),
     ]

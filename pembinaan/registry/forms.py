@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.html import json_script
 from django.utils.translation import gettext_lazy as _
 
 from pembinaan.lib.identifiers import parse_nib, parse_nik, parse_npwp, parse_phone
@@ -17,6 +18,26 @@ def list_filters(form: forms.Form) -> dict:
         return {}
     form.is_valid()  # cleaned_data keeps the fields that did validate
     return form.cleaned_data
+
+
+class KelurahanSelect(forms.Select):
+    """A kelurahan select narrowed to one kecamatan, carrying every kelurahan as JSON data beside it.
+
+    Rendered from one query: the options (sorted by name) are those of `kecamatan` when one is
+    chosen, and static/js/kelurahan-filter.js rebuilds them from the JSON when the kecamatan select
+    named by `data-kecamatan-from` changes, so the list also narrows live.
+    """
+
+    kecamatan: str | None = None
+
+    def render(self, name, value, attrs=None, renderer=None):
+        every = list(Kelurahan.objects.order_by("name", "code").values_list("code", "name", "kecamatan_id"))
+        offered = [k for k in every if k[2] == self.kecamatan] or every  # an unknown kecamatan: all
+        self.choices = [("", "---------"), *((code, label) for code, label, _kecamatan in offered)]
+        html = super().render(name, value, attrs, renderer)
+        element_id = (attrs or {}).get("id") or self.attrs.get("id") or f"id_{name}"
+        data = [{"code": code, "name": label, "kecamatan": kecamatan} for code, label, kecamatan in every]
+        return html + json_script(data, f"{element_id}-semua")
 
 
 def grouped_kelurahan_choices() -> list:
@@ -222,7 +243,12 @@ class BusinessFilterForm(forms.Form):
         ),
     )
     kecamatan = forms.ModelChoiceField(label=_("Kecamatan"), queryset=Kecamatan.objects.all(), required=False)
-    kelurahan = forms.ModelChoiceField(label=_("Kelurahan"), queryset=Kelurahan.objects.all(), required=False)
+    kelurahan = forms.ModelChoiceField(
+        label=_("Kelurahan"),
+        queryset=Kelurahan.objects.defer("boundary").order_by("name", "code"),
+        required=False,
+        widget=KelurahanSelect,
+    )
     kbli = forms.ChoiceField(label=_("Kategori KBLI"), required=False)
     scale = forms.ChoiceField(label=_("Skala"), required=False)
     status = forms.ChoiceField(label=_("Status"), required=False)
@@ -257,3 +283,13 @@ class BusinessFilterForm(forms.Form):
         self.fields["scale"].choices = [("", "---------")] + list(Scale.choices)
         self.fields["status"].choices = [("", "---------")] + list(BusinessStatus.choices)
         self.fields["sort"].choices = [(key, key) for key in self.SORTS]
+        self._narrow_kelurahan()
+
+    def _narrow_kelurahan(self) -> None:
+        """Once a kecamatan is chosen, only its kelurahan are offered (the widget) and accepted."""
+        field = self.fields["kelurahan"]
+        field.widget.attrs["data-kecamatan-from"] = self["kecamatan"].auto_id
+        chosen = self.data.get(self.add_prefix("kecamatan")) if self.is_bound else None
+        if chosen:
+            field.queryset = field.queryset.filter(kecamatan_id=chosen)
+            field.widget.kecamatan = chosen

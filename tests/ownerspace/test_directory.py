@@ -112,7 +112,8 @@ def test_a_photo_is_checked_by_content_and_served_with_nosniff(anon_client, mine
     assert "photo" in info.value.error_dict
     services.profile_update(business=mine, by=owner_user, is_public=True, contact="hp", photo=png())
     response = anon_client.get(reverse("ownerspace:public-photo", args=[mine.pk]))
-    assert response["Content-Type"] == "image/png"
+    # An opaque picture is re-encoded as a JPEG (issue 14); only a transparent one stays a PNG.
+    assert response["Content-Type"] == "image/jpeg"
     assert response["X-Content-Type-Options"] == "nosniff"
 
 

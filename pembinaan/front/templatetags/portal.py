@@ -4,6 +4,7 @@ from django import template
 
 from pembinaan.lib.identifiers import format_phone, mask_nik
 from pembinaan.lib.money import format_rupiah
+from pembinaan.lib.numbers import format_number, format_percent
 
 register = template.Library()
 
@@ -18,10 +19,14 @@ def rupiah(amount):
 
 @register.filter
 def angka(number):
-    """`3100` → `3.100`."""
-    if number in (None, ""):
-        return "–"
-    return f"{int(number):,}".replace(",", ".")
+    """`3100` → `3.100` in Indonesian, `3,100` in English."""
+    return format_number(number)
+
+
+@register.filter
+def persen(value, decimal_pos=2):
+    """`36.45` → `36,45 %` in Indonesian, `36.45%` in English: `{{ p|persen }}`, `{{ p|persen:1 }}`."""
+    return format_percent(value, int(decimal_pos))
 
 
 @register.filter
