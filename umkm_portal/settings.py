@@ -221,6 +221,37 @@ OUTBOX_RETRY_MINUTES = env.int("OUTBOX_RETRY_MINUTES", default=5)
 # a server that accepts and never answers must not hold a worker for ever.
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 
+# --- Text messages: WhatsApp and SMS (pembinaan/notifications/gateways.py) --------------------
+# A channel is used only when all its settings are present. Codes for a password reset by phone go
+# by WhatsApp, else SMS, else (development only) to the worker's console.
+# WhatsApp Business Cloud API: POST {WHATSAPP_API_URL}/{WHATSAPP_PHONE_NUMBER_ID}/messages.
+WHATSAPP_TOKEN = env.str("WHATSAPP_TOKEN", default="")
+WHATSAPP_PHONE_NUMBER_ID = env.str("WHATSAPP_PHONE_NUMBER_ID", default="")
+WHATSAPP_API_URL = env.str("WHATSAPP_API_URL", default="https://graph.facebook.com/v21.0")
+# Any HTTP SMS gateway: the number (62812…) and the text go in the parameters named here, in the
+# query string (GET) or a form body (POST); SMS_AUTH_HEADER is one "Name: value" header, optional.
+SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="")
+SMS_GATEWAY_METHOD = env.str("SMS_GATEWAY_METHOD", default="POST").upper()
+SMS_NUMBER_PARAM = env.str("SMS_NUMBER_PARAM", default="")
+SMS_TEXT_PARAM = env.str("SMS_TEXT_PARAM", default="")
+SMS_AUTH_HEADER = env.str("SMS_AUTH_HEADER", default="")
+if SMS_GATEWAY_METHOD not in {"GET", "POST"}:
+    raise ImproperlyConfigured("SMS_GATEWAY_METHOD must be GET or POST.")
+if SMS_AUTH_HEADER and ":" not in SMS_AUTH_HEADER:
+    raise ImproperlyConfigured("SMS_AUTH_HEADER must look like 'Authorization: Bearer …'.")
+# Seconds a worker waits on a gateway for one attempt (the outbox retries later).
+MESSAGE_TIMEOUT = env.int("MESSAGE_TIMEOUT", default=10)
+# Password reset by a code sent to a phone (or issued by staff at the office): minutes it is valid,
+# wrong tries allowed, codes per number and requests per IP address within the window.
+RESET_CODE_MINUTES = env.int("RESET_CODE_MINUTES", default=10)
+RESET_CODE_TRIES = env.int("RESET_CODE_TRIES", default=5)
+RESET_CODES_PER_NUMBER = env.int("RESET_CODES_PER_NUMBER", default=3)
+RESET_RATE_LIMIT = env.int("RESET_RATE_LIMIT", default=20)
+RESET_RATE_WINDOW_SECONDS = env.int("RESET_RATE_WINDOW_SECONDS", default=3600)
+for _name in ("MESSAGE_TIMEOUT", "RESET_CODE_MINUTES", "RESET_CODE_TRIES", "RESET_RATE_WINDOW_SECONDS"):
+    if vars()[_name] < 1:
+        raise ImproperlyConfigured(f"{_name} must be 1 or more.")
+
 # --- Background work: Django's Tasks API (pembinaan/lib/tasks.py) --------------------------------
 # Every piece of background work (long exports and imports, every email, reminders, upkeep) is a
 # task. Which engine queues and runs them:
@@ -289,6 +320,8 @@ LOGIN_RATE_WINDOW_SECONDS = env.int("LOGIN_RATE_WINDOW_SECONDS", default=900)
 ENROLMENT_RATE_WINDOW_SECONDS = env.int("ENROLMENT_RATE_WINDOW_SECONDS", default=3600)
 # How long the link that proves a claim (sent to the email on record) stays valid.
 ENROLMENT_CLAIM_LINK_HOURS = env.int("ENROLMENT_CLAIM_LINK_HOURS", default=48)
+# Working days staff take to verify a registration, as promised on the registration's last page.
+ENROLMENT_VERIFY_WORKING_DAYS = env.int("ENROLMENT_VERIFY_WORKING_DAYS", default=5)
 
 # --- Forms ------------------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
