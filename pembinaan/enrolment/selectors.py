@@ -115,6 +115,11 @@ def open_activities(*, now: datetime.datetime | None = None, owner_businesses=No
     return qs
 
 
+def pending_claim(user) -> ClaimRequest | None:
+    """The account's claim on a record already held by the dinas, while it waits for proof."""
+    return ClaimRequest.objects.filter(user=user, status=ClaimRequest.Status.PENDING).order_by("-pk").first()
+
+
 def pending_claim_as_registration(user) -> tuple[Owner, Business] | None:
     """What a claimant typed, shaped as a submitted registration (unsaved), until the proof succeeds.
 
@@ -122,7 +127,7 @@ def pending_claim_as_registration(user) -> tuple[Owner, Business] | None:
     "Usaha Saya" shows their own entries as "submitted, being checked" like any new registration,
     and nothing of the record they claim.
     """
-    claim = ClaimRequest.objects.filter(user=user, status=ClaimRequest.Status.PENDING).order_by("-pk").first()
+    claim = pending_claim(user)
     if claim is None:
         return None
     typed_owner = claim.submitted.get("owner") or {}

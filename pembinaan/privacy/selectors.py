@@ -9,10 +9,12 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from pembinaan.coaching.models import FiguresSnapshot, Outcome, Participation
+from pembinaan.enrolment.selectors import pending_claim
 from pembinaan.funding.models import CapitalAssistance
 from pembinaan.ownerspace.models import BusinessProfile, ChangeRequest
 from pembinaan.privacy.models import DataRequest, NoticePreference
-from pembinaan.registry.models import Business, Owner, StatusChange
+from pembinaan.reference.models import KbliCategory, Kelurahan
+from pembinaan.registry.models import Business, BusinessStatus, Owner, StatusChange
 
 
 def consent_withdrawn(owner: Owner) -> bool:
@@ -207,3 +209,72 @@ def _business(b: Business, rows: dict[str, list], profile: BusinessProfile | Non
         "yearly_figures": rows["figures"],
         "change_requests": rows["changes"],
     }
+
+
+def claimant_data(user) -> dict[str, Any] | None:
+    """What a claimant typed (their NIK/NIB was already on record), in the shape of `owner_data`.
+
+    Until the claim is proven the account has no owner record of its own. Data Saya then shows the
+    person exactly what they registered, as it shows a new registrant, and nothing of the record
+    they claim: answering "not found" instead told anyone who typed a stranger's NIK that the dinas
+    holds it. None when the account has no pending claim either.
+    """
+    claim = pending_claim(user)
+    if claim is None:
+        return None
+    typed_owner = claim.submitted.get("owner") or {}
+    typed_business = claim.submitted.get("business") or {}
+    owner = Owner(
+        nik=typed_owner.get("nik") or None,
+        name=typed_owner.get("name", ""),
+        gender=typed_owner.get("gender", ""),
+        phone=typed_owner.get("phone", ""),
+        email=typed_owner.get("email", ""),
+        address=typed_owner.get("address", ""),
+        created_at=claim.created_at,
+    )
+    kelurahan = (
+        Kelurahan.objects.select_related("kecamatan").filter(pk=typed_business.get("kelurahan_id")).first()
+    )
+    business = Business(
+        **{key: value for key, value in typed_business.items() if key in _TYPED_BUSINESS_FIELDS},
+        kelurahan=kelurahan,
+        kbli_category=KbliCategory.objects.filter(pk=typed_business.get("kbli_category_id")).first(),
+        status=BusinessStatus.SUBMITTED,
+        created_at=claim.created_at,
+    )
+    empty = {
+        "status": [],
+        "participations": [],
+        "outcomes": [],
+        "assistance": [],
+        "figures": [],
+        "changes": [],
+    }
+    return {
+        "generated_at": _local(timezone.now()),
+        "owner": {
+            "nik": owner.nik,
+            "name": owner.name,
+            "gender": _label(Owner, "gender", owner.gender) if owner.gender else "",
+            "birth_date": None,
+            "phone": owner.phone,
+            "email": owner.email,
+            "address": owner.address,
+            "registered_at": _local(owner.created_at),
+        },
+        "consent": {
+            "version": claim.consent_version,
+            "given_at": _local(claim.consent_at),
+            "withdrawn": False,
+        },
+        "businesses": [_business(business, empty, None)] if kelurahan else [],
+        "requests": [],
+    }
+
+
+# The business fields a registration types (the rest are ids, read above).
+_TYPED_BUSINESS_FIELDS = (
+    "name", "address", "kbli_code", "nib", "npwp", "start_year", "employees", "annual_sales", "capital",
+    "products", "marketplace_url", "social_media_url", "website_url", "certifications",
+)  # fmt: skip

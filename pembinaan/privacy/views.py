@@ -8,14 +8,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pembinaan.lib.service_errors import apply_to_forms
-from pembinaan.ownerspace.access import require_owner_of
+from pembinaan.ownerspace.access import get_owner_of, require_owner_of
 from pembinaan.privacy import selectors, services
 from pembinaan.privacy.access import get_request_for_user
 from pembinaan.privacy.forms import ConfirmForm, NoticeChannelForm, ResponseForm
@@ -44,7 +44,29 @@ def _my_data_page(
 
 @login_required
 def my_data(request: HttpRequest) -> HttpResponse:
-    return _my_data_page(request, require_owner_of(request.user))
+    owner = get_owner_of(request.user)
+    if owner is None:
+        return _claimant_page(request)
+    return _my_data_page(request, owner)
+
+
+def _claimant_page(request: HttpRequest) -> HttpResponse:
+    """A claimant's Data Saya: what they registered, on the page every registrant gets (see
+    selectors.claimant_data); the requests on it wait until the claim is proven."""
+    data = selectors.claimant_data(request.user)
+    if data is None:
+        raise Http404
+    channel = "email" if data["owner"]["email"] else "whatsapp"
+    return render(
+        request,
+        "privacy/my_data.html",
+        {
+            "data": data,
+            "requests": [],
+            "consent_withdrawn": False,
+            "channel_form": NoticeChannelForm(initial={"channel": channel}),
+        },
+    )
 
 
 @login_required
@@ -65,8 +87,11 @@ def notice_channel(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def my_data_download(request: HttpRequest) -> HttpResponse:
-    owner = require_owner_of(request.user)
-    body = json.dumps(selectors.owner_data(owner), cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
+    owner = get_owner_of(request.user)
+    data = selectors.owner_data(owner) if owner else selectors.claimant_data(request.user)
+    if data is None:
+        raise Http404
+    body = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="data-saya-{stamp}.json"'
