@@ -11,11 +11,9 @@ from __future__ import annotations
 import datetime
 import logging
 import secrets
-import time
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -26,6 +24,7 @@ from django.utils.translation import override
 from pembinaan.accounts import roles
 from pembinaan.accounts.models import ResetCode, User
 from pembinaan.lib.identifiers import parse_phone
+from pembinaan.lib.ratelimit import count_in_window
 from pembinaan.notifications import services as outbox
 
 log = logging.getLogger(__name__)
@@ -47,17 +46,6 @@ def _live_codes(user: User, now: datetime.datetime):
     return ResetCode.objects.filter(
         user=user, used_at__isnull=True, expires_at__gt=now, failed_tries__lt=settings.RESET_CODE_TRIES
     )
-
-
-def _count(key: str, *, window: int) -> int:
-    """How often `key` was counted in the current window (this call included)."""
-    key = f"{key}:{int(time.time() // window)}"
-    cache.add(key, 0, timeout=window)
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between the two calls
-        cache.set(key, 1, timeout=window)
-        return 1
 
 
 @transaction.atomic
@@ -84,7 +72,7 @@ def reset_code_send(*, phone: str) -> None:
     so that the limit itself reveals nothing.
     """
     if (
-        _count(f"reset-code:{phone}", window=settings.RESET_RATE_WINDOW_SECONDS)
+        count_in_window(f"reset-code:{phone}", window=settings.RESET_RATE_WINDOW_SECONDS)
         > settings.RESET_CODES_PER_NUMBER
     ):
         return
