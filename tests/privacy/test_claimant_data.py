@@ -29,7 +29,9 @@ def record():
 
 def test_a_claimant_and_a_new_registrant_get_the_same_data_saya_page(record):
     new, claimant = Client(), Client()
-    register(new, owner=owner_data(nik=make_nik(female=True), phone="0812-7777-0001", email="baru@contoh.test"))
+    register(
+        new, owner=owner_data(nik=make_nik(female=True), phone="0812-7777-0001", email="baru@contoh.test")
+    )
     register(claimant, owner=owner_data(nik=record.nik, phone="0812-7777-0002", email="klaim@contoh.test"))
 
     new_page, claimant_page = (c.get(reverse("privacy:my-data")) for c in (new, claimant))
