@@ -204,6 +204,12 @@ def parse_phone(value: object) -> str:
     return "+62" + national
 
 
+def whatsapp_number(e164: str | None) -> str:
+    """`+6281234567890` → `6281234567890`: the country code without the plus, as WhatsApp, SMS
+    gateways and wa.me links take it (and a spreadsheet does not read it as a formula)."""
+    return (e164 or "").removeprefix("+")
+
+
 def format_phone(e164: str | None) -> str:
     """`+6281234567890` → `0812-3456-7890`, the way people in Indonesia write it."""
     if not e164:

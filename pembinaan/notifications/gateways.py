@@ -25,6 +25,7 @@ import urllib.request
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from pembinaan.lib.identifiers import whatsapp_number
 from pembinaan.notifications.models import Channel, OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -50,11 +51,6 @@ def configured(channel: str) -> bool:
     return channel == Channel.EMAIL
 
 
-def gateway_number(e164: str) -> str:
-    """`+6281234567890` → `6281234567890`: both gateways want the country code without the plus."""
-    return e164.removeprefix("+")
-
-
 def _request(request: urllib.request.Request) -> None:
     # Settings name the gateway: only http(s), never file: or another scheme urllib would open.
     if urllib.parse.urlsplit(request.full_url).scheme not in {"http", "https"}:
@@ -75,7 +71,7 @@ def send_whatsapp(message: OutboxMessage) -> None:
     url = f"{settings.WHATSAPP_API_URL.rstrip('/')}/{settings.WHATSAPP_PHONE_NUMBER_ID}/messages"
     payload = {
         "messaging_product": "whatsapp",
-        "to": gateway_number(message.recipient),
+        "to": whatsapp_number(message.recipient),
         "type": "text",
         "text": {"body": message.body},
     }
@@ -96,7 +92,7 @@ def send_sms(message: OutboxMessage) -> None:
     if not configured(Channel.SMS):
         raise ImproperlyConfigured("SMS needs SMS_GATEWAY_URL, SMS_NUMBER_PARAM and SMS_TEXT_PARAM.")
     query = urllib.parse.urlencode(
-        {settings.SMS_NUMBER_PARAM: gateway_number(message.recipient), settings.SMS_TEXT_PARAM: message.body}
+        {settings.SMS_NUMBER_PARAM: whatsapp_number(message.recipient), settings.SMS_TEXT_PARAM: message.body}
     )
     headers = {}
     if settings.SMS_AUTH_HEADER:

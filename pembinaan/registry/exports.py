@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from pembinaan.accounts.models import User
 from pembinaan.lib.exports import BATCH_SIZE, Column, ExportTable, batched_with, choice_labels
-from pembinaan.lib.identifiers import format_phone, mask_nik
+from pembinaan.lib.identifiers import format_phone, mask_nik, whatsapp_number
 from pembinaan.registry import selectors
 from pembinaan.registry.access import require
 from pembinaan.registry.forms import BusinessFilterForm, list_filters
@@ -30,14 +30,6 @@ UNUSED_BUSINESS_FIELDS = ("certifications", "kelurahan__boundary")
 
 def may_export_full_nik(user: User) -> bool:
     return user.has_perm(FULL_NIK_PERMISSION)
-
-
-def whatsapp_number(e164: str | None) -> str:
-    """`+6281234567890` → `6281234567890`: digits only, as wa.me links and WhatsApp imports take it.
-
-    No "+" in front: a spreadsheet would read that as the start of a formula.
-    """
-    return (e164 or "").removeprefix("+")
 
 
 def identity_columns(business_of: Callable[[Any], Business], *, full_nik: bool) -> list[Column]:
