@@ -6,9 +6,11 @@ import itertools
 
 import factory
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from pembinaan.accounts import roles
 from pembinaan.accounts.models import User
+from pembinaan.enrolment.models import ClaimRequest
 from pembinaan.reference.models import Kelurahan
 from pembinaan.registry.models import Business, BusinessStatus, Owner
 
@@ -33,6 +35,10 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     email = factory.Sequence(lambda n: f"user{n}@example.test")
     full_name = factory.Faker("name", locale="id_ID")
+    phone = None
+    # A number given to the factory is a confirmed login, as after the owner entered the code;
+    # tests of unconfirmed numbers pass phone_confirmed_at=None.
+    phone_confirmed_at = factory.LazyAttribute(lambda o: timezone.now() if o.phone else None)
     password = factory.PostGenerationMethodCall("set_password", "rahasia-uji-123")
 
     @factory.post_generation
@@ -66,8 +72,42 @@ class BusinessFactory(factory.django.DjangoModelFactory):
     annual_sales = 120_000_000
 
 
+class ClaimRequestFactory(factory.django.DjangoModelFactory):
+    """A pending claim: an owner account registered with the NIK of `owner`, a record already held."""
+
+    class Meta:
+        model = ClaimRequest
+
+    user = factory.SubFactory(
+        UserFactory, role=roles.OWNER, phone=factory.Sequence(lambda n: f"+62813{n:08d}")
+    )
+    owner = factory.SubFactory(OwnerFactory)
+    matched_by = ClaimRequest.MatchedBy.NIK
+    submitted = factory.LazyAttribute(
+        lambda o: {
+            "owner": {
+                "nik": o.owner.nik,
+                "name": o.user.full_name,
+                "phone": o.user.phone,
+                "email": o.user.email,
+            },
+            "business": {"name": "Usaha Yang Diklaim"},
+        }
+    )
+    consent_version = "1"
+    consent_at = factory.LazyFunction(timezone.now)
+
+
 def user_with_role(role: str | None, **kwargs) -> User:
     return UserFactory(role=role, **kwargs)
 
 
-__all__ = ["BusinessFactory", "OwnerFactory", "UserFactory", "make_nik", "roles", "user_with_role"]
+__all__ = [
+    "BusinessFactory",
+    "ClaimRequestFactory",
+    "OwnerFactory",
+    "UserFactory",
+    "make_nik",
+    "roles",
+    "user_with_role",
+]

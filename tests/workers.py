@@ -34,7 +34,8 @@ class Workers:
         self.processes: list[subprocess.Popen] = []
         self._logs: list = []
 
-    def start(self) -> subprocess.Popen:
+    def start(self, **extra_env: str) -> subprocess.Popen:
+        """One more worker; `extra_env` adds settings of its own (a test gateway's address)."""
         env = {
             **os.environ,
             "DATABASE_URL": database_url(),
@@ -45,6 +46,7 @@ class Workers:
             "JOB_HEARTBEAT_SECONDS": "1",
             "JOB_STALE_SECONDS": "5",
             "PYTHONUNBUFFERED": "1",
+            **extra_env,
         }
         env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         log = open(self.log_dir / f"worker-{len(self.processes)}.log", "w")  # noqa: SIM115
@@ -70,3 +72,8 @@ class Workers:
             process.wait()
         for log in self._logs:
             log.close()
+
+    def restart_all(self, **extra_env: str) -> subprocess.Popen:
+        """Stop every worker and start one with `extra_env`, so that no other takes its tasks."""
+        self.stop_all()
+        return self.start(**extra_env)

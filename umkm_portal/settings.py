@@ -228,6 +228,13 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 WHATSAPP_TOKEN = env.str("WHATSAPP_TOKEN", default="")
 WHATSAPP_PHONE_NUMBER_ID = env.str("WHATSAPP_PHONE_NUMBER_ID", default="")
 WHATSAPP_API_URL = env.str("WHATSAPP_API_URL", default="https://graph.facebook.com/v21.0")
+# WhatsApp lets a business start a conversation (outside the 24 hours after the person last wrote)
+# only with a template Meta approved: name them here. The code template (category Authentication)
+# takes the code as {{1}} and its copy-code button; the notice template (Utility) takes the whole
+# text as {{1}}. Without them messages go as free text, which reaches only people who wrote lately.
+WHATSAPP_CODE_TEMPLATE = env.str("WHATSAPP_CODE_TEMPLATE", default="")
+WHATSAPP_NOTICE_TEMPLATE = env.str("WHATSAPP_NOTICE_TEMPLATE", default="")
+WHATSAPP_TEMPLATE_LANGUAGE = env.str("WHATSAPP_TEMPLATE_LANGUAGE", default="id")
 # Any HTTP SMS gateway: the number (62812…) and the text go in the parameters named here, in the
 # query string (GET) or a form body (POST); SMS_AUTH_HEADER is one "Name: value" header, optional.
 SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="")

@@ -27,7 +27,7 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ("groups", "is_active", "is_staff")
     search_fields = ("full_name", "email", "phone")
     fieldsets = (
-        (None, {"fields": ("email", "phone", "password")}),
+        (None, {"fields": ("email", "phone", "phone_confirmed_at", "password")}),
         (_("Data diri"), {"fields": ("full_name",)}),
         (
             _("Peran dan izin"),
@@ -44,6 +44,14 @@ class UserAdmin(BaseUserAdmin):
             },
         ),
     )
+
+    def save_model(self, request, obj, form, change):
+        # A new number is not confirmed by anyone yet, unless the admin says so in the same change.
+        if change and "phone" in form.changed_data and "phone_confirmed_at" not in form.changed_data:
+            obj.phone_confirmed_at = obj.phone_confirmed_by = None
+        elif "phone_confirmed_at" in form.changed_data:
+            obj.phone_confirmed_by = request.user if obj.phone_confirmed_at else None
+        super().save_model(request, obj, form, change)
 
     def get_readonly_fields(self, request, obj=None):
         # Admin Dinas manages accounts but must not be able to make anyone (or itself) superuser.

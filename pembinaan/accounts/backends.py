@@ -4,12 +4,12 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import ValidationError
 
-from pembinaan.accounts import roles
+from pembinaan.accounts.services import phone_login_accounts
 from pembinaan.lib.identifiers import parse_phone
 
 
 class EmailOrPhoneBackend(ModelBackend):
-    """Log in with an e-mail address, or (owners only) with a mobile number in any common spelling.
+    """Log in with an e-mail address, or (owners only) with a confirmed mobile number in any spelling.
 
     Staff and council accounts use e-mail only: a phone number is easier to guess and to
     share, and those accounts reach personal data or the council's figures.
@@ -20,20 +20,22 @@ class EmailOrPhoneBackend(ModelBackend):
             return None
         User = get_user_model()
         identifier = username.strip()
-        user = None
+        candidates = []
         if "@" in identifier:
-            user = User.objects.filter(email=identifier.lower()).first()
+            candidates = list(User.objects.filter(email=identifier.lower())[:1])
         else:
             try:
                 phone = parse_phone(identifier)
             except ValidationError:
                 phone = None
             if phone:
-                user = User.objects.filter(phone=phone, groups__name=roles.OWNER).first()
-        if user is None:
+                # A confirmed number only, where codes can confirm numbers (accounts.services).
+                candidates = phone_login_accounts(phone)
+        if not candidates:
             # Spend the same time as a real check so that timing does not reveal accounts.
             User().set_password(password)
             return None
-        if user.check_password(password) and self.user_can_authenticate(user):
-            return user
+        for user in candidates:
+            if user.check_password(password) and self.user_can_authenticate(user):
+                return user
         return None

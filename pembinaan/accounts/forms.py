@@ -75,6 +75,46 @@ class ResetRequestForm(OutboxPasswordResetForm):
         return value
 
 
+def _code_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("Kode 6 angka"),
+        max_length=6,
+        min_length=6,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": "[0-9]*"}
+        ),
+        error_messages={"min_length": _("Kode terdiri dari 6 angka.")},
+    )
+
+
+def _clean_code(value: str) -> str:
+    code = value.strip()
+    if not (code.isascii() and code.isdigit()):
+        raise ValidationError(_("Kode terdiri dari 6 angka."), code="digits")
+    return code
+
+
+class PhoneConfirmForm(forms.Form):
+    """The code sent to the owner's number when they registered (or asked again)."""
+
+    code = _code_field()
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_code(self) -> str:
+        return _clean_code(self.cleaned_data["code"])
+
+    def clean(self):
+        if not self.errors:
+            try:
+                services.phone_confirm_with_code(user=self.user, code=self.cleaned_data["code"])
+            except ValidationError as exc:
+                self.add_error("code", exc)
+        return self.cleaned_data
+
+
 class ResetCodeForm(SetPasswordForm):
     """The code from WhatsApp/SMS (or from staff) and the new password, on one page.
 
@@ -86,15 +126,7 @@ class ResetCodeForm(SetPasswordForm):
         max_length=254,
         widget=forms.TextInput(attrs={"autocomplete": "username"}),
     )
-    code = forms.CharField(
-        label=_("Kode 6 angka"),
-        max_length=6,
-        min_length=6,
-        widget=forms.TextInput(
-            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": "[0-9]*"}
-        ),
-        error_messages={"min_length": _("Kode terdiri dari 6 angka.")},
-    )
+    code = _code_field()
     field_order = ["identifier", "code", "new_password1", "new_password2"]
 
     error_messages = {
@@ -107,10 +139,7 @@ class ResetCodeForm(SetPasswordForm):
         self.reset_code = None
 
     def clean_code(self) -> str:
-        code = self.cleaned_data["code"].strip()
-        if not (code.isascii() and code.isdigit()):
-            raise ValidationError(_("Kode terdiri dari 6 angka."), code="digits")
-        return code
+        return _clean_code(self.cleaned_data["code"])
 
     def clean(self):
         self.validate_passwords("new_password1", "new_password2")

@@ -39,10 +39,22 @@ class User(AbstractBaseUser, PermissionsMixin):
     phone = models.CharField(
         _("nomor HP"),
         max_length=16,
-        unique=True,
         null=True,
         blank=True,
+        db_index=True,
         help_text=_("Disimpan dalam format +628…"),
+    )
+    # A number is a login only once its holder proved it is theirs (a code sent to it, or staff who
+    # called it at verification). Until then several accounts may carry the same number, so that
+    # nobody can block a citizen by registering their number first; one of them at most confirms it.
+    phone_confirmed_at = models.DateTimeField(_("nomor HP dikonfirmasi"), null=True, blank=True)
+    phone_confirmed_by = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("nomor HP dikonfirmasi oleh petugas"),
     )
     full_name = models.CharField(_("nama lengkap"), max_length=150)
     is_active = models.BooleanField(_("aktif"), default=True)
@@ -67,6 +79,12 @@ class User(AbstractBaseUser, PermissionsMixin):
                 condition=Q(email__isnull=False) | Q(phone__isnull=False),
                 name="user_has_email_or_phone",
             ),
+            models.UniqueConstraint(
+                fields=["phone"],
+                condition=Q(phone_confirmed_at__isnull=False),
+                name="user_confirmed_phone_unique",
+                violation_error_message=_("Nomor HP ini sudah dikonfirmasi pada akun lain."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -82,6 +100,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         self.email = self.email.strip().lower() if self.email else None
         self.phone = self.phone or None
         super().save(*args, **kwargs)
+
+    @property
+    def phone_confirmed(self) -> bool:
+        return bool(self.phone and self.phone_confirmed_at)
 
     def get_full_name(self) -> str:
         return self.full_name
@@ -124,6 +146,7 @@ class ResetCode(models.Model):
     class Via(models.TextChoices):
         PHONE = "hp", _("Dikirim ke nomor HP")
         STAFF = "petugas", _("Diberikan petugas di kantor")
+        CONFIRM = "konfirmasi", _("Konfirmasi nomor HP")
 
     user = models.ForeignKey(
         User, on_delete=models.CASCADE, related_name="reset_codes", verbose_name=_("akun")

@@ -12,6 +12,7 @@ urlpatterns = [
     path("kata-sandi/selesai/", views.PasswordChangeDoneView.as_view(), name="password-change-done"),
     path("lupa-kata-sandi/", views.PasswordResetView.as_view(), name="password-reset"),
     path("lupa-kata-sandi/terkirim/", views.PasswordResetDoneView.as_view(), name="password-reset-done"),
+    path("konfirmasi-hp/", views.phone_confirm, name="phone-confirm"),
     path("lupa-kata-sandi/kode/", views.password_reset_code, name="password-reset-code"),
     path(
         "kode-atur-ulang/pemilik/<int:owner_pk>/",

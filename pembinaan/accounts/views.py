@@ -6,12 +6,20 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from pembinaan.accounts import services
-from pembinaan.accounts.forms import IssueCodeForm, LoginForm, ResetCodeForm, ResetRequestForm
+from pembinaan.accounts.forms import (
+    IssueCodeForm,
+    LoginForm,
+    PhoneConfirmForm,
+    ResetCodeForm,
+    ResetRequestForm,
+)
+from pembinaan.accounts.selectors import phone_confirmation
 from pembinaan.lib.identifiers import format_phone
 from pembinaan.lib.ratelimit import over_limit
 from pembinaan.registry.access import get_owner_for_user, require
@@ -110,6 +118,33 @@ def password_reset_code(request: HttpRequest) -> HttpResponse:
     return render(
         request, "accounts/password_reset_code.html", {"form": form, "minutes": settings.RESET_CODE_MINUTES}
     )
+
+
+@login_required
+@sensitive_post_parameters("code")
+@never_cache
+def phone_confirm(request: HttpRequest) -> HttpResponse:
+    """An owner confirms their number with the code sent to it, or asks for a new code.
+
+    Until then the number is not a login (accounts.services); where no code can be sent, the page
+    says that staff confirm it at verification.
+    """
+    user = request.user
+    if not user.phone or user.phone_confirmed:
+        return redirect("front:home")
+    form = PhoneConfirmForm(None, user=user)
+    if request.method == "POST":
+        if _reset_limited(request, "phone-confirm"):
+            return render(request, "accounts/rate_limited.html", status=429)
+        if request.POST.get("action") == "resend":
+            services.phone_confirmation_send(user=user)
+            messages.info(request, _("Bila kode dapat dikirim, kode baru sudah dalam perjalanan."))
+            return redirect("accounts:phone-confirm")
+        form = PhoneConfirmForm(request.POST, user=user)
+        if form.is_valid():
+            messages.success(request, _("Nomor HP Anda sudah dikonfirmasi: kini dapat dipakai untuk masuk."))
+            return redirect("front:home")
+    return render(request, "accounts/phone_confirm.html", {"form": form, "confirm": phone_confirmation(user)})
 
 
 @login_required

@@ -27,6 +27,11 @@ class Registration(models.Model):
     class Notice(models.TextChoices):
         EMAILED = "email", _("Pemilik akun diberi tahu lewat email")
         NO_CHANNEL = "belum", _("Akun tanpa email: belum diberi tahu, hubungi lewat nomor HP")
+        MESSAGED = "pesan", _("Pemilik akun diberi tahu lewat WhatsApp/SMS")
+        SHARED_PHONE = (
+            "ganda",
+            _("Nomor HP sama dengan akun lain yang belum dikonfirmasi: pastikan saat verifikasi"),
+        )
 
     token = models.UUIDField(unique=True, editable=False)
     user = models.ForeignKey(

@@ -8,6 +8,7 @@ import re
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from pembinaan.accounts.models import User
 from pembinaan.coaching.models import Activity, Participation, ParticipationStatus
 from pembinaan.enrolment.models import ClaimRequest, Registration
 from pembinaan.reference.models import Kelurahan
@@ -176,3 +177,16 @@ def unreachable_account_attempts(*, limit: int = 20) -> list[Registration]:
         .select_related("existing_account")
         .order_by("-created_at", "-pk")[:limit]
     )
+
+
+def login_phone_check(business: Business) -> dict | None:
+    """For the review screen: the owner's login number when nobody confirmed it yet, and the
+    registrations of other accounts that carry the same number (someone may have used a stranger's)."""
+    account = business.owner.user
+    if account is None or not account.phone or account.phone_confirmed:
+        return None
+    others = User.objects.filter(phone=account.phone).exclude(pk=account.pk)
+    return {
+        "phone": account.phone,
+        "others": list(Registration.objects.filter(user__in=others).order_by("created_at", "pk")),
+    }

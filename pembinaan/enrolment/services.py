@@ -22,11 +22,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from pembinaan.accounts import roles
+from pembinaan.accounts import services as accounts_services
 from pembinaan.accounts.models import User
 from pembinaan.enrolment.models import ClaimRequest, Registration, new_nonce
-from pembinaan.notifications.services import queue_email
+from pembinaan.notifications.models import Channel
+from pembinaan.notifications.services import PURPOSE_NOTICE, queue_email, queue_message
 from pembinaan.reference.models import KbliCategory, Kelurahan
 from pembinaan.registry import services as registry
 from pembinaan.registry.models import Business, BusinessSource, Owner
@@ -36,10 +39,29 @@ log = logging.getLogger(__name__)
 
 
 def _existing_accounts(*, phone: str, email: str | None) -> list[User]:
-    """Accounts that already have this phone or email, the phone's first."""
-    match = Q(phone=phone) | Q(email__iexact=email) if email else Q(phone=phone)
+    """Accounts that already have this email, or have confirmed this phone, the phone's first.
+
+    A number carried by accounts that never confirmed it does not count: whoever registered it
+    first may not own it (issue 14), so a second registration with it is made and flagged instead.
+    """
+    match = Q(phone=phone, phone_confirmed_at__isnull=False)
+    if email:
+        match |= Q(email__iexact=email)
     accounts = list(User.objects.filter(match))
     return sorted(accounts, key=lambda account: account.phone != phone)
+
+
+def _flag_shared_phone(*, registration: Registration, user: User) -> None:
+    """Note an earlier account that carries the same unconfirmed number, for staff to settle."""
+    other = (
+        User.objects.filter(phone=user.phone, phone_confirmed_at__isnull=True)
+        .exclude(pk=user.pk)
+        .order_by("-date_joined", "-pk")
+        .first()
+    )
+    if other is not None:
+        registration.existing_account = other
+        registration.notice = Registration.Notice.SHARED_PHONE
 
 
 def _account_create(*, owner_data: dict[str, Any], password_hash: str) -> User | None:
@@ -63,14 +85,37 @@ def _notify_existing_accounts(*, registration: Registration, accounts: list[User
     """Tell each account's owner that someone tried to register with their phone or email.
 
     The registrant is told nothing of it (the page they see is the same kind for everyone), so
-    nobody can use the registration to learn who has an account. An account with no email cannot
-    be told yet (no phone channel): it is logged and flagged for staff on the claims page.
+    nobody can use the registration to learn who has an account. An account with no email is
+    told by text where WhatsApp or SMS is configured; else it is logged and flagged for staff on
+    the claims page.
     """
     base = settings.PORTAL_BASE_URL.rstrip("/")
     when = date_format(timezone.localtime(), "j F Y H.i")
     unreachable = None
+    by_text = False
     for account in accounts:
-        if account.email:
+        if not account.email:
+            # No email: a short text to the confirmed number, by WhatsApp or SMS where configured.
+            with override(settings.LANGUAGE_CODE):
+                text = _(
+                    "Seseorang mencoba mendaftar di Portal UMKM dengan nomor HP Anda pada %(when)s. "
+                    "Anda sudah punya akun: masuk di %(login)s. Bila bukan Anda, abaikan pesan ini."
+                ) % {"when": when, "login": base + reverse("accounts:login")}
+                subject = _("Pendaftaran dengan nomor HP Anda")
+            sent = queue_message(
+                user=account, subject=subject, text=text, purpose=PURPOSE_NOTICE, prefer=Channel.WHATSAPP
+            )
+            if sent is not None:
+                by_text = True
+                continue
+            unreachable = unreachable or account
+            log.warning(
+                "Registration %s used the phone of account %s, which has no email and no text "
+                "channel is configured; flagged for staff",
+                registration.pk,
+                account.pk,
+            )
+        else:
             queue_email(
                 recipient=account.email,
                 template="enrolment/email/account_exists",
@@ -81,16 +126,12 @@ def _notify_existing_accounts(*, registration: Registration, accounts: list[User
                     "reset_link": base + reverse("accounts:password-reset"),
                 },
             )
-        else:
-            unreachable = unreachable or account
-            log.warning(
-                "Registration %s used the phone of account %s, which has no email; flagged for staff",
-                registration.pk,
-                account.pk,
-            )
     registration.existing_account = unreachable or (accounts[0] if accounts else None)
     if accounts:
-        registration.notice = Registration.Notice.NO_CHANNEL if unreachable else Registration.Notice.EMAILED
+        if unreachable:
+            registration.notice = Registration.Notice.NO_CHANNEL
+        else:
+            registration.notice = Registration.Notice.MESSAGED if by_text else Registration.Notice.EMAILED
     registration.save(update_fields=["existing_account", "notice"])
     return registration
 
@@ -159,8 +200,13 @@ def registration_submit(
     if user is None:
         # Either known before, or taken by a concurrent registration between the check and now.
         accounts = accounts or _existing_accounts(phone=owner_data["phone"], email=owner_data.get("email"))
+        accounts_services.spend_code_time()  # as long as a new account's confirmation code takes
         return _notify_existing_accounts(registration=registration, accounts=accounts)
     registration.user = user
+    _flag_shared_phone(registration=registration, user=user)
+    # Where a code can reach the phone, the number becomes a login once the owner enters it.
+    if not accounts_services.phone_confirmation_send(user=user):
+        accounts_services.spend_code_time()  # every registration takes one hash's time
     nik, nib = owner_data["nik"], business_data.get("nib")
     owner, matched_by = _existing_owner(nik=nik, nib=nib)
     if owner is None:
@@ -184,7 +230,7 @@ def registration_submit(
             registration.business = registry.business_create(
                 by=user, owner=owner, source=BusinessSource.SELF, **business_data
             )
-            registration.save(update_fields=["user", "owner", "business"])
+            registration.save(update_fields=["user", "owner", "business", "existing_account", "notice"])
             return registration
 
     claim = ClaimRequest(
@@ -199,8 +245,20 @@ def registration_submit(
     claim.save()
     if owner.email:
         claim_send_link(claim=claim)
-    registration.save(update_fields=["user"])
+    registration.save(update_fields=["user", "existing_account", "notice"])
     return registration
+
+
+@transaction.atomic
+def submission_verify(*, business: Business, by: User, phone_checked: bool = False) -> Business:
+    """Verify a submitted business. Staff who reached the owner on the account's number (a call, a
+    WhatsApp chat) say so, and the number becomes the owner's login: the way numbers are confirmed
+    where no code can be sent. Refused, verification included, when another account confirmed it."""
+    business = registry.business_verify(business=business, by=by)
+    account = business.owner.user
+    if phone_checked and account is not None and account.phone and not account.phone_confirmed:
+        accounts_services.phone_confirm(user=account, by=by)
+    return business
 
 
 def phone_tail(phone: str | None) -> str:

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from pembinaan.accounts.selectors import phone_confirmation
 from pembinaan.coaching import services as coaching
 from pembinaan.coaching.models import Activity
 from pembinaan.enrolment import consent, selectors, services
@@ -230,6 +231,7 @@ def done(request: HttpRequest) -> HttpResponse:
         "enrolment/done.html",
         {
             "outcome": outcome,
+            "confirm": phone_confirmation(request.user),
             "working_days": settings.ENROLMENT_VERIFY_WORKING_DAYS,
             "link_hours": settings.ENROLMENT_CLAIM_LINK_HOURS,
         },
@@ -312,7 +314,11 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         place = Business(pk=business.pk, status_changed_at=business.status_changed_at)
         try:
             if request.POST.get("action") == "verify":
-                registry.business_verify(business=business, by=request.user)
+                services.submission_verify(
+                    business=business,
+                    by=request.user,
+                    phone_checked=request.POST.get("phone_checked") == "on",
+                )
                 messages.success(request, _("%(name)s diverifikasi.") % {"name": business.name})
                 return _open_next(request, after=place, search=search, state=state)
             if reject_form.is_valid():
@@ -322,7 +328,10 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("Pendaftaran %(name)s ditolak.") % {"name": business.name})
                 return _open_next(request, after=place, search=search, state=state)
         except ValidationError as exc:
-            apply_to_forms(exc, reject_form)
+            if request.POST.get("action") == "verify":
+                messages.error(request, " ".join(exc.messages))
+            else:
+                apply_to_forms(exc, reject_form)
     can_act = business.status == BusinessStatus.SUBMITTED
     following = selectors.next_in_queue(after=business, search=search) if can_act else None
     return render(
@@ -331,6 +340,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "business": business,
             "pairs": selectors.duplicate_pairs_of(business),
+            "phone_check": selectors.login_phone_check(business),
             "reject_form": reject_form,
             "can_act": can_act,
             "queue_url": _with_state(reverse("enrolment:queue"), state),

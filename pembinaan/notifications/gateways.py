@@ -65,16 +65,47 @@ def _request(request: urllib.request.Request) -> None:
         raise
 
 
+def _whatsapp_content(message: OutboxMessage) -> dict:
+    """A template where one is configured (a business may start a conversation only with one);
+    else free text, which reaches only someone who wrote to the business in the last 24 hours."""
+    language = {"code": settings.WHATSAPP_TEMPLATE_LANGUAGE}
+    if message.code and settings.WHATSAPP_CODE_TEMPLATE:
+        # An authentication template: the code fills the body and the copy-code button.
+        parameter = [{"type": "text", "text": message.code}]
+        components = [
+            {"type": "body", "parameters": parameter},
+            {"type": "button", "sub_type": "url", "index": "0", "parameters": parameter},
+        ]
+        return {
+            "type": "template",
+            "template": {
+                "name": settings.WHATSAPP_CODE_TEMPLATE,
+                "language": language,
+                "components": components,
+            },
+        }
+    if not message.code and settings.WHATSAPP_NOTICE_TEMPLATE:
+        # A template parameter is one line of at most 1,024 characters.
+        text = " ".join(message.body.split())
+        text = text if len(text) <= 1024 else text[:1023] + "…"
+        components = [{"type": "body", "parameters": [{"type": "text", "text": text}]}]
+        return {
+            "type": "template",
+            "template": {
+                "name": settings.WHATSAPP_NOTICE_TEMPLATE,
+                "language": language,
+                "components": components,
+            },
+        }
+    return {"type": "text", "text": {"body": message.body}}
+
+
 def send_whatsapp(message: OutboxMessage) -> None:
     if not configured(Channel.WHATSAPP):
         raise ImproperlyConfigured("WhatsApp needs WHATSAPP_TOKEN and WHATSAPP_PHONE_NUMBER_ID.")
     url = f"{settings.WHATSAPP_API_URL.rstrip('/')}/{settings.WHATSAPP_PHONE_NUMBER_ID}/messages"
-    payload = {
-        "messaging_product": "whatsapp",
-        "to": whatsapp_number(message.recipient),
-        "type": "text",
-        "text": {"body": message.body},
-    }
+    payload = {"messaging_product": "whatsapp", "to": whatsapp_number(message.recipient)}
+    payload.update(_whatsapp_content(message))
     _request(
         urllib.request.Request(  # noqa: S310 - the scheme is checked in _request
             url,

@@ -50,6 +50,9 @@ class OutboxMessage(models.Model):
     # A body that grants access (a password-reset link) is never shown in the admin and is blanked
     # once sent: the outbox must not become a store of live links.
     holds_secret = models.BooleanField(_("berisi tautan rahasia"), default=False, editable=False)
+    # The one-time code of an access message on its own, for a WhatsApp code template (gateways.py);
+    # blanked with the body once sent.
+    code = models.CharField(max_length=12, blank=True, editable=False)
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     next_attempt_at = models.DateTimeField(_("percobaan berikutnya"), default=timezone.now)
     sent_at = models.DateTimeField(_("terkirim pada"), null=True, blank=True)

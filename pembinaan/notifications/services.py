@@ -157,8 +157,12 @@ def queue_message(
     prefer: str = "",
     dedupe_key: str | None = None,
     holds_secret: bool = False,
+    code: str = "",
 ) -> OutboxMessage | None:
     """Store a message for a person by the channel that suits them; None when none does.
+
+    `code`: the one-time code an access message carries (also in `text`), kept apart for the
+    channels that send it as a template parameter; such a message always holds a secret.
 
     The person is a `user` (an account), an `owner` (registry) or a bare `phone`/`email`. Their
     saved choice (privacy.NoticePreference) is used unless `prefer` is given. `subject` is the email
@@ -185,12 +189,20 @@ def queue_message(
         subject=subject,
         body=body,
         dedupe_key=dedupe_key,
-        holds_secret=holds_secret,
+        holds_secret=holds_secret or bool(code),
+        code=code,
     )
 
 
 def _store(
-    *, channel: str, recipient: str, subject: str, body: str, dedupe_key: str | None, holds_secret: bool
+    *,
+    channel: str,
+    recipient: str,
+    subject: str,
+    body: str,
+    dedupe_key: str | None,
+    holds_secret: bool,
+    code: str = "",
 ) -> OutboxMessage | None:
     subject = " ".join(subject.split())  # a header: one line
     if dedupe_key and OutboxMessage.objects.filter(dedupe_key=dedupe_key).exists():
@@ -204,6 +216,7 @@ def _store(
                 body=body,
                 dedupe_key=dedupe_key,
                 holds_secret=holds_secret,
+                code=code,
             )
     except IntegrityError:
         if dedupe_key and OutboxMessage.objects.filter(dedupe_key=dedupe_key).exists():
@@ -265,7 +278,7 @@ def deliver(*, message_id: int, now: datetime.datetime | None = None) -> bool:
         return False
     sent = {"status": OutboxMessage.Status.SENT, "sent_at": now, "updated_at": timezone.now()}
     if message.holds_secret:
-        sent["body"] = ""
+        sent["body"] = sent["code"] = ""
     outcome.update(**sent)
     return True
 

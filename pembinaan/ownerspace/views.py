@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from pembinaan.accounts.selectors import phone_confirmation
 from pembinaan.coaching import certificates
 from pembinaan.coaching import services as coaching
 from pembinaan.coaching.selectors import business_coaching_history
@@ -42,7 +43,11 @@ def home(request: HttpRequest) -> HttpResponse:
     if owner is None and (pending := pending_claim_as_registration(request.user)):
         owner, business = pending  # unsaved: shown back, never a link to a record
         businesses = [business]
-    return render(request, "ownerspace/home.html", {"owner": owner, "businesses": businesses})
+    return render(
+        request,
+        "ownerspace/home.html",
+        {"owner": owner, "businesses": businesses, "confirm": phone_confirmation(request.user)},
+    )
 
 
 @login_required

@@ -112,3 +112,7 @@ def pytest_terminal_summary(terminalreporter):
     if _missing:
         terminalreporter.write_sep("!", "BROWSER TESTS SKIPPED", red=True, bold=True)
         terminalreporter.write_line(f"{_missing[0]}. Set CI=1 to make this a failure.", red=True)
+
+
+# The local WhatsApp/SMS gateways of the channel tests, for journeys that send codes.
+from tests.notifications.gateway_servers import whatsapp_gateway  # noqa: E402, F401

@@ -43,7 +43,7 @@ def _front_door_leads_to_step_one(page) -> None:
     assert page.get_by_text("Langkah 1 dari 3").is_visible()
 
 
-def _registered(page) -> Business:
+def _registered(page, *, phone: str = "0812-7777-0101", email: str = "siti.uji@contoh.test") -> Business:
     _front_door_leads_to_step_one(page)
     page.goto("/daftar/")
     check(page, "journey1-01-start")
@@ -57,8 +57,8 @@ def _registered(page) -> Business:
     check(page, "journey1-03-owner-step-errors")
     page.locator("#id_name").fill("Siti Aminah Uji")
     page.locator("#id_nik").fill(make_nik(female=True))
-    page.locator("#id_phone").fill("0812-7777-0101")
-    page.locator("#id_email").fill("siti.uji@contoh.test")
+    page.locator("#id_phone").fill(phone)
+    page.locator("#id_email").fill(email)
     page.locator("#id_password1").fill(PASSWORD)
     page.locator("#id_password2").fill(PASSWORD)
     page.get_by_role("button", name="Lanjut").click()
@@ -86,7 +86,7 @@ def _registered(page) -> Business:
     _tall_enough_to_tap(page.get_by_role("link", name="Ke Usaha Saya"))
     business = Business.objects.get(name="Amplang Bu Siti Uji")
     assert business.status == BusinessStatus.SUBMITTED
-    assert business.owner.user.phone == "+6281277770101"
+    assert business.owner.user.phone == "+62" + phone.replace("-", "")[1:]
     return business
 
 

@@ -149,10 +149,13 @@ def test_an_expired_or_forged_link_does_nothing(
     assert staff_record.user is None
 
 
-def test_a_record_without_email_waits_for_staff_and_sends_nothing(anon_client):
+def test_a_record_without_email_waits_for_staff_and_sends_the_record_nothing(anon_client):
     owner = OwnerFactory(email="")
-    register(anon_client, owner=owner_data(nik=owner.nik))
-    assert not OutboxMessage.objects.exists()
+    register(anon_client, owner=owner_data(nik=owner.nik, phone="0812-7777-0001"))
+    # The only message is the registrant's own number confirmation; nothing reaches the record.
+    assert list(OutboxMessage.objects.values_list("recipient", "subject")) == [
+        ("+6281277770001", "Kode konfirmasi nomor HP Portal UMKM")
+    ]
     assert ClaimRequest.objects.get().link_sent_at is None
 
 

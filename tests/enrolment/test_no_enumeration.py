@@ -133,9 +133,11 @@ def test_submitting_twice_with_a_known_phone_tells_the_account_owner_once(
     assert Registration.objects.count() == 1
 
 
-def test_a_phone_taken_between_the_check_and_the_save_is_handled_like_a_known_one(
+def test_an_email_taken_between_the_check_and_the_save_is_handled_like_a_known_one(
     anon_client, account, monkeypatch
 ):
+    # Only an email can be taken meanwhile: a number becomes an account's own only when confirmed
+    # by a code later, so a concurrent registration with the same number is flagged, not refused.
     from pembinaan.enrolment import services
 
     real = services._existing_accounts
@@ -147,9 +149,9 @@ def test_a_phone_taken_between_the_check_and_the_save_is_handled_like_a_known_on
         return [] if len(calls) == 1 else real(**kwargs)
 
     monkeypatch.setattr(services, "_existing_accounts", blind_first_time)
-    pages = _walk(anon_client, owner_data(**KNOWN["phone"]))
+    pages = _walk(anon_client, owner_data(**KNOWN["email"]))
     assert pages[-2].status_code == 302 and pages[-1].status_code == 200
     assert len(calls) == 2
-    assert User.objects.filter(phone="+6281355551234").count() == 1
+    assert User.objects.filter(email="terdaftar@contoh.test").count() == 1
     assert not Owner.objects.exists()
     assert Registration.objects.get().existing_account == account

@@ -1,5 +1,8 @@
+import re
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from pembinaan.accounts import roles
 from pembinaan.accounts.models import User
@@ -61,12 +64,22 @@ def test_a_registration_creates_account_owner_and_submitted_business_and_logs_in
     assert "Staf dinas memeriksa data Anda" in done
 
 
-def test_the_new_owner_can_log_in_with_phone_or_email(anon_client, client):
-    register(anon_client)
-    for login in ("0812 7777 0001", "SITI@contoh.test"):
+def test_the_new_owner_can_log_in_with_email_at_once_and_with_the_phone_once_confirmed(
+    anon_client, client, django_capture_on_commit_callbacks, capsys
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        register(anon_client)
+    code = re.search(r"\b(\d{6})\b", capsys.readouterr().out).group(1)  # the console channel
+
+    def logs_in(login):
         client.logout()
         response = client.post(reverse("accounts:login"), {"username": login, "password": PASSWORD})
-        assert response.status_code == 302, login
+        return response.status_code == 302
+
+    assert logs_in("SITI@contoh.test")
+    assert not logs_in("0812 7777 0001")
+    anon_client.post(reverse("accounts:phone-confirm"), {"code": code})
+    assert logs_in("0812 7777 0001")
 
 
 def test_email_is_optional(anon_client):
@@ -179,10 +192,12 @@ def test_the_consent_page_shows_the_purpose_and_version(anon_client):
     assert "Amplang Bu Siti" in page
 
 
-def test_a_phone_taken_meanwhile_makes_no_second_account_and_tells_the_account_owner(anon_client):
+def test_a_phone_confirmed_meanwhile_makes_no_second_account_and_tells_the_account_owner(anon_client):
     anon_client.post(reverse("enrolment:owner"), owner_data())
     anon_client.post(reverse("enrolment:business"), business_data())
-    User.objects.create_user(email="lain@contoh.test", phone="+6281277770001", full_name="Lain")
+    User.objects.create_user(
+        email="lain@contoh.test", phone="+6281277770001", full_name="Lain", phone_confirmed_at=timezone.now()
+    )
     response = anon_client.post(reverse("enrolment:consent"), {"agree": "on"})
     # Issue 14: the registrant is not told the phone has an account; its owner is.
     assert response.status_code == 302
@@ -192,6 +207,17 @@ def test_a_phone_taken_meanwhile_makes_no_second_account_and_tells_the_account_o
     assert User.objects.filter(phone="+6281277770001").count() == 1
     assert "_auth_user_id" not in anon_client.session
     assert list(OutboxMessage.objects.values_list("recipient", flat=True)) == ["lain@contoh.test"]
+
+
+def test_a_phone_carried_by_an_unconfirmed_account_is_not_refused_but_flagged(anon_client):
+    # Someone registered this number first (perhaps not theirs) and never confirmed it.
+    earlier = User.objects.create_user(email=None, phone="+6281277770001", full_name="Pendaftar Lain")
+    register(anon_client)
+    registration = Registration.objects.get()
+    assert registration.user is not None and registration.user.phone == "+6281277770001"
+    assert registration.existing_account == earlier
+    assert registration.notice == Registration.Notice.SHARED_PHONE
+    assert Owner.objects.get().user == registration.user
 
 
 def test_double_submit_creates_one_registration(anon_client):

@@ -118,6 +118,24 @@ def test_the_reset_code_form_survives_any_input(_no_reset_limit, identifier, cod
     )
 
 
+@pytest.fixture
+def _unconfirmed_owner(db):
+    from pembinaan.accounts import roles
+    from tests.factories import UserFactory
+
+    return UserFactory(role=roles.OWNER, email=None, phone="+6281277770001", phone_confirmed_at=None)
+
+
+@FUZZ
+@given(code=st.one_of(adversarial, st.text("0123456789", min_size=6, max_size=6)), action=adversarial)
+def test_the_phone_confirmation_form_survives_any_input(_no_reset_limit, _unconfirmed_owner, code, action):
+    client = Client()
+    client.force_login(_unconfirmed_owner)
+    _assert_safe(client.post("/akun/konfirmasi-hp/", {"code": code, "action": action}))
+    _unconfirmed_owner.refresh_from_db()
+    assert not _unconfirmed_owner.phone_confirmed  # no random input is the code
+
+
 query_params = st.dictionaries(
     st.sampled_from(["target", "tahun", "kecamatan", "jenis", "sumber", "peta", "page", "q", "sort", "x"]),
     adversarial,

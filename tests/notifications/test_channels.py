@@ -191,3 +191,61 @@ def test_a_gateway_url_that_is_not_http_is_never_opened(sms_gateway, settings):
     message.refresh_from_db()
     assert "http:// or https://" in message.last_error
     assert sms_gateway.received == []
+
+
+# --- WhatsApp templates: a business may start a conversation only with an approved template ------
+
+
+def test_a_code_goes_in_the_configured_authentication_template_and_is_not_kept_once_sent(
+    whatsapp_gateway, settings
+):
+    settings.WHATSAPP_CODE_TEMPLATE = "kode_portal_umkm"
+    message = _text(code="123456")
+    assert message.holds_secret
+    assert services.deliver(message_id=message.pk) is True
+    [got] = whatsapp_gateway.received
+    code = [{"type": "text", "text": "123456"}]
+    assert got.json() == {
+        "messaging_product": "whatsapp",
+        "to": "6281234567890",
+        "type": "template",
+        "template": {
+            "name": "kode_portal_umkm",
+            "language": {"code": "id"},
+            "components": [
+                {"type": "body", "parameters": code},
+                {"type": "button", "sub_type": "url", "index": "0", "parameters": code},
+            ],
+        },
+    }
+    message.refresh_from_db()
+    assert (message.body, message.code) == ("", "")
+
+
+def test_a_notice_goes_in_the_notice_template_as_one_line_of_at_most_1024_characters(
+    whatsapp_gateway, settings
+):
+    settings.WHATSAPP_NOTICE_TEMPLATE = "pemberitahuan_umkm"
+    settings.WHATSAPP_TEMPLATE_LANGUAGE = "en"
+    long_text = "Usaha Anda sudah diverifikasi.\n\nBaris kedua\tdengan tab.  " + "x" * 2000
+    message = services.queue_message(
+        phone=PHONE, subject="Pemberitahuan", text=long_text, purpose=services.PURPOSE_NOTICE
+    )
+    assert services.deliver(message_id=message.pk) is True
+    template = whatsapp_gateway.received[0].json()["template"]
+    assert template["name"] == "pemberitahuan_umkm" and template["language"] == {"code": "en"}
+    [parameter] = template["components"][0]["parameters"]
+    assert parameter["text"].startswith(
+        "Pemberitahuan Usaha Anda sudah diverifikasi. Baris kedua dengan tab. x"
+    )
+    assert "\n" not in parameter["text"] and "\t" not in parameter["text"] and "  " not in parameter["text"]
+    assert len(parameter["text"]) == 1024 and parameter["text"].endswith("…")
+
+
+def test_without_a_code_template_a_code_still_goes_as_text_but_a_notice_template_is_not_used_for_it(
+    whatsapp_gateway, settings
+):
+    settings.WHATSAPP_NOTICE_TEMPLATE = "pemberitahuan_umkm"  # never for a code: Meta forbids it
+    message = _text(code="123456")
+    services.deliver(message_id=message.pk)
+    assert whatsapp_gateway.received[0].json()["type"] == "text"

@@ -523,7 +523,11 @@ class DemoSeeder:
             raise CommandError(f"Role groups missing ({', '.join(sorted(missing))}); run migrate first.")
         for account in DEMO_ACCOUNTS:
             if account.phone:
-                taken = User.objects.filter(phone=account.phone).exclude(email=account.email).first()
+                taken = (
+                    User.objects.filter(phone=account.phone, phone_confirmed_at__isnull=False)
+                    .exclude(email=account.email)
+                    .first()
+                )
                 if taken is not None:
                     raise CommandError(
                         f"Phone {account.phone} already belongs to user {taken.email or taken.pk}; "
@@ -532,6 +536,8 @@ class DemoSeeder:
             user = User.objects.filter(email=account.email).first() or User(email=account.email)
             user.full_name = account.full_name
             user.phone = account.phone
+            # The demo owner logs in with the number at once, as after entering the code.
+            user.phone_confirmed_at = timezone.now() if account.phone else None
             user.is_staff = account.is_staff
             user.is_active = True
             user.password = password
