@@ -2,6 +2,10 @@
 
 A request outlives the data it is about: once an owner is deleted the request keeps a label, not a
 link, so that the dinas can still show that it acted and when.
+
+A claimant (someone who registered with an NIK or NIB already on record, issue 14) has no owner
+record of their own until the claim is proven, yet has the same rights over what they typed: their
+requests and their choice of channel are kept on the claim and on the account instead.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pembinaan.enrolment.models import ClaimRequest
 from pembinaan.registry.models import Owner
 
 
@@ -32,6 +37,16 @@ class DataRequest(models.Model):
         blank=True,
         related_name="data_requests",
         verbose_name=_("pelaku usaha"),
+    )
+    # A claimant's request, while the claim waits for proof. It is never put on the claimed record:
+    # that record's owner would see it, and the claimant may not be them.
+    claim = models.ForeignKey(
+        ClaimRequest,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="data_requests",
+        verbose_name=_("klaim"),
     )
     owner_label = models.CharField(
         _("pelaku usaha (label)"), max_length=40, help_text=_("Tetap ada setelah data pelaku usaha dihapus.")
@@ -61,6 +76,15 @@ class DataRequest(models.Model):
                 fields=["owner", "kind"],
                 condition=Q(status="diajukan"),
                 name="one_open_data_request_per_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["claim", "kind"],
+                condition=Q(status="diajukan"),
+                name="one_open_data_request_per_claim_and_kind",
+            ),
+            models.CheckConstraint(
+                condition=Q(owner__isnull=True) | Q(claim__isnull=True),
+                name="data_request_about_an_owner_or_a_claim",
             ),
         ]
 
@@ -100,7 +124,9 @@ class NoticePreference(models.Model):
     """How an owner wants the portal's notices: by email or by WhatsApp (chosen on "Data Saya").
 
     Kept beside the owner's other consent records rather than on Owner: it is the owner's own
-    choice, changed only by them, and needs no place in the registry's history.
+    choice, changed only by them, and needs no place in the registry's history. A claimant has no
+    owner record yet: their choice is kept for the account, and follows it to the record once the
+    claim is proven (selectors.notice_channel).
     """
 
     class Channel(models.TextChoices):
@@ -109,7 +135,20 @@ class NoticePreference(models.Model):
         WHATSAPP = "whatsapp", _("WhatsApp")
 
     owner = models.OneToOneField(
-        Owner, on_delete=models.CASCADE, related_name="notice_preference", verbose_name=_("pelaku usaha")
+        Owner,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notice_preference",
+        verbose_name=_("pelaku usaha"),
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notice_preference",
+        verbose_name=_("akun"),
     )
     channel = models.CharField(_("saluran pemberitahuan"), max_length=10, choices=Channel.choices)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
@@ -117,6 +156,14 @@ class NoticePreference(models.Model):
     class Meta:
         verbose_name = _("pilihan saluran pemberitahuan")
         verbose_name_plural = _("pilihan saluran pemberitahuan")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(owner__isnull=False, user__isnull=True)
+                | Q(owner__isnull=True, user__isnull=False),
+                name="notice_preference_of_an_owner_or_an_account",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.owner_id}: {self.channel}"
+        whose = f"pelaku usaha {self.owner_id}" if self.owner_id else f"akun {self.user_id}"
+        return f"{whose}: {self.channel}"

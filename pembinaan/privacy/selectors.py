@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from pembinaan.coaching.models import FiguresSnapshot, Outcome, Participation
-from pembinaan.enrolment.selectors import pending_claim
+from pembinaan.enrolment.models import ClaimRequest
 from pembinaan.funding.models import CapitalAssistance
 from pembinaan.ownerspace.models import BusinessProfile, ChangeRequest
 from pembinaan.privacy.models import DataRequest, NoticePreference
@@ -17,21 +17,68 @@ from pembinaan.reference.models import KbliCategory, Kelurahan
 from pembinaan.registry.models import Business, BusinessStatus, Owner, StatusChange
 
 
+def _of_owner(owner: Owner) -> Q:
+    """The owner's requests, with those their account made as a claimant before the claim was
+    proven: they are the same person's, and a withdrawal of consent must not be lost by approval."""
+    mine = Q(owner=owner)
+    if owner.user_id:
+        mine |= Q(claim__user_id=owner.user_id, claim__status=ClaimRequest.Status.APPROVED)
+    return mine
+
+
+def requests_of(*, owner: Owner | None = None, claim: ClaimRequest | None = None) -> QuerySet[DataRequest]:
+    """The requests about an owner (see _of_owner), or those a claimant made on their claim."""
+    return DataRequest.objects.filter(_of_owner(owner) if owner is not None else Q(claim=claim))
+
+
 def consent_withdrawn(owner: Owner) -> bool:
+    return _withdrawn(requests_of(owner=owner))
+
+
+def claim_consent_withdrawn(claim: ClaimRequest) -> bool:
+    return _withdrawn(requests_of(claim=claim))
+
+
+def _withdrawn(requests: QuerySet[DataRequest]) -> bool:
     return (
-        DataRequest.objects.filter(owner=owner, kind=DataRequest.Kind.CONSENT_WITHDRAWAL)
+        requests.filter(kind=DataRequest.Kind.CONSENT_WITHDRAWAL)
         .exclude(status=DataRequest.Status.REFUSED)
         .exists()
     )
 
 
 def notice_channel(owner: Owner) -> str:
-    """The owner's chosen channel for notices ("email", "whatsapp"), or "" when they never chose."""
-    return NoticePreference.objects.filter(owner=owner).values_list("channel", flat=True).first() or ""
+    """The owner's chosen channel for notices ("email", "whatsapp"), or "" when they never chose.
+
+    A choice made on the account while it was a claimant counts once the claim links the record.
+    """
+    mine = Q(owner=owner) | Q(user_id=owner.user_id) if owner.user_id else Q(owner=owner)
+    # The owner's own choice first (a NULL owner sorts first ascending on SQLite, last on PostgreSQL).
+    choices = NoticePreference.objects.filter(mine).order_by(F("owner").desc(nulls_last=True))
+    return choices.values_list("channel", flat=True).first() or ""
+
+
+def account_notice_channel(user) -> str:
+    """A claimant's chosen channel, kept for their account until the claim is proven; "" if none."""
+    return NoticePreference.objects.filter(user=user).values_list("channel", flat=True).first() or ""
 
 
 def owner_requests(owner: Owner) -> QuerySet[DataRequest]:
-    return DataRequest.objects.filter(owner=owner).order_by("-requested_at", "-pk")
+    return requests_of(owner=owner).order_by("-requested_at", "-pk")
+
+
+def claim_requests(claim: ClaimRequest) -> QuerySet[DataRequest]:
+    return requests_of(claim=claim).order_by("-requested_at", "-pk")
+
+
+def request_subject_owner(request: DataRequest) -> Owner | None:
+    """The owner record a request is about: its own, or the one a claimant's account now holds
+    (the claim was proven after the request was made); None while a claim waits or after erasure."""
+    if request.owner_id:
+        return request.owner
+    if request.claim_id and request.claim.status == ClaimRequest.Status.APPROVED:
+        return Owner.objects.active().filter(user_id=request.claim.user_id).first()
+    return None
 
 
 def _local(value):
@@ -153,18 +200,22 @@ def owner_data(owner: Owner) -> dict[str, Any]:
             "withdrawn": consent_withdrawn(owner),
         },
         "businesses": [_business(b, by_business[b.pk], profiles.get(b.pk)) for b in businesses],
-        "requests": [
-            {
-                "kind": _label(DataRequest, "kind", r.kind),
-                "status": _label(DataRequest, "status", r.status),
-                "requested_at": _local(r.requested_at),
-                "decided_at": _local(r.decided_at),
-                "note": r.note,
-                "response": r.response,
-            }
-            for r in owner_requests(owner)
-        ],
+        "requests": _requests_json(owner_requests(owner)),
     }
+
+
+def _requests_json(requests: QuerySet[DataRequest]) -> list[dict[str, Any]]:
+    return [
+        {
+            "kind": _label(DataRequest, "kind", r.kind),
+            "status": _label(DataRequest, "status", r.status),
+            "requested_at": _local(r.requested_at),
+            "decided_at": _local(r.decided_at),
+            "note": r.note,
+            "response": r.response,
+        }
+        for r in requests
+    ]
 
 
 def _business(b: Business, rows: dict[str, list], profile: BusinessProfile | None) -> dict[str, Any]:
@@ -211,17 +262,14 @@ def _business(b: Business, rows: dict[str, list], profile: BusinessProfile | Non
     }
 
 
-def claimant_data(user) -> dict[str, Any] | None:
+def claimant_data(claim: ClaimRequest) -> dict[str, Any]:
     """What a claimant typed (their NIK/NIB was already on record), in the shape of `owner_data`.
 
     Until the claim is proven the account has no owner record of its own. Data Saya then shows the
     person exactly what they registered, as it shows a new registrant, and nothing of the record
     they claim: answering "not found" instead told anyone who typed a stranger's NIK that the dinas
-    holds it. None when the account has no pending claim either.
+    holds it. Their own requests about it (withdrawal, deletion) are listed as an owner's are.
     """
-    claim = pending_claim(user)
-    if claim is None:
-        return None
     typed_owner = claim.submitted.get("owner") or {}
     typed_business = claim.submitted.get("business") or {}
     owner = Owner(
@@ -266,10 +314,10 @@ def claimant_data(user) -> dict[str, Any] | None:
         "consent": {
             "version": claim.consent_version,
             "given_at": _local(claim.consent_at),
-            "withdrawn": False,
+            "withdrawn": claim_consent_withdrawn(claim),
         },
         "businesses": [_business(business, empty, None)] if kelurahan else [],
-        "requests": [],
+        "requests": _requests_json(claim_requests(claim)),
     }
 
 

@@ -3,6 +3,11 @@
 An owner's business with coaching history is anonymised, not deleted: the coached count the
 council watches must stay true (rule 10). Identity goes; kelurahan, category, scale, start year,
 status and the owner's gender stay, because the dashboard's breakdowns are built from them.
+
+A claimant (issue 14) has the same rights over what they typed while their claim waits for proof.
+Their requests are kept on the claim, never on the claimed record (whose owner they may not be);
+once the claim is proven they count as the record's (selectors.requests_of). A claim is left
+pending by them: stopping it would tell the claimant that the record existed.
 """
 
 from __future__ import annotations
@@ -20,19 +25,23 @@ from pembinaan.notifications.models import OutboxMessage
 from pembinaan.ownerspace.models import BusinessProfile, ChangeRequest
 from pembinaan.ownerspace.services import profile_unpublish_all
 from pembinaan.privacy.models import AuditEntry, DataRequest, NoticePreference
+from pembinaan.privacy.selectors import request_subject_owner, requests_of
 from pembinaan.registry import services as registry
 from pembinaan.registry.models import Business, Owner
 
 K, St, A = DataRequest.Kind, DataRequest.Status, AuditEntry.Action
 
 
-def _open_request(*, owner: Owner, kind: str, by: User, note: str) -> DataRequest:
-    if DataRequest.objects.filter(owner=owner, kind=kind, status=St.OPEN).exists():
+def _open_request(
+    *, owner: Owner | None = None, claim: ClaimRequest | None = None, kind: str, by: User, note: str
+) -> DataRequest:
+    if requests_of(owner=owner, claim=claim).filter(kind=kind, status=St.OPEN).exists():
         raise ValidationError(_("Permintaan serupa sudah diajukan dan sedang menunggu diproses."))
+    label = f"#{owner.pk}" if owner is not None else _("klaim #%(pk)s") % {"pk": claim.pk}
     try:
         with transaction.atomic():
             request = DataRequest.objects.create(
-                owner=owner, owner_label=f"#{owner.pk}", kind=kind, note=note.strip(), requested_by=by
+                owner=owner, claim=claim, owner_label=label, kind=kind, note=note.strip(), requested_by=by
             )
     except IntegrityError as exc:  # two clicks at once: the constraint lets one through
         raise ValidationError(_("Permintaan serupa sudah diajukan dan sedang menunggu diproses.")) from exc
@@ -40,19 +49,45 @@ def _open_request(*, owner: Owner, kind: str, by: User, note: str) -> DataReques
     return request
 
 
-@transaction.atomic
-def consent_withdraw(*, owner: Owner, by: User, note: str = "") -> DataRequest:
-    """Withdrawal takes effect at once: it is recorded, and the public profiles are taken down."""
-    if DataRequest.objects.filter(owner=owner, kind=K.CONSENT_WITHDRAWAL).exclude(status=St.REFUSED).exists():
+def _refuse_second_withdrawal(*, owner: Owner | None = None, claim: ClaimRequest | None = None) -> None:
+    if (
+        requests_of(owner=owner, claim=claim)
+        .filter(kind=K.CONSENT_WITHDRAWAL)
+        .exclude(status=St.REFUSED)
+        .exists()
+    ):
         raise ValidationError(_("Anda sudah menarik persetujuan sebelumnya."))
-    request = _open_request(owner=owner, kind=K.CONSENT_WITHDRAWAL, by=by, note=note)
-    hidden = profile_unpublish_all(owner=owner)
+
+
+def _record_withdrawal(request: DataRequest, *, by: User, hidden: int) -> None:
     AuditEntry.objects.create(
         request=request,
         action=A.CONSENT_WITHDRAWN,
         actor=by,
         detail=_("%(n)s profil publik disembunyikan") % {"n": hidden},
     )
+
+
+@transaction.atomic
+def consent_withdraw(*, owner: Owner, by: User, note: str = "") -> DataRequest:
+    """Withdrawal takes effect at once: it is recorded, and the public profiles are taken down."""
+    _refuse_second_withdrawal(owner=owner)
+    request = _open_request(owner=owner, kind=K.CONSENT_WITHDRAWAL, by=by, note=note)
+    _record_withdrawal(request, by=by, hidden=profile_unpublish_all(owner=owner))
+    return request
+
+
+@transaction.atomic
+def claim_consent_withdraw(*, claim: ClaimRequest, by: User, note: str = "") -> DataRequest:
+    """A claimant withdraws the consent they gave when registering; recorded, effective at once.
+
+    They have no public profile to take down. Should the claim be proven later, the withdrawal
+    holds for the record they then own (selectors.consent_withdrawn), as it would for anyone else.
+    """
+    claim = ClaimRequest.objects.select_for_update().get(pk=claim.pk)
+    _refuse_second_withdrawal(claim=claim)
+    request = _open_request(claim=claim, kind=K.CONSENT_WITHDRAWAL, by=by, note=note)
+    _record_withdrawal(request, by=by, hidden=0)
     return request
 
 
@@ -64,21 +99,44 @@ def deletion_request(*, owner: Owner, by: User, note: str = "") -> DataRequest:
     return request
 
 
-def notice_preference_set(*, owner: Owner, channel: str) -> NoticePreference:
-    """The owner's choice of channel for the portal's notices; it needs an address to send to."""
+@transaction.atomic
+def claim_deletion_request(*, claim: ClaimRequest, by: User, note: str = "") -> DataRequest:
+    """A claimant asks for what they typed to be erased; staff carry it out (request_process)."""
+    claim = ClaimRequest.objects.select_for_update().get(pk=claim.pk)
+    return _open_request(claim=claim, kind=K.DELETION, by=by, note=note)
+
+
+def _check_channel(channel: str, *, email: str | None, phone: str | None) -> None:
+    """A channel needs an address to send to."""
     if channel not in NoticePreference.Channel.values:
         raise ValidationError({"channel": _("Pilih email atau WhatsApp.")})
-    if channel == NoticePreference.Channel.EMAIL and not owner.email:
+    if channel == NoticePreference.Channel.EMAIL and not email:
         raise ValidationError(
             {"channel": _("Belum ada alamat email Anda di portal. Minta petugas Dinas menambahkannya.")}
         )
-    if channel == NoticePreference.Channel.WHATSAPP and not owner.phone:
+    if channel == NoticePreference.Channel.WHATSAPP and not phone:
         raise ValidationError(
             {"channel": _("Belum ada nomor HP Anda di portal. Minta petugas Dinas menambahkannya.")}
         )
+
+
+def notice_preference_set(*, owner: Owner, channel: str) -> NoticePreference:
+    """The owner's choice of channel for the portal's notices."""
+    _check_channel(channel, email=owner.email, phone=owner.phone)
     preference, _created = NoticePreference.objects.update_or_create(
         owner=owner, defaults={"channel": channel}
     )
+    return preference
+
+
+def account_notice_preference_set(*, user: User, channel: str) -> NoticePreference:
+    """A claimant's choice, kept for their account (no owner record is theirs yet).
+
+    The addresses are the account's, which are those they registered with; once the claim links
+    the record, the choice follows the account there (selectors.notice_channel).
+    """
+    _check_channel(channel, email=user.email, phone=user.phone)
+    preference, _created = NoticePreference.objects.update_or_create(user=user, defaults={"channel": channel})
     return preference
 
 
@@ -97,10 +155,21 @@ def _close(request: DataRequest, *, by: User, status: str, response: str) -> Non
 
 @transaction.atomic
 def request_process(*, request: DataRequest, by: User, response: str = "") -> DataRequest:
-    """Carry out a request: erase the owner's data, or confirm that processing has stopped."""
+    """Carry out a request: erase the owner's data, or confirm that processing has stopped.
+
+    A claimant's deletion erases the record they hold by then if the claim was proven meanwhile,
+    else the claim and what they typed.
+    """
     request = _locked_open(request)
-    if request.kind == K.DELETION and request.owner_id:
-        for action, detail in owner_erase(owner=request.owner, by=by):
+    if request.kind == K.DELETION:
+        owner = request_subject_owner(request)
+        if owner is not None:
+            done = owner_erase(owner=owner, by=by)
+        elif request.claim_id:
+            done = claim_erase(claim=request.claim)
+        else:
+            done = []
+        for action, detail in done:
             AuditEntry.objects.create(request=request, action=action, actor=by, detail=detail)
     _close(request, by=by, status=St.DONE, response=response)
     AuditEntry.objects.create(request=request, action=A.PROCESSED, actor=by, detail=response.strip())
@@ -181,6 +250,23 @@ def _close_account(user: User) -> None:
     user.is_active = False
     user.set_unusable_password()
     user.save()
+
+
+def claim_erase(*, claim: ClaimRequest) -> list[tuple[str, str]]:
+    """Erase what a claimant typed and close their account; the claimed record is not theirs and
+    stays as it is. Returns (audit action, detail) for each record touched, as owner_erase does."""
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=claim.user_id)
+        ids = list(ClaimRequest.objects.filter(user=user).order_by("pk").values_list("pk", flat=True))
+        ClaimRequest.objects.filter(pk__in=ids).delete()
+        ClaimRequest.history.filter(id__in=ids).delete()
+        NoticePreference.objects.filter(user=user).delete()
+        # The stored messages to this person hold the values being erased (by email, as owner_erase
+        # does: an unconfirmed number may be shared with another account, whose messages stay).
+        if user.email:
+            OutboxMessage.objects.filter(recipient__iexact=user.email).delete()
+        _close_account(user)
+        return [(A.DELETED, _("klaim #%(pk)s") % {"pk": pk}) for pk in ids]
 
 
 def owner_erase(*, owner: Owner, by: User) -> list[tuple[str, str]]:

@@ -35,7 +35,7 @@ def test_the_creator_sees_a_running_job_with_its_progress_and_the_page_refreshes
     body = page(staff_client, job)
 
     assert REFRESH.search(body)
-    assert '<progress class="w-100" value="4" max="10"' in body and "4 dari 10 baris (40%)" in body
+    assert '<progress class="w-100" value="4" max="10"' in body and "4 dari 10 baris (40\u00a0%)" in body
     assert "Sedang diproses" in body
     assert not INLINE_SCRIPT.search(body)
 
