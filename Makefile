@@ -42,10 +42,12 @@ format: install
 migrations-check: install
 	$(PY) manage.py makemigrations --check --dry-run
 
-# Production settings must pass Django's deployment checklist with no warnings at all.
+# Production settings must pass Django's deployment checklist with no warnings at all. Production
+# refuses the local-memory cache, so the check names a Redis (it is not contacted).
 check-deploy: install
 	DJANGO_ENV=production SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
-	ALLOWED_HOSTS=umkm.example.go.id $(PY) manage.py check --deploy --fail-level WARNING
+	ALLOWED_HOSTS=umkm.example.go.id CACHE_URL=redis://127.0.0.1:6379/1 \
+	$(PY) manage.py check --deploy --fail-level WARNING
 
 # Speed measurements (see bench/): seeding on SQLite, then the dashboard and the import on PostgreSQL (PG_URL).
 bench: install
@@ -59,6 +61,29 @@ bench-large: install
 # gunicorn + locust for LOADTEST_DURATION (60s) on DATABASE_URL (PostgreSQL); fails on any error.
 loadtest: install
 	bash bench/loadtest/run.sh
+
+# The cluster drill (deploy/drills/cluster_drill.py): nginx in front of two gunicorn instances in
+# production mode on one PostgreSQL and one Redis, with a worker; load, the login limit, a killed
+# worker and instance, slow clients. Prints the figures; fails on any failed check.
+# `make cluster-test CLUSTER_DRILL_ARGS=--short` is the variant .ci/run runs.
+CLUSTER_DRILL_ARGS ?=
+.PHONY: cluster-test
+cluster-test: install
+	$(PY) deploy/drills/cluster_drill.py $(CLUSTER_DRILL_ARGS)
+
+# The restore drill (deploy/drills/restore_drill.py): seed a fresh PostgreSQL database, back it up
+# (`manage.py backup`), restore into another fresh one and compare every table's row count, the
+# /api/v1/progress/ JSON and every file; prints the durations and sizes, fails on any difference.
+RESTORE_DRILL_ARGS ?=
+.PHONY: restore-drill
+restore-drill: install
+	$(PY) deploy/drills/restore_drill.py $(RESTORE_DRILL_ARGS)
+
+# The server files in deploy/ checked with the tools that read them: gunicorn --check-config,
+# nginx -t (scratch prefix), systemd-analyze verify (deploy/verify.sh; installs nginx when missing).
+.PHONY: deploy-check
+deploy-check: install
+	bash deploy/verify.sh
 
 ci:
 	bash .ci/run

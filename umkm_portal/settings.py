@@ -27,6 +27,9 @@ PRODUCTION = DJANGO_ENV == "production"
 
 DEBUG = env.bool("DEBUG", default=not PRODUCTION)
 
+# Public on purpose: a laptop needs no secret; production refuses this key (below).
+DEVELOPMENT_SECRET_KEY = "development-only-key-never-used-in-production-000"  # noqa: S105
+
 if PRODUCTION:
     # No fallback: a production server with a known key or an open host list is worse than none.
     if not env.str("SECRET_KEY", default=""):
@@ -36,8 +39,41 @@ if PRODUCTION:
     SECRET_KEY = env.str("SECRET_KEY")
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 else:
-    SECRET_KEY = env.str("SECRET_KEY", default="development-only-key-never-used-in-production-000")
+    SECRET_KEY = env.str("SECRET_KEY", default=DEVELOPMENT_SECRET_KEY)
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
+
+# --- Production refuses weak settings (issue 15) ------------------------------------------------
+# A guessable key forges sessions and password-reset links; DEBUG pages show settings and personal
+# data; a wildcard host list lets anyone's Host header into the links the portal emails.
+if PRODUCTION:
+    _key_advice = "Make one with: python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+    if SECRET_KEY == DEVELOPMENT_SECRET_KEY:
+        raise ImproperlyConfigured(f"SECRET_KEY is the development key, which is public. {_key_advice}")
+    if SECRET_KEY.startswith("django-insecure"):
+        raise ImproperlyConfigured(
+            f"SECRET_KEY starts with 'django-insecure': it is a development key. {_key_advice}"
+        )
+    if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
+        raise ImproperlyConfigured(
+            f"SECRET_KEY is too weak ({len(SECRET_KEY)} characters): production needs at least 50 "
+            f"random characters. {_key_advice}"
+        )
+    if DEBUG:
+        raise ImproperlyConfigured(
+            "DEBUG is on in production mode: its error pages show settings and personal data. "
+            "Remove DEBUG from the environment or set DEBUG=false."
+        )
+    # "*" takes any host. A leading dot takes a domain and all below it: right for the city's own
+    # domain, a wildcard for everyone on a top-level or public domain (".id", ".go.id").
+    _public_domains = {"go.id", "co.id", "ac.id", "or.id", "web.id", "my.id", "biz.id", "net.id"}
+    _public_domains |= {"sch.id", "mil.id", "desa.id", "ponpes.id"}
+    for _host in ALLOWED_HOSTS:
+        _domain = _host.lstrip(".").lower()
+        if _host == "*" or (_host.startswith(".") and ("." not in _domain or _domain in _public_domains)):
+            raise ImproperlyConfigured(
+                f"ALLOWED_HOSTS contains {_host!r}, which lets in host names that are not the portal's: "
+                "name its own, e.g. ALLOWED_HOSTS=umkm.banjarmasinkota.go.id"
+            )
 
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -71,9 +107,13 @@ INSTALLED_APPS = [
     "pembinaan.imports",
     "pembinaan.jobs",
     "pembinaan.front",
+    "pembinaan.ops",  # health endpoints, request logs, error reports (issue 15)
+    "pembinaan.backups",  # manage.py backup / restore (issue 15)
 ]
 
 MIDDLEWARE = [
+    # First: one log line per request with its id and time, whatever answers it (pembinaan/ops).
+    "pembinaan.ops.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "pembinaan.front.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -82,6 +122,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Issue 15: refuses an oversized anonymous POST before anything reads its body (CSRF does).
+    "pembinaan.front.request_limits.AnonymousBodyLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "pembinaan.accounts.middleware.StaffIdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -133,9 +175,73 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+
+# --- Database timeouts (issue 15; PostgreSQL only, SQLite has no server to wait on) --------------
+# A database host that accepts and never answers must not hold a request until gunicorn kills the
+# worker: libpq gives up connecting after DB_CONNECT_TIMEOUT seconds, and PostgreSQL cancels any
+# statement running longer than DB_STATEMENT_TIMEOUT_MS (0: no limit). `manage.py worker` runs exports and imports
+# with WORKER_STATEMENT_TIMEOUT_MS instead (pembinaan/jobs/management/commands/worker.py).
+DB_CONNECT_TIMEOUT = env.int("DB_CONNECT_TIMEOUT", default=5)
+# Management commands (manage.py sets PORTAL_PROCESS=command for all but runserver) default to no
+# statement limit: a migration or a large import may rightly run for minutes.
+PORTAL_PROCESS = env.str("PORTAL_PROCESS", default="web")
+DB_STATEMENT_TIMEOUT_MS = env.int("DB_STATEMENT_TIMEOUT_MS", default=30_000 if PORTAL_PROCESS == "web" else 0)
+WORKER_STATEMENT_TIMEOUT_MS = env.int("WORKER_STATEMENT_TIMEOUT_MS", default=30 * 60 * 1000)
+if DB_CONNECT_TIMEOUT < 1:  # libpq reads 0 as "wait for ever"
+    raise ImproperlyConfigured("DB_CONNECT_TIMEOUT must be 1 or more (seconds).")
+if DB_STATEMENT_TIMEOUT_MS < 0 or WORKER_STATEMENT_TIMEOUT_MS < 0:
+    raise ImproperlyConfigured("DB_STATEMENT_TIMEOUT_MS and WORKER_STATEMENT_TIMEOUT_MS must be 0 or more.")
+if "postgresql" in DATABASES["default"]["ENGINE"] or "postgis" in DATABASES["default"]["ENGINE"]:
+    _db_options = DATABASES["default"].setdefault("OPTIONS", {})
+    _db_options.setdefault("connect_timeout", DB_CONNECT_TIMEOUT)
+    # Sent when the connection starts: no extra round trip per request. Options already in the
+    # URL (?options=-c%20search_path%3D…) are kept.
+    _db_options["options"] = " ".join(
+        filter(None, [_db_options.get("options", ""), f"-c statement_timeout={DB_STATEMENT_TIMEOUT_MS}"])
+    )
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+# --- Cache (issue 15; pembinaan/lib/cache.py) ---------------------------------------------------
+# Pages' figures and the per-IP limits (pembinaan/lib/ratelimit.py) are kept here, so with several
+# processes or servers it must be one shared Redis (CACHE_URL=redis://127.0.0.1:6379/1): Django's
+# own Redis backend (redis-py with hiredis), in a subclass that serves pages uncached and lets
+# limits fail open, with a logged warning, while Redis is down or hangs. CACHE_TIMEOUT_SECONDS bounds
+# each wait on Redis; after a failure a process leaves it alone for CACHE_RETRY_SECONDS.
+# Lockouts (django-axes) are kept in the database, shared by every process without the cache.
+CACHE_URL = env.str("CACHE_URL", default="locmemcache://")
+CACHE_TIMEOUT_SECONDS = env.float("CACHE_TIMEOUT_SECONDS", default=0.5)
+CACHE_RETRY_SECONDS = env.float("CACHE_RETRY_SECONDS", default=5)
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "pembinaan.lib.cache.FailOpenRedisCache",
+            "LOCATION": CACHE_URL,
+            "OPTIONS": {
+                "socket_connect_timeout": CACHE_TIMEOUT_SECONDS,
+                "socket_timeout": CACHE_TIMEOUT_SECONDS,
+                "RETRY_SECONDS": CACHE_RETRY_SECONDS,
+            },
+        }
+    }
+else:
+    CACHES = {"default": environ.Env.cache_url_config(CACHE_URL)}
+# One process (one gunicorn worker, one server) may count in its own memory; more may not.
+SINGLE_PROCESS = env.bool("SINGLE_PROCESS", default=False)
+if PRODUCTION and CACHES["default"]["BACKEND"] == "django.core.cache.backends.dummy.DummyCache":
+    raise ImproperlyConfigured(
+        "CACHE_URL=dummycache:// keeps nothing: login and registration limits would never count."
+    )
+if (
+    PRODUCTION
+    and CACHES["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
+    and not SINGLE_PROCESS
+):
+    raise ImproperlyConfigured(
+        "Production mode needs a cache shared by every process: set CACHE_URL=redis://127.0.0.1:6379/1 "
+        "(Redis). With the local-memory cache each gunicorn worker counts login and registration "
+        "limits on its own. If the portal truly runs as one process on one server, set SINGLE_PROCESS=true."
+    )
 
 # --- Accounts ---------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -167,7 +273,17 @@ AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
 # Count failures per person, not per spelling of their e-mail or phone number.
 AXES_USERNAME_CALLABLE = "pembinaan.accounts.lockout.login_name"
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+# Failures are counted against the address pembinaan.lib.client_address finds (TRUSTED_PROXY_COUNT),
+# the same one the per-IP limits use.
+AXES_CLIENT_IP_CALLABLE = "pembinaan.lib.client_address.client_address"
+
+# --- Client addresses (issue 15; pembinaan/lib/client_address.py) -------------------------------
+# How many reverse proxies of our own stand in front of the portal (nginx on the same server: 1).
+# 0 ignores X-Forwarded-For entirely, so a client cannot choose its address; N takes the address
+# the outermost of them saw. AXES_PROXY_COUNT is the older name, still read.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=env.int("AXES_PROXY_COUNT", default=0))
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
 
 # --- Internationalisation ---------------------------------------------------------------------
 LANGUAGE_CODE = "id"
@@ -187,6 +303,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media-tidak-dilayani/"
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Issue 15: the largest POST someone not logged in may send (login, registration, password reset,
+# claim: a few kilobytes of text, no files); larger ones get 413 unread.
+ANON_MAX_BODY_BYTES = env.int("ANON_MAX_BODY_BYTES", default=1024 * 1024)
 FILE_UPLOAD_PERMISSIONS = 0o640
 # Spreadsheet imports (pembinaan/imports): the largest file, its rows, and what an .xlsx may unpack to.
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=25 * 1024 * 1024)
@@ -207,6 +326,34 @@ STORAGES = {
         )
     },
 }
+
+# --- Uploaded files in object storage (issue 15; pembinaan/lib/storage.py) ---------------------
+# FILE_STORAGE=s3 keeps uploads and export files in a private bucket of an S3-compatible store
+# (MinIO on the city's own server) so that every app server sees them; "local" keeps them under
+# MEDIA_ROOT. Either way files are served only through the views that check access.
+FILE_STORAGE = env.str("FILE_STORAGE", default="local")
+S3_CONNECT_TIMEOUT = env.float("S3_CONNECT_TIMEOUT", default=5)
+S3_READ_TIMEOUT = env.float("S3_READ_TIMEOUT", default=30)
+if FILE_STORAGE == "s3":
+    if not env.str("AWS_STORAGE_BUCKET_NAME", default=""):
+        raise ImproperlyConfigured("FILE_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME.")
+    STORAGES["default"] = {
+        "BACKEND": "pembinaan.lib.storage.PrivateS3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME"),
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("AWS_S3_REGION_NAME", default="us-east-1"),
+            "addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default="path"),
+            "location": env.str("AWS_LOCATION", default=""),
+            # The keys come from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment.
+        },
+    }
+elif FILE_STORAGE != "local":
+    raise ImproperlyConfigured("FILE_STORAGE must be 'local' or 's3'.")
+# `manage.py backup` writes under BACKUP_DIR and keeps the newest BACKUP_KEEP there (0: all). The
+# passphrase (BACKUP_PASSPHRASE) is read from the environment by the command, never kept in settings.
+BACKUP_DIR = env.path("BACKUP_DIR", default=BASE_DIR / "backups")
+BACKUP_KEEP = env.int("BACKUP_KEEP", default=0)
 
 # --- Email ------------------------------------------------------------------------------------
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
@@ -358,9 +505,52 @@ PORTAL_AGENCY = env.str(
     "PORTAL_AGENCY", default="Dinas Koperasi, Usaha Mikro dan Tenaga Kerja Kota Banjarmasin"
 )
 
+# --- Health, request logs and error reports (issue 15; pembinaan/ops, README "Operations") -----
+# /healthz and /readyz answer over plain HTTP too: a load balancer probes the app servers directly.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+# Seconds /readyz waits for the database, each cache and Redis before calling it down.
+HEALTH_CHECK_TIMEOUT = env.float("HEALTH_CHECK_TIMEOUT", default=2.0)
+# Seconds a process keeps its "all migrations applied" answer (building the graph is not free).
+HEALTH_MIGRATIONS_CACHE_SECONDS = env.int("HEALTH_MIGRATIONS_CACHE_SECONDS", default=30)
+if HEALTH_CHECK_TIMEOUT <= 0:
+    raise ImproperlyConfigured("HEALTH_CHECK_TIMEOUT must be more than 0.")
+# Error reports to Sentry (or GlitchTip) only when SENTRY_DSN is set; never with personal data.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+SENTRY_ENVIRONMENT = env.str("SENTRY_ENVIRONMENT", default=DJANGO_ENV)
+SENTRY_RELEASE = env.str("SENTRY_RELEASE", default="")
+SENTRY_TRACES_SAMPLE_RATE = env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0)
+# "json": one JSON object per line on stderr, for journald (production); "text" for people.
+LOG_FORMAT = env.str("LOG_FORMAT", default="json" if PRODUCTION else "text")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured("LOG_FORMAT must be 'json' or 'text'.")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "request_id": {"()": "pembinaan.ops.logs.RequestIdFilter"},
+        # A 403 or 404 is one line, never a traceback; 500s keep theirs.
+        "expected_errors": {"()": "pembinaan.ops.logs.ExpectedErrorsFilter"},
+        # Django's "Not Found: /path" lines name the path as the request log does (no tokens).
+        "request_path": {"()": "pembinaan.ops.logs.RequestPathFilter"},
+        # The net under every line: whatever looks like a NIK, phone number or e-mail is masked.
+        "personal_data": {"()": "pembinaan.ops.logs.PersonalDataFilter"},
+    },
+    "formatters": {
+        "json": {"()": "pembinaan.ops.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id", "expected_errors", "personal_data"],
+        }
+    },
+    "loggers": {
+        "django.request": {"filters": ["expected_errors", "request_path"]},
+        # One line per request (pembinaan.ops.middleware); REQUEST_LOG_LEVEL=WARNING turns them off.
+        "portal.requests": {"level": env.str("REQUEST_LOG_LEVEL", default="INFO")},
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }

@@ -2,12 +2,17 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from pembinaan.accounts.login_limit import limit_login_posts
+
 admin.site.site_header = _("Administrasi Portal Pembinaan UMKM")
 admin.site.site_title = _("Portal UMKM")
 admin.site.index_title = _("Data dan akun")
 
 urlpatterns = [
+    # The admin's login counts against the same per-IP login limit as the portal's (issue 15).
+    path("admin/login/", limit_login_posts(admin.site.login)),
     path("admin/", admin.site.urls),
+    path("", include("pembinaan.ops.urls")),
     path("akun/", include("pembinaan.accounts.urls")),
     path("registri/", include("pembinaan.registry.urls")),
     path("pembinaan/", include("pembinaan.coaching.urls")),

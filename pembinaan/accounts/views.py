@@ -19,6 +19,7 @@ from pembinaan.accounts.forms import (
     ResetCodeForm,
     ResetRequestForm,
 )
+from pembinaan.accounts.login_limit import login_over_limit
 from pembinaan.accounts.selectors import phone_confirmation
 from pembinaan.lib.identifiers import format_phone
 from pembinaan.lib.ratelimit import over_limit
@@ -41,10 +42,8 @@ class LoginView(auth_views.LoginView):
 
     def post(self, request, *args, **kwargs):
         # django-axes locks one login name per address after a few failures; this caps what one
-        # address may try across many names (LOGIN_RATE_LIMIT posts per LOGIN_RATE_WINDOW_SECONDS).
-        if over_limit(
-            request, scope="login", limit=settings.LOGIN_RATE_LIMIT, window=settings.LOGIN_RATE_WINDOW_SECONDS
-        ):
+        # address may try across many names, counted with the admin's login (accounts.login_limit).
+        if login_over_limit(request):
             return render(request, "accounts/rate_limited.html", status=429)
         return super().post(request, *args, **kwargs)
 

@@ -113,6 +113,8 @@ def _production_settings() -> dict:
         DJANGO_ENV="production",
         SECRET_KEY="k8Jw2pQz9vXr4LmN7bT1cY6hF3dS0aGeU5iO-_ZxWqPoRtVbNmLkJhGfDsA",
         ALLOWED_HOSTS="umkm.example.go.id",
+        # Production refuses the local-memory cache (issue 15); settings only, Redis is not contacted.
+        CACHE_URL="redis://127.0.0.1:6379/1",
         DJANGO_SETTINGS_MODULE="umkm_portal.settings",
     )
     names = [

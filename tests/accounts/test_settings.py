@@ -43,6 +43,8 @@ def test_production_settings_pass_the_deployment_checklist_without_warnings():
             "DJANGO_ENV": "production",
             "SECRET_KEY": "k8Jw2pQz9vXr4LmN7bT1cY6hF3dS0aGeU5iO-_ZxWqPoRtVbNmLkJhGfDsA",
             "ALLOWED_HOSTS": "umkm.example.go.id",
+            # Production refuses the local-memory cache (issue 15); Redis is not contacted.
+            "CACHE_URL": "redis://127.0.0.1:6379/1",
         },
         "--deploy",
         "--fail-level",

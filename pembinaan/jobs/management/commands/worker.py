@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, close_old_connections, connections
+from django.db.backends.signals import connection_created
 
 from pembinaan.jobs.services import this_process, worker_seen
 from pembinaan.jobs.upkeep import ChoreClock
@@ -44,6 +45,7 @@ class Command(BaseCommand):
         parser.add_argument("--no-upkeep", action="store_true", help="tanpa utas pemeliharaan")
 
     def handle(self, *args, **options):
+        _use_worker_statement_timeout()
         queues = [name.strip() for name in options["queues"].split(",") if name.strip()]
         name = this_process()
         stop = threading.Event()
@@ -80,6 +82,27 @@ class Command(BaseCommand):
                 )
         finally:
             stop.set()
+
+
+def _use_worker_statement_timeout() -> None:
+    """Give this process's PostgreSQL connections WORKER_STATEMENT_TIMEOUT_MS, not the web's.
+
+    Settings put the web's DB_STATEMENT_TIMEOUT_MS into every connection's start-up options; a
+    100,000-row import or a large export may run statements far longer. A receiver of
+    connection_created sets the worker's limit on each new connection of this process: its threads
+    (the upkeep) and the work horses RQ forks, which inherit the receiver. That is one statement
+    per new connection, and it does not depend on how Django keeps the settings it connects with.
+    Connections opened before (by the system checks) are closed, so none runs with the web's limit.
+    """
+    connection_created.connect(_set_worker_statement_timeout, dispatch_uid="worker-statement-timeout")
+    connections.close_all()
+
+
+def _set_worker_statement_timeout(sender, connection, **kwargs) -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            # 0 means no limit. Connections start in autocommit, so the SET outlives any transaction.
+            cursor.execute("SET statement_timeout = %s", [settings.WORKER_STATEMENT_TIMEOUT_MS])
 
 
 def _upkeep(stop: threading.Event, name: str, queues: str) -> None:
