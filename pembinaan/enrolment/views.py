@@ -44,6 +44,7 @@ from pembinaan.enrolment.forms import (
 )
 from pembinaan.enrolment.models import ClaimRequest, Registration
 from pembinaan.enrolment.ratelimit import limit_posts
+from pembinaan.lib.identifiers import object_id
 from pembinaan.lib.service_errors import apply_to_forms
 from pembinaan.registry import services as registry
 from pembinaan.registry.models import Business, BusinessStatus
@@ -417,8 +418,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def activity_signup(request: HttpRequest, pk: int) -> HttpResponse:
-    business_pk = request.POST.get("business", "")
-    business = get_own_business(request.user, int(business_pk) if business_pk.isdigit() else 0)
+    business = get_own_business(request.user, object_id(request.POST.get("business")) or 0)
     activity = get_object_or_404(Activity, pk=pk)
     try:
         coaching.participation_self_signup(activity=activity, business=business, by=request.user)

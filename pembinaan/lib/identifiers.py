@@ -216,3 +216,15 @@ def format_phone(e164: str | None) -> str:
         return ""
     local = "0" + e164[3:]
     return "-".join([local[:4], local[4:8], local[8:]]).rstrip("-")
+
+
+def object_id(text: str | None) -> int | None:
+    """A row id typed into a query string or form field, or None when it cannot be one.
+
+    ASCII digits only (`isdigit()` also accepts "٣" and "³"), at most 18 of them: a longer number
+    overflows the database's bigint, and int() refuses strings over 4,300 digits (a 500 otherwise).
+    """
+    text = (text or "").strip()
+    if text.isascii() and text.isdigit() and len(text) <= 18:
+        return int(text)
+    return None

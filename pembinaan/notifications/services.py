@@ -168,12 +168,15 @@ def queue_message(
     saved choice (privacy.NoticePreference) is used unless `prefer` is given. `subject` is the email
     subject; a text message starts with it when it is not already in `text`.
     """
-    from pembinaan.privacy.selectors import notice_channel  # privacy depends on this app, not back
+    # privacy depends on this app, not back
+    from pembinaan.privacy.selectors import account_notice_channel, notice_channel
 
     if owner is None and user is not None:
         owner = getattr(user, "owner_profile", None)
     if user is not None:
         phone, email = phone or user.phone or "", email or user.email or ""
+        if owner is None:  # a claimant: their choice is kept on the account until the claim is proven
+            prefer = prefer or account_notice_channel(user)
     if owner is not None:
         phone, email = phone or owner.phone or "", email or owner.email or ""
         prefer = prefer or notice_channel(owner)

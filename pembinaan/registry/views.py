@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pembinaan.jobs.export_jobs import export_or_job
+from pembinaan.lib.identifiers import object_id
 from pembinaan.lib.service_errors import apply_to_forms
 from pembinaan.registry import selectors, services
 from pembinaan.registry.access import (
@@ -120,8 +121,8 @@ def _coaching_context(request: HttpRequest, business: Business) -> dict:
 def business_create(request: HttpRequest) -> HttpResponse:
     require(request.user, "registry.add_business")
     preset = None
-    if request.GET.get("owner", "").isdigit():
-        preset = get_owner_for_user(request.user, int(request.GET["owner"]))
+    if (owner_pk := object_id(request.GET.get("owner"))) is not None:
+        preset = get_owner_for_user(request.user, owner_pk)
     choice = OwnerChoiceForm(request.POST or None, owner=preset)
     owner_form = OwnerForm(request.POST or None, prefix="owner")
     form = BusinessForm(request.POST or None)

@@ -16,6 +16,7 @@ from pembinaan.lib.identifiers import (
     GENDER_MALE,
     format_phone,
     mask_nik,
+    object_id,
     parse_nib,
     parse_nik,
     parse_npwp,
@@ -567,3 +568,34 @@ def test_a_stored_number_survives_formatting_and_parsing_again(national):
 def test_any_number_whose_national_part_does_not_start_with_8_is_refused(national):
     for spelled in ("0" + national, "62" + national, "+62" + national):
         refusal(parse_phone, spelled)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("42", 42),
+        (" 7 ", 7),
+        ("9" * 18, int("9" * 18)),
+        ("9" * 19, None),
+        ("9" * 4301, None),
+        ("٣", None),
+        ("³", None),
+        ("-1", None),
+        ("", None),
+        (None, None),
+        ("1e3", None),
+    ],
+)
+def test_an_object_id_is_up_to_18_ascii_digits_and_anything_else_is_none(text, expected):
+    assert object_id(text) == expected
+
+
+@pytest.mark.django_db
+def test_staff_pages_that_take_an_id_in_the_query_string_refuse_a_huge_number_without_a_500(staff_client):
+    from django.urls import reverse
+
+    huge = "9" * 4301
+    assert staff_client.get(reverse("registry:business-create"), {"owner": huge}).status_code == 200
+    assert staff_client.get(
+        reverse("funding:grant-create"), {"usaha": huge, "kegiatan": huge}
+    ).status_code in (200, 403)

@@ -249,3 +249,12 @@ def test_without_a_code_template_a_code_still_goes_as_text_but_a_notice_template
     message = _text(code="123456")
     services.deliver(message_id=message.pk)
     assert whatsapp_gateway.received[0].json()["type"] == "text"
+
+
+def test_a_claimant_s_own_choice_of_whatsapp_is_followed_before_their_email(whatsapp_gateway):
+    from pembinaan.privacy.models import NoticePreference
+
+    user = UserFactory(email="klaim@contoh.test", phone=PHONE)  # an account with no owner record yet
+    NoticePreference.objects.create(user=user, channel=NoticePreference.Channel.WHATSAPP)
+    message = services.queue_message(user=user, subject="Kabar", text="Isi", purpose=services.PURPOSE_NOTICE)
+    assert (message.channel, message.recipient) == (Channel.WHATSAPP, PHONE)
