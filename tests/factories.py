@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import itertools
 
 import factory
@@ -63,6 +64,7 @@ class OwnerFactory(factory.django.DjangoModelFactory):
 class BusinessFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Business
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Usaha Contoh {n}")
     owner = factory.SubFactory(OwnerFactory)
@@ -70,6 +72,16 @@ class BusinessFactory(factory.django.DjangoModelFactory):
     kbli_category_id = "C"
     status = BusinessStatus.VERIFIED
     annual_sales = 120_000_000
+
+    @factory.post_generation
+    def registered_on(obj, create, extracted, **kwargs):
+        """`BusinessFactory(registered_on=date)`: registered that day (08.00 WITA), not today.
+
+        `created_at` is the registration day (funding rule 13c) and the clock stamps it on insert.
+        """
+        if create and extracted:
+            obj.created_at = timezone.make_aware(datetime.datetime.combine(extracted, datetime.time(8)))
+            Business.objects.filter(pk=obj.pk).update(created_at=obj.created_at)
 
 
 class ClaimRequestFactory(factory.django.DjangoModelFactory):

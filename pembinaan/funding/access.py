@@ -32,6 +32,7 @@ def get_grant_for_user(
             "activity",
             "budget_line__source",
             "created_by",
+            "approved_by",
         ),
         pk=pk,
     )

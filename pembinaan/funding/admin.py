@@ -40,6 +40,8 @@ class CapitalAssistanceAdmin(SimpleHistoryAdmin):
     list_filter = ("status", "form", "budget_line__fiscal_year", "budget_line__source")
     raw_id_fields = ("business", "activity", "budget_line", "created_by")
     list_select_related = ("business", "activity")
+    # Set by the approval (funding/services.py grant_approve), never typed.
+    readonly_fields = ("approved_on", "approved_by")
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -156,6 +156,17 @@ class CapitalAssistance(models.Model):
         blank=True,
         help_text=_("Wajib bila usaha ini sudah menerima bantuan dari sumber lain pada tahun yang sama."),
     )
+    # The approval's day dates the recipient's attendance from below (rule 13c); who approved is
+    # kept beside it (rule 14). Empty until approved.
+    approved_on = models.DateField(_("tanggal disetujui"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("disetujui oleh"),
+    )
     disbursed_on = models.DateField(_("tanggal disalurkan"), null=True, blank=True)
     change_reason = models.TextField(
         _("alasan perubahan terakhir"),

@@ -171,10 +171,22 @@ class CapitalAssistanceImporter(RowImporter):
             "amount", "Nilai (Rp)", ("nilai", "nilai bantuan", "jumlah", "nominal", "amount"), required=True
         ),
         Column("status", "Status", ("status bantuan", "keputusan")),
+        Column(
+            "approved_on",
+            "Tanggal Disetujui",
+            ("tgl disetujui", "tanggal persetujuan", "disetujui"),
+            help=_("Tanggal keputusan persetujuan; kosong = tanggal impor."),
+        ),
         Column("disbursed_on", "Tanggal Disalurkan", ("tgl disalurkan", "tanggal penyaluran", "disalurkan")),
         Column("reason", "Alasan Bantuan Kedua", ("alasan", "alasan persetujuan")),
         Column("description", "Uraian", ("keterangan", "uraian bantuan", "description")),
     )
+
+    @property
+    def labels(self) -> dict[str, str]:
+        # The services name the round "activity"; the file calls it "Putaran Penyaluran".
+        labels = super().labels
+        return {**labels, "activity": labels["round"]}
 
     def plan(self, records, *, total=None, progress=None):
         records = list(records)
@@ -237,7 +249,7 @@ class CapitalAssistanceImporter(RowImporter):
             values["budget_line"] = self._line(values["activity"], cells.get("budget_code", ""))
         except ValidationError as exc:
             errors.setdefault("round" if "activity" not in values else "budget_code", []).extend(exc.messages)
-        for key in ("date", "disbursed_on"):
+        for key in ("date", "approved_on", "disbursed_on"):
             if cells.get(key):
                 try:
                     values[key] = parse_date(cells[key])
@@ -278,7 +290,9 @@ class CapitalAssistanceImporter(RowImporter):
 
     def _advance(self, grant, values) -> None:
         if _STATUS_RANK[grant.status] < 1 <= _STATUS_RANK[values["status"]]:
-            grant = services.grant_approve(grant=grant, by=self.by, reason=values["reason"])
+            grant = services.grant_approve(
+                grant=grant, by=self.by, reason=values["reason"], approved_on=values.get("approved_on")
+            )
         if grant.status == G.APPROVED and values["status"] == G.DISBURSED:
             services.grant_disburse(grant=grant, by=self.by, disbursed_on=values["disbursed_on"])
 

@@ -209,7 +209,59 @@ def grant_list(*, filters: dict[str, Any] | None = None) -> QuerySet[CapitalAssi
     return qs.order_by("-date", "-pk")
 
 
-def grant_totals(qs: QuerySet[CapitalAssistance]) -> dict[str, int]:
-    """Count and sum of exactly the filtered rows, by the database."""
-    totals = qs.order_by().aggregate(n=Count("pk"), amount=Sum("amount"))
-    return {"n": totals["n"], "amount": totals["amount"] or 0}
+# Most real money first; cancelled last, shown beside the totals but never inside them.
+GRANT_STATUS_ORDER = (
+    CapitalAssistance.Status.DISBURSED,
+    CapitalAssistance.Status.APPROVED,
+    CapitalAssistance.Status.PROPOSED,
+    CapitalAssistance.Status.CANCELLED,
+)
+
+
+@dataclass(frozen=True)
+class StatusTotal:
+    status: str
+    label: str
+    n: int
+    amount: int
+
+    @property
+    def counted(self) -> bool:
+        return self.status != CapitalAssistance.Status.CANCELLED
+
+
+@dataclass(frozen=True)
+class GrantTotals:
+    """Grants counted and summed per status (every status, zeros included); the headline `n` and
+    `amount` leave cancelled grants out, because money that was never given is no one's figure."""
+
+    by_status: tuple[StatusTotal, ...]
+
+    @property
+    def n(self) -> int:
+        return sum(t.n for t in self.by_status if t.counted)
+
+    @property
+    def amount(self) -> int:
+        return sum(t.amount for t in self.by_status if t.counted)
+
+
+def grant_totals(qs: QuerySet[CapitalAssistance]) -> GrantTotals:
+    """Count and sum of exactly the filtered rows, per status, by the database."""
+    found = {
+        r["status"]: (r["n"], r["amount"] or 0)
+        for r in qs.order_by().values("status").annotate(n=Count("pk"), amount=Sum("amount"))
+    }
+    return GrantTotals(
+        by_status=tuple(
+            StatusTotal(status, str(status.label), *found.get(status, (0, 0)))
+            for status in GRANT_STATUS_ORDER
+        )
+    )
+
+
+def drilldown_grant_totals(*, year: int, source: FundingSource) -> GrantTotals:
+    """The grants charged to one source and fiscal year, split by status (the drill-down's list)."""
+    return grant_totals(
+        CapitalAssistance.objects.filter(budget_line__source=source, budget_line__fiscal_year=year)
+    )

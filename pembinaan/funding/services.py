@@ -1,6 +1,8 @@
 """Funding workflows: budget lines (pagu) and capital assistance (bantuan permodalan).
 
 DESIGN.md rule 9: money in whole rupiah; realisasi = activity costs + disbursed assistance.
+docs/rules.md 13b–13c (money in its year) are written here and nowhere else: `_check_charge`,
+`_check_disbursement_year` and `_check_attendance_date`.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from pembinaan.funding.models import BudgetLine, CapitalAssistance, FundingSourc
 from pembinaan.lib.money import format_rupiah
 from pembinaan.lib.uploads import attach_evidence
 from pembinaan.progress.services import refresh_businesses
-from pembinaan.registry.models import Business
+from pembinaan.registry.models import Business, BusinessSource
 
 GRANT_ROUND_TYPE = "bantuan-modal"
 G = CapitalAssistance.Status
@@ -153,6 +155,102 @@ def _check_round(activity: Activity) -> None:
         raise ValidationError({"activity": _("Kegiatan ini dibatalkan.")})
 
 
+# --- Money in its year (docs/rules.md 13b, 13c) -----------------------------------------------
+
+
+def registered_on(business: Business) -> datetime.date | None:
+    """The day (WITA) the business registered itself in the portal; None for a record the dinas
+    entered or imported.
+
+    `created_at` is written once and never edited (`status_changed_at` moves with every later
+    status). For a self-registration it is the day the business came to the dinas. A record staff
+    entered or imported may describe a business coached years before the portal existed (its history
+    is imported with it), so its entry day says nothing about when it could first attend.
+    """
+    if business.source != BusinessSource.SELF:
+        return None
+    return timezone.localdate(business.created_at)
+
+
+def _check_charge(*, activity: Activity, budget_line: BudgetLine) -> None:
+    """Rule 13b: a grant is charged to a line of its round's funding source and fiscal year.
+
+    A round belongs to one fiscal year (its own line's), and a disbursement must fall in it
+    (`_check_disbursement_year`), so "the year of the disbursement" is the round's year.
+    """
+    own = activity.budget_line
+    if (budget_line.source_id, budget_line.fiscal_year) != (own.source_id, own.fiscal_year):
+        raise ValidationError(
+            {
+                "budget_line": _(
+                    "Bantuan pada putaran ini dibebankan ke pagu %(source)s tahun anggaran %(year)s, "
+                    "sumber dana dan tahun anggaran putaran penyalurannya. Pilih pagu itu, atau "
+                    "kosongkan untuk memakai pagu putaran."
+                )
+                % {"source": own.source.name, "year": own.fiscal_year}
+            }
+        )
+
+
+def _check_disbursement_year(grant: CapitalAssistance, disbursed_on: datetime.date) -> None:
+    """Rule 13b: money leaves in the fiscal year of the round it is charged to, or needs a new round."""
+    year = grant.activity.budget_line.fiscal_year
+    if disbursed_on.year != year:
+        raise ValidationError(
+            {
+                "disbursed_on": _(
+                    "Putaran penyaluran “%(round)s” termasuk tahun anggaran %(year)s, sedangkan "
+                    "tanggal %(date)s masuk tahun anggaran %(new_year)s. Buka putaran penyaluran "
+                    "(kegiatan Bantuan Permodalan) baru untuk tahun anggaran %(new_year)s, lalu "
+                    "usulkan bantuan ini di sana."
+                )
+                % {
+                    "round": grant.activity.title,
+                    "year": year,
+                    "date": date_format(disbursed_on),
+                    "new_year": disbursed_on.year,
+                }
+            }
+        )
+
+
+def _check_attendance_date(grant: CapitalAssistance, *, approved_on: datetime.date) -> None:
+    """Rule 13c: the `hadir` a disbursement records is dated by the round's start (rule 6e), which
+    is never before the business was registered nor before the grant was approved."""
+    start = grant.activity.start_date
+    registered = registered_on(grant.business)
+    if registered is not None and start < registered:
+        raise ValidationError(
+            {
+                "activity": _(
+                    "Putaran penyaluran ini dimulai %(start)s, sebelum usaha penerima terdaftar "
+                    "(%(registered)s); kehadiran penerima tidak boleh bertanggal sebelum usahanya "
+                    "terdaftar. Buka putaran penyaluran baru yang dimulai pada atau sesudah "
+                    "%(registered)s, lalu usulkan bantuan ini di sana."
+                )
+                % {"start": date_format(start), "registered": date_format(registered)}
+            }
+        )
+    if start < approved_on:
+        raise ValidationError(
+            {
+                "activity": _(
+                    "Putaran penyaluran ini dimulai %(start)s, sebelum bantuan disetujui "
+                    "(%(approved)s); kehadiran penerima tidak boleh bertanggal sebelum persetujuan. "
+                    "Buka putaran penyaluran baru yang dimulai pada atau sesudah %(approved)s, lalu "
+                    "usulkan bantuan ini di sana."
+                )
+                % {"start": date_format(start), "approved": date_format(approved_on)}
+            }
+        )
+
+
+def _approved_on(grant: CapitalAssistance) -> datetime.date:
+    # An approval the portal did not date (a row written outside these services) counts as made
+    # today: the latest it can have been, so no attendance is dated before it.
+    return grant.approved_on or timezone.localdate()
+
+
 @transaction.atomic
 def grant_propose(
     *,
@@ -172,6 +270,7 @@ def grant_propose(
         raise ValidationError(_("Usaha ini sudah digabung ke data lain."))
     if not amount or amount <= 0:
         raise ValidationError({"amount": _("Nilai bantuan harus lebih dari nol rupiah.")})
+    _check_charge(activity=activity, budget_line=budget_line or activity.budget_line)
     grant = CapitalAssistance(
         business=business,
         activity=activity,
@@ -209,18 +308,34 @@ def _locked(grant: CapitalAssistance) -> CapitalAssistance:
 
 
 @transaction.atomic
-def grant_approve(*, grant: CapitalAssistance, by: User, reason: str = "") -> CapitalAssistance:
-    """Approve a proposal; a second grant in one year from another source needs a kept reason."""
+def grant_approve(
+    *, grant: CapitalAssistance, by: User, reason: str = "", approved_on: datetime.date | None = None
+) -> CapitalAssistance:
+    """Approve a proposal; a second grant in one year from another source needs a kept reason.
+
+    The approval is dated today; an import of past decisions may give the day written on them.
+    """
     grant = _locked(grant)
     if grant.status != G.PROPOSED:
         raise ValidationError(_("Hanya usulan yang dapat disetujui."))
+    approved_on = approved_on or timezone.localdate()
+    if approved_on > timezone.localdate():
+        raise ValidationError({"approved_on": _("Tanggal persetujuan tidak boleh di masa depan.")})
+    if approved_on < grant.date:
+        raise ValidationError(
+            {
+                "approved_on": _("Tanggal persetujuan tidak boleh sebelum tanggal usulan (%(d)s).")
+                % {"d": date_format(grant.date)}
+            }
+        )
     warnings = double_funding_warnings(grant)
     if warnings and not reason.strip():
         raise ValidationError({"reason": warnings + [_("Tuliskan alasan menyetujui bantuan kedua ini.")]})
     grant.status = G.APPROVED
     grant.double_funding_reason = reason.strip() if warnings else ""
+    grant.approved_on, grant.approved_by = approved_on, by
     grant._history_user = by
-    grant.save(update_fields=["status", "double_funding_reason"])
+    grant.save(update_fields=["status", "double_funding_reason", "approved_on", "approved_by"])
     return grant
 
 
@@ -241,6 +356,11 @@ def grant_disburse(
                 % {"d": date_format(grant.activity.start_date)}
             }
         )
+    _check_disbursement_year(grant, disbursed_on)
+    _check_charge(activity=grant.activity, budget_line=grant.budget_line)
+    # With the round's start on or after the approval, so is the disbursement (it is not before
+    # the start, above): no money leaves before it was approved.
+    _check_attendance_date(grant, approved_on=_approved_on(grant))
     attach_evidence(grant, evidence, default_name="berita-acara")
     grant.status = G.DISBURSED
     grant.disbursed_on = disbursed_on
@@ -294,6 +414,14 @@ def grant_update(*, grant: CapitalAssistance, by: User, reason: str = "", **fiel
         grant.budget_line = grant.activity.budget_line  # empty means the round's own line
     if not grant.amount or grant.amount <= 0:
         raise ValidationError({"amount": _("Nilai bantuan harus lebih dari nol rupiah.")})
+    _check_charge(activity=grant.activity, budget_line=grant.budget_line)
+    if grant.approved_on and grant.date > grant.approved_on:
+        raise ValidationError(
+            {
+                "date": _("Tanggal usulan tidak boleh sesudah tanggal bantuan disetujui (%(d)s).")
+                % {"d": date_format(grant.approved_on)}
+            }
+        )
     if grant.budget_line_id != previous_line and grant.status != G.PROPOSED:
         # Moving an approved grant to another source is a new approval for the double-dipping guard.
         warnings = double_funding_warnings(grant)

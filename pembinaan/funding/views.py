@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Sum
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -23,6 +22,7 @@ from pembinaan.funding.forms import (
 )
 from pembinaan.funding.models import BudgetLine, CapitalAssistance
 from pembinaan.jobs.export_jobs import export_or_job
+from pembinaan.lib.identifiers import object_id
 from pembinaan.lib.service_errors import apply_to_forms
 from pembinaan.lib.uploads import private_download
 from pembinaan.registry.access import get_business_for_user, require
@@ -65,15 +65,7 @@ def budget_drilldown(request: HttpRequest, year: int, source_code: str) -> HttpR
             "row": rows[0] if rows else None,
             "lines": BudgetLine.objects.filter(source=source, fiscal_year=year),
             "activities": selectors.drilldown_activities(year=year, source=source),
-            "grant_summary": [
-                {"label": CapitalAssistance.Status(r["status"]).label, "n": r["n"], "total": r["total"]}
-                for r in CapitalAssistance.objects.filter(
-                    budget_line__source=source, budget_line__fiscal_year=year
-                )
-                .values("status")
-                .order_by("status")
-                .annotate(n=Count("pk"), total=Sum("amount"))
-            ],
+            "grant_totals": selectors.drilldown_grant_totals(year=year, source=source),
             "businesses": selectors.drilldown_businesses(year=year, source=source)
             if show_businesses
             else None,
@@ -165,10 +157,10 @@ def grant_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
 def grant_create(request: HttpRequest) -> HttpResponse:
     require(request.user, "funding.add_capitalassistance")
     business = activity = None
-    if request.GET.get("usaha", "").isdigit():
-        business = get_business_for_user(request.user, int(request.GET["usaha"]))
-    if request.GET.get("kegiatan", "").isdigit():
-        activity = get_activity_for_user(request.user, int(request.GET["kegiatan"]))
+    if (business_pk := object_id(request.GET.get("usaha"))) is not None:
+        business = get_business_for_user(request.user, business_pk)
+    if (activity_pk := object_id(request.GET.get("kegiatan"))) is not None:
+        activity = get_activity_for_user(request.user, activity_pk)
     form = GrantForm(request.POST or None, request.FILES or None, business=business, activity=activity)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -185,9 +177,9 @@ def grant_create(request: HttpRequest) -> HttpResponse:
     return render(request, "funding/grant_form.html", {"form": form, "business": business, "creating": True})
 
 
-@login_required
-def grant_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    grant = get_grant_for_user(request.user, pk)
+def _render_grant_detail(
+    request: HttpRequest, grant: CapitalAssistance, *, disburse_form: GrantDisburseForm | None = None
+) -> HttpResponse:
     return render(
         request,
         "funding/grant_detail.html",
@@ -195,10 +187,15 @@ def grant_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "grant": grant,
             "warnings": services.double_funding_warnings(grant),
             "decision_form": GrantDecisionForm(),
-            "disburse_form": GrantDisburseForm(),
+            "disburse_form": disburse_form or GrantDisburseForm(),
             "history": grant.history.select_related("history_user").order_by("-history_date")[:30],
         },
     )
+
+
+@login_required
+def grant_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_grant_detail(request, get_grant_for_user(request.user, pk))
 
 
 @login_required
@@ -221,6 +218,12 @@ def grant_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _grant_refused(request: HttpRequest, grant: CapitalAssistance, errors: list[str]) -> HttpResponse:
+    for message in errors:
+        messages.error(request, message)
+    return redirect("funding:grant-detail", pk=grant.pk)
+
+
 def _grant_action(request: HttpRequest, pk: int, action, form_class, done: str) -> HttpResponse:
     grant = get_grant_for_user(request.user, pk, permission="funding.change_capitalassistance")
     form = form_class(request.POST, request.FILES)
@@ -228,8 +231,7 @@ def _grant_action(request: HttpRequest, pk: int, action, form_class, done: str) 
         try:
             action(grant=grant, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
+            return _grant_refused(request, grant, exc.messages)
         else:
             messages.success(request, done)
     else:
@@ -248,13 +250,22 @@ def grant_approve(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def grant_disburse(request: HttpRequest, pk: int) -> HttpResponse:
-    return _grant_action(
-        request,
-        pk,
-        services.grant_disburse,
-        GrantDisburseForm,
-        _("Bantuan disalurkan; penerima tercatat hadir."),
-    )
+    """A refused disbursement comes back on the page with the date kept and the field marked: the
+    message says what to do instead (a new round for the year, rule 13b–c)."""
+    grant = get_grant_for_user(request.user, pk, permission="funding.change_capitalassistance")
+    form = GrantDisburseForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.grant_disburse(grant=grant, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_to_forms(exc, form)
+        else:
+            messages.success(request, _("Bantuan disalurkan; penerima tercatat hadir."))
+            return redirect("funding:grant-detail", pk=grant.pk)
+    if grant.status != CapitalAssistance.Status.APPROVED:
+        # The page shows no disbursement form in this status: the errors go above the page.
+        return _grant_refused(request, grant, [e for errors in form.errors.values() for e in errors])
+    return _render_grant_detail(request, grant, disburse_form=form)
 
 
 @login_required

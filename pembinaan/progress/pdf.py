@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from xml.sax.saxutils import escape
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -18,6 +19,17 @@ from pembinaan.lib.numbers import format_number, format_percent
 
 def _number(n) -> str:
     return format_number(n)
+
+
+def _text(text: str, style) -> Paragraph:
+    """A paragraph of plain text: the only way text reaches a Paragraph in this report.
+
+    Paragraph reads its text as ReportLab markup. Titles and names are typed by people (a frozen
+    report's title, a target's name), so an unbalanced `<b>` would make the PDF fail for everyone
+    and an `<img src>` would draw a file of the server into it; escaped, they print as typed.
+    Table cells are drawn as plain strings already and need nothing.
+    """
+    return Paragraph(escape(str(text)), style)
 
 
 def _table(header: list[str], rows: list[list[str]]) -> Table:
@@ -40,11 +52,11 @@ def report_pdf(*, title: str, target, figures: dict, frozen_at=None) -> bytes:
     styles = getSampleStyleSheet()
     out = io.BytesIO()
     doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=1.8 * cm, rightMargin=1.8 * cm, title=title)
-    story = [Paragraph(title, styles["Title"])]
+    story = [_text(title, styles["Title"])]
     period = f"{date_format(target.period_start)} – {date_format(target.period_end)}"
     when = date_format(frozen_at, "DATETIME_FORMAT") if frozen_at else figures["as_of"]
     story.append(
-        Paragraph(
+        _text(
             f"{figures['target']['name']} ({period}). " + _("Angka per %(t)s.") % {"t": when},
             styles["Normal"],
         )
@@ -77,8 +89,8 @@ def report_pdf(*, title: str, target, figures: dict, frozen_at=None) -> bytes:
          [[str(r["year"]), r["source"], format_rupiah(r["budget"]), format_rupiah(r["realized"])] for r in figures.get("budget", [])]),
     ]  # fmt: skip
     for heading, header, rows in sections:
-        story += [Spacer(1, 0.4 * cm), Paragraph(heading, styles["Heading3"]), _table(header, rows)]
-    story += [Spacer(1, 0.4 * cm), Paragraph(_("Definisi"), styles["Heading3"])]
+        story += [Spacer(1, 0.4 * cm), _text(heading, styles["Heading3"]), _table(header, rows)]
+    story += [Spacer(1, 0.4 * cm), _text(_("Definisi"), styles["Heading3"])]
     for text in (
         _(
             "UMKM terbina: usaha terverifikasi (atau kemudian tidak aktif) yang paling sedikit sekali hadir pada "
@@ -91,6 +103,6 @@ def report_pdf(*, title: str, target, figures: dict, frozen_at=None) -> bytes:
             "Realisasi = biaya realisasi kegiatan + bantuan permodalan yang sudah disalurkan, yang dibebankan ke sumber dana dan tahun itu."
         ),
     ):
-        story.append(Paragraph(text, styles["Normal"]))
+        story.append(_text(text, styles["Normal"]))
     doc.build(story)
     return out.getvalue()

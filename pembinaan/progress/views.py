@@ -15,8 +15,10 @@ from django.utils.cache import patch_cache_control
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
+from pembinaan.lib.exports import safe_cell
+from pembinaan.lib.identifiers import object_id
 from pembinaan.progress.forms import DashboardFilterForm, SnapshotForm
 from pembinaan.progress.maps import choropleth
 from pembinaan.progress.models import ReportSnapshot, TallyState, Target
@@ -55,7 +57,7 @@ def _cached_progress(target: Target) -> dict:
     return cache.get_or_set(key, lambda: progress(target), timeout=3600)
 
 
-@require_GET
+@require_safe
 def api_progress(request: HttpRequest) -> JsonResponse:
     """`GET /api/v1/progress/`: the open-data contract of DESIGN.md, no personal data, for anyone."""
     try:
@@ -76,7 +78,7 @@ CSV_PARTS = {
 }
 
 
-@require_GET
+@require_safe
 def api_progress_csv(request: HttpRequest, part: str) -> HttpResponse:
     """The open data's lists as CSV, for spreadsheets: same figures, same field names."""
     if part not in CSV_PARTS:
@@ -87,12 +89,13 @@ def api_progress_csv(request: HttpRequest, part: str) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="kemajuan-{part}-target-{target.pk}.csv"'
     writer = csv.DictWriter(response, fieldnames=columns, extrasaction="ignore")
     writer.writeheader()
-    writer.writerows(_cached_progress(target)[key])
+    # Names are typed by staff (a type called "=HYPERLINK(…)"): the exports' one rule neutralises them.
+    writer.writerows({k: safe_cell(v) for k, v in row.items()} for row in _cached_progress(target)[key])
     patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
     return response
 
 
-@require_GET
+@require_safe
 def public_progress(request: HttpRequest) -> HttpResponse:
     """The public progress page: headline, by year, by kecamatan and by type, and the open data."""
     target = _target_from(request)
@@ -253,10 +256,8 @@ def snapshot_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def report_pdf_view(request: HttpRequest) -> HttpResponse:
     """The report as a PDF; `?arsip=<id>` for a frozen one."""
     require(request.user, "progress.view_dashboard")
-    if request.GET.get("arsip", "").isdigit():
-        snapshot = get_object_or_404(
-            ReportSnapshot.objects.select_related("target"), pk=int(request.GET["arsip"])
-        )
+    if (archived := object_id(request.GET.get("arsip"))) is not None:
+        snapshot = get_object_or_404(ReportSnapshot.objects.select_related("target"), pk=archived)
         target, figures, title, frozen_at = (
             snapshot.target,
             snapshot.figures,

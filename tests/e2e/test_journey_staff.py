@@ -26,8 +26,6 @@ from tests.imports.files import HEADER, xlsx
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-ROUND_DAY = datetime.date(2024, 5, 14)
-
 
 @pytest.fixture
 def desk():
@@ -49,8 +47,11 @@ def desk():
     )
     workshop = ActivityFactory(title="Workshop Kemasan Produk Uji")
     registration = ParticipationFactory(activity=workshop, business=business)
+    # The round starts today: the grant is approved today, and a disbursement's attendance is never
+    # dated before the approval nor outside the round's fiscal year (rule 13b–c).
+    round_day = timezone.localdate()
     funding_round = grant_round(
-        budget_line=BudgetLineFactory(fiscal_year=ROUND_DAY.year), start_date=ROUND_DAY
+        budget_line=BudgetLineFactory(fiscal_year=round_day.year), start_date=round_day, end_date=round_day
     )
     return {
         "business": business,
@@ -165,7 +166,7 @@ def _grant_proposed_approved_and_disbursed(browsing, page, business, funding_rou
     # The type-ahead box narrows the rounds; the choice itself is still the plain list's.
     page.get_by_role("searchbox", name=re.compile("Saring daftar")).fill(funding_round.title)
     page.get_by_label("Putaran penyaluran (kegiatan)").select_option(value=str(funding_round.pk))
-    page.locator("#id_date").fill(ROUND_DAY.isoformat())
+    page.locator("#id_date").fill(funding_round.start_date.isoformat())
     page.get_by_label("Bentuk").select_option(label="Peralatan")
     page.locator("#id_amount").fill("7.500.000")
     page.get_by_label("Uraian yang diberikan").fill("Mesin press plastik")
@@ -177,7 +178,7 @@ def _grant_proposed_approved_and_disbursed(browsing, page, business, funding_rou
     page.get_by_role("button", name="Setujui").click()
     page.wait_for_load_state()
     check(page, "journey2-12-grant-approved")
-    page.locator("#id_disbursed_on").fill((ROUND_DAY + datetime.timedelta(days=2)).isoformat())
+    page.locator("#id_disbursed_on").fill(funding_round.start_date.isoformat())
     page.get_by_role("button", name="Catat penyaluran").click()
     page.wait_for_load_state()
     grant.refresh_from_db()

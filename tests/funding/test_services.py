@@ -35,6 +35,8 @@ pytestmark = pytest.mark.django_db
 G = CapitalAssistance.Status
 P = ParticipationStatus
 ROUND_START = datetime.date(2024, 5, 14)
+# Recipients of a disbursement were registered before the round started (rule 13c).
+REGISTERED = datetime.date(2024, 1, 2)
 PERIOD = {"period_start": datetime.date(2021, 1, 1), "period_end": datetime.date(2026, 12, 31)}
 
 
@@ -70,8 +72,9 @@ def _propose(by, business, activity, amount=5_000_000, **kwargs) -> CapitalAssis
 
 
 def _approved(by, business, activity, amount=5_000_000, reason="") -> CapitalAssistance:
+    """Approved on the round's first day, so that its attendance may be recorded (rule 13c)."""
     grant = _propose(by, business, activity, amount)
-    return services.grant_approve(grant=grant, by=by, reason=reason)
+    return services.grant_approve(grant=grant, by=by, reason=reason, approved_on=activity.start_date)
 
 
 def _disbursed(by, business, activity, amount=5_000_000) -> CapitalAssistance:
@@ -509,7 +512,7 @@ class TestDisbursing:
 
     def test_disbursing_records_the_date_and_marks_the_recipient_present(self, staff_user):
         activity = grant_round(budget_line=BudgetLineFactory())
-        business = BusinessFactory()
+        business = BusinessFactory(registered_on=REGISTERED)
         grant = _approved(staff_user, business, activity)
         services.grant_disburse(grant=grant, by=staff_user, disbursed_on=activity.start_date)
         grant.refresh_from_db()
@@ -519,10 +522,10 @@ class TestDisbursing:
 
     def test_the_recipient_counts_as_coached_only_once_the_grant_is_disbursed(self, staff_user):
         activity = grant_round(budget_line=BudgetLineFactory())
-        business = BusinessFactory()
+        business = BusinessFactory(registered_on=REGISTERED)
         grant = _propose(staff_user, business, activity)
         assert business not in coached_businesses(**PERIOD)
-        grant = services.grant_approve(grant=grant, by=staff_user)
+        grant = services.grant_approve(grant=grant, by=staff_user, approved_on=activity.start_date)
         assert business not in coached_businesses(**PERIOD)
         services.grant_disburse(grant=grant, by=staff_user, disbursed_on=activity.start_date)
         assert list(coached_businesses(**PERIOD)) == [business]
@@ -530,7 +533,7 @@ class TestDisbursing:
     def test_disbursed_money_counts_as_realisasi_of_the_grants_line_only_once_disbursed(self, staff_user):
         line = BudgetLineFactory(source=funding_source("apbd-kota"), fiscal_year=2024)
         activity = grant_round(budget_line=line, actual_cost=2_500_000)
-        grant = _approved(staff_user, BusinessFactory(), activity, amount=10_000_000)
+        grant = _approved(staff_user, BusinessFactory(registered_on=REGISTERED), activity, amount=10_000_000)
         assert _overview_row(2024, "apbd-kota").realized == 2_500_000
         services.grant_disburse(grant=grant, by=staff_user, disbursed_on=activity.start_date)
         assert _overview_row(2024, "apbd-kota").realized == 12_500_000
@@ -561,7 +564,7 @@ class TestCancellingAndEditing:
 
     def test_a_disbursed_grant_cannot_be_cancelled(self, staff_user):
         activity = grant_round(budget_line=BudgetLineFactory())
-        business = BusinessFactory()
+        business = BusinessFactory(registered_on=REGISTERED)
         grant = _disbursed(staff_user, business, activity)
         with pytest.raises(ValidationError) as exc:
             services.grant_cancel(grant=grant, by=staff_user, reason="Salah input")
@@ -572,7 +575,7 @@ class TestCancellingAndEditing:
 
     def test_editing_a_disbursed_grant_without_a_reason_is_refused(self, staff_user):
         activity = grant_round(budget_line=BudgetLineFactory())
-        grant = _disbursed(staff_user, BusinessFactory(), activity, amount=5_000_000)
+        grant = _disbursed(staff_user, BusinessFactory(registered_on=REGISTERED), activity, amount=5_000_000)
         for reason in ("", "  "):
             with pytest.raises(ValidationError) as exc:
                 services.grant_update(grant=grant, by=staff_user, reason=reason, amount=4_750_000)
@@ -584,7 +587,7 @@ class TestCancellingAndEditing:
         self, staff_user
     ):
         activity = grant_round(budget_line=BudgetLineFactory())
-        grant = _disbursed(staff_user, BusinessFactory(), activity, amount=5_000_000)
+        grant = _disbursed(staff_user, BusinessFactory(registered_on=REGISTERED), activity, amount=5_000_000)
         reason = "Nilai sesuai berita acara serah terima: Rp4.750.000"
         services.grant_update(grant=grant, by=staff_user, reason=reason, amount=4_750_000)
         grant.refresh_from_db()
@@ -670,7 +673,8 @@ class TestMergingRecipients:
         """Rule 2 keeps every record when merging; it must never end in a database error (a 500)."""
         from pembinaan.registry.services import business_merge
 
-        keep, remove = BusinessFactory(name="Sasirangan Ibu Ani"), BusinessFactory(name="Sasirangan Bu Ani")
+        keep = BusinessFactory(name="Sasirangan Ibu Ani", registered_on=REGISTERED)
+        remove = BusinessFactory(name="Sasirangan Bu Ani", registered_on=REGISTERED)
         activity = grant_round(budget_line=BudgetLineFactory())
         _disbursed(staff_user, keep, activity, amount=5_000_000)
         _disbursed(staff_user, remove, activity, amount=7_500_000)

@@ -66,7 +66,11 @@ def world(settings, tmp_path, owner_user, other_owner_user):
     settings.MEDIA_ROOT = tmp_path
     staff = UserFactory(role=roles.STAFF, email="pencatat@dinas.test")
     mine = BusinessFactory(owner=owner_user.owner_profile, name="Usaha Milik Pemilik Satu")
-    theirs = BusinessFactory(owner=other_owner_user.owner_profile, name="Usaha Milik Pemilik Dua")
+    theirs = BusinessFactory(
+        owner=other_owner_user.owner_profile,
+        name="Usaha Milik Pemilik Dua",
+        registered_on=datetime.date(2024, 1, 2),  # before the grant round below (rule 13c)
+    )
     others = [BusinessFactory(owner=OwnerFactory(name=f"Pemilik Lain Uji {i}")) for i in range(3)]
     workshop = ActivityFactory(title="Workshop Uji Penjelajah")
     for business in [mine, theirs, *others]:
@@ -92,7 +96,7 @@ def world(settings, tmp_path, owner_user, other_owner_user):
         amount=5_000_000,
         description="Modal kerja",
     )
-    funding.grant_approve(grant=grant, by=staff)
+    funding.grant_approve(grant=grant, by=staff, approved_on=datetime.date(2024, 5, 14))
     funding.grant_disburse(
         grant=grant, by=staff, disbursed_on=datetime.date(2024, 5, 20), evidence=_pdf("ba.pdf")
     )

@@ -1,5 +1,7 @@
 """Capital assistance (bantuan permodalan) imported through the funding services."""
 
+import datetime
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -34,18 +36,31 @@ def run(rows, *, by, valid_rows_only=False, dry_run=False, options=None):
 def grant_setup():
     line = BudgetLineFactory(fiscal_year=2024, budget_code="5.1.02.99")
     activity = grant_round(budget_line=line, title="Penyaluran Modal Tahap I")
-    businesses = [BusinessFactory(nib=f"912345678901{i}") for i in range(3)]
+    # Registered before the round started: a disbursement's attendance is never dated earlier (13c).
+    businesses = [
+        BusinessFactory(nib=f"912345678901{i}", registered_on=datetime.date(2024, 1, 2)) for i in range(3)
+    ]
     return line, activity, businesses
 
 
 def test_a_grant_arrives_disbursed_approved_or_proposed_as_the_file_says(staff_user, grant_setup):
     rebuild_all()
     line, activity, (paid, approved, proposed) = grant_setup
+    # The paid grant was proposed and approved before the round started on 14 May (rule 13c).
     rows = [
-        HEADER,
-        [paid.nib, "", "penyaluran modal  tahap i", "20/05/2024", "5.000.000", "", "21/05/2024"],
-        [approved.nib, "", activity.title, "2024-05-20", "Rp3.000.000", "Disetujui", ""],
-        [proposed.nib, "", activity.title, "2024-05-20", "2000000", "", ""],
+        [*HEADER, "Tanggal Disetujui"],
+        [
+            paid.nib,
+            "",
+            "penyaluran modal  tahap i",
+            "10/05/2024",
+            "5.000.000",
+            "",
+            "21/05/2024",
+            "12/05/2024",
+        ],
+        [approved.nib, "", activity.title, "2024-05-20", "Rp3.000.000", "Disetujui", "", ""],
+        [proposed.nib, "", activity.title, "2024-05-20", "2000000", "", "", ""],
     ]
     preview = run(rows, by=staff_user, dry_run=True)
     assert (preview.created_count, preview.refused_count) == (3, 0), preview.errors
@@ -71,7 +86,9 @@ def test_a_grant_arrives_disbursed_approved_or_proposed_as_the_file_says(staff_u
 
 def test_a_later_file_moves_an_approved_grant_on_to_disbursed(staff_user, grant_setup):
     _line, activity, (business, *_rest) = grant_setup
-    CapitalAssistanceFactory(business=business, activity=activity, status=S.APPROVED)
+    CapitalAssistanceFactory(
+        business=business, activity=activity, status=S.APPROVED, approved_on=activity.start_date
+    )
     rows = [
         HEADER,
         [business.nib, "", activity.title, activity.start_date.isoformat(), "5000000", "", "2024-06-01"],
