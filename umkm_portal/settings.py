@@ -89,7 +89,6 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "crispy_forms",
     "crispy_bootstrap5",
-    "django_filters",
     "simple_history",
     "axes",
     "django_tasks",
@@ -263,7 +262,7 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "front:home"
 LOGOUT_REDIRECT_URL = "front:landing"
 
-# Lock out a login name from one address after repeated failures (DESIGN.md: abuse).
+# Lock out a login name from one address after repeated failures (docs/rules.md rule 17).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -292,7 +291,7 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Makassar"
 USE_I18N = True
 USE_TZ = True
-# Dates as "28 November 2026" in both languages (DESIGN.md rule 12).
+# Dates as "28 November 2026" in both languages (docs/rules.md rule 12).
 FORMAT_MODULE_PATH = ["umkm_portal.formats"]
 
 # --- Static and media -------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""The four roles of DESIGN.md, as Django groups.
+"""The four roles of docs/rules.md, as Django groups.
 
 Which model permissions each group holds is granted by data migrations (so that a deployed portal
 and a fresh one agree); this module names the groups and answers "which role is this user?".

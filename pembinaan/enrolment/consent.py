@@ -1,4 +1,4 @@
-"""The consent an owner gives at registration (DESIGN.md rule 10, UU 27/2022 PDP).
+"""The consent an owner gives at registration (docs/rules.md rule 10, UU 27/2022 PDP).
 
 The text is versioned here, in code, so that each stored consent names the exact words agreed to.
 Change the text → give it a new VERSION; never edit the words of a version already in use.

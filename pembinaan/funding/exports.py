@@ -2,7 +2,7 @@
 
 Assistance names its recipients (staff only; NIK masked as in the registry's export). Budget lines
 and the overview hold no personal data; the overview is the one export council members may take:
-aggregates per fiscal year and funding source, money in whole rupiah (DESIGN.md rule 9).
+aggregates per fiscal year and funding source, money in whole rupiah (docs/rules.md rule 9).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Budget reads: pagu, realisasi and reach per fiscal year and funding source (DESIGN.md rules 8–9).
+"""Budget reads: pagu, realisasi and reach per fiscal year and funding source (docs/rules.md rules 8–9).
 
 Every sum is computed by the database; Python only lays the grouped rows side by side.
 """

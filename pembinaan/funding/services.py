@@ -1,6 +1,6 @@
 """Funding workflows: budget lines (pagu) and capital assistance (bantuan permodalan).
 
-DESIGN.md rule 9: money in whole rupiah; realisasi = activity costs + disbursed assistance.
+docs/rules.md rule 9: money in whole rupiah; realisasi = activity costs + disbursed assistance.
 docs/rules.md 13b–13c (money in its year) are written here and nowhere else: `_check_charge`,
 `_check_disbursement_year` and `_check_attendance_date`.
 """

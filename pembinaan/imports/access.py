@@ -8,7 +8,7 @@ from pembinaan.accounts.models import User
 from pembinaan.imports.models import ImportRun
 from pembinaan.registry.access import require
 
-# Import types that need more than the plain import permission (DESIGN.md roles: budgets).
+# Import types that need more than the plain import permission (docs/rules.md roles: budgets).
 KIND_PERMISSIONS = {
     "pagu": "imports.import_budget",
     "bantuan": "funding.add_capitalassistance",

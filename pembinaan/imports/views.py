@@ -212,7 +212,7 @@ def run_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def bad_rows_download(request: HttpRequest, pk: int) -> HttpResponse:
     run = get_run_for_user(request.user, pk)
-    # The rows come back as they were typed, full NIKs included (DESIGN.md rule 10): only to the
+    # The rows come back as they were typed, full NIKs included (docs/rules.md rule 10): only to the
     # person who uploaded them, or to holders of the full-NIK permission.
     if run.created_by_id != request.user.pk and not request.user.has_perm("registry.view_full_nik"):
         raise PermissionDenied

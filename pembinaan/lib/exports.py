@@ -84,7 +84,7 @@ def safe_cell(value: Any) -> Any:
             return "'" + value
         return value
     if isinstance(value, datetime.datetime):
-        # Spreadsheets have no time zones: the wall-clock time in Banjarmasin (DESIGN.md rule 12).
+        # Spreadsheets have no time zones: the wall-clock time in Banjarmasin (docs/rules.md rule 12).
         return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
     return value
 

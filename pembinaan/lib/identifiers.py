@@ -1,6 +1,6 @@
 """Parsing and validation of Indonesian identifiers: NIK, NIB, NPWP and phone numbers.
 
-DESIGN.md rules 3 and 4. Every entry path (web forms, the importer, the owner's own forms) goes
+docs/rules.md rules 3 and 4. Every entry path (web forms, the importer, the owner's own forms) goes
 through these functions, so that the same value is accepted or refused the same way everywhere.
 Each `parse_*` returns the normalised value or raises `ValidationError` with an Indonesian message.
 """
@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-# Province codes of Kemendagri (DESIGN.md rule 3).
+# Province codes of Kemendagri (docs/rules.md rule 3).
 PROVINCE_CODES = frozenset(
     [str(c) for c in range(11, 20)]
     + ["21"]
@@ -130,7 +130,7 @@ def parse_nik(value: object, *, today: datetime.date | None = None) -> NikInfo:
 
 
 def mask_nik(nik: str | None) -> str:
-    """`6371012345670001` → `6371 **** **** 0001` (DESIGN.md rule 10)."""
+    """`6371012345670001` → `6371 **** **** 0001` (docs/rules.md rule 10)."""
     if not nik:
         return ""
     return f"{nik[:4]} **** **** {nik[-4:]}"
@@ -149,7 +149,7 @@ def _digits_only(value: object, label: str) -> str:
 
 
 def parse_nib(value: object) -> str:
-    """NIB: 13 digits (DESIGN.md rule 4)."""
+    """NIB: 13 digits (docs/rules.md rule 4)."""
     nib = _digits_only(value, "NIB")
     if len(nib) != 13:
         raise ValidationError(

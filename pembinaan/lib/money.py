@@ -1,6 +1,6 @@
 """Whole-rupiah amounts: parsing what people type and formatting the official way (Rp1.250.000).
 
-Money is never a float anywhere in the portal (DESIGN.md rule 9); it is formatted on the server
+Money is never a float anywhere in the portal (docs/rules.md rule 9); it is formatted on the server
 because browsers format numbers differently (rule 12).
 """
 

@@ -1,4 +1,4 @@
-"""Counts and percentages written the way the page's language writes them (DESIGN.md rule 12).
+"""Counts and percentages written the way the page's language writes them (docs/rules.md rule 12).
 
 Indonesian: `1.130` and `36,45 %`; English: `1,130` and `36.45%`. The separators come from the
 active language's format module (umkm_portal/formats, else Django's own); thousands are always

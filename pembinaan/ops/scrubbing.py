@@ -1,4 +1,4 @@
-"""Personal data kept out of the log and out of error reports (UU 27/2022 PDP, DESIGN.md rule 10).
+"""Personal data kept out of the log and out of error reports (UU 27/2022 PDP, docs/rules.md rule 10).
 
 The portal never writes a NIK, a phone number or an e-mail address on purpose, but an exception's
 message may quote the value it choked on, and a third-party library may log a URL with its query

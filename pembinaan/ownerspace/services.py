@@ -23,7 +23,7 @@ from pembinaan.registry.models import Business, BusinessStatus, Owner
 
 S = BusinessStatus
 
-# DESIGN.md's identity of a business: what staff checked when they verified it.
+# docs/rules.md's identity of a business: what staff checked when they verified it.
 IDENTITY_FIELDS = ("name", "nib", "kelurahan")
 OWNER_NIK = "owner_nik"
 # Once staff verified a business, a change of identity needs their review again.

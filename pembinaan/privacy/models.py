@@ -1,4 +1,4 @@
-"""An owner's requests about their personal data (UU 27/2022 PDP, DESIGN.md rule 10) and their audit trail.
+"""An owner's requests about their personal data (UU 27/2022 PDP, docs/rules.md rule 10) and their audit trail.
 
 A request outlives the data it is about: once an owner is deleted the request keeps a label, not a
 link, so that the dinas can still show that it acted and when.

@@ -1,4 +1,4 @@
-"""What the portal holds about one owner, as plain JSON values ("Data Saya", DESIGN.md rule 10)."""
+"""What the portal holds about one owner, as plain JSON values ("Data Saya", docs/rules.md rule 10)."""
 
 from __future__ import annotations
 

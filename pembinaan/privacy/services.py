@@ -1,4 +1,4 @@
-"""Personal-data workflows (UU 27/2022 PDP, DESIGN.md rule 10): withdrawal of consent, erasure.
+"""Personal-data workflows (UU 27/2022 PDP, docs/rules.md rule 10): withdrawal of consent, erasure.
 
 An owner's business with coaching history is anonymised, not deleted: the coached count the
 council watches must stay true (rule 10). Identity goes; kelurahan, category, scale, start year,

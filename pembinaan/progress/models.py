@@ -8,7 +8,7 @@ from simple_history.models import HistoricalRecords
 
 
 class Target(models.Model):
-    """A number of coached businesses over a period (DESIGN.md: Target), e.g. 3,100 in 2021–2026."""
+    """A number of coached businesses over a period (docs/rules.md: words, Target), e.g. 3,100 in 2021–2026."""
 
     name = models.CharField(_("nama"), max_length=200)
     period_start = models.DateField(_("awal periode"))

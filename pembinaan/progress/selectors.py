@@ -1,4 +1,4 @@
-"""The counting rules behind every number the council sees (DESIGN.md rules 6–8).
+"""The counting rules behind every number the council sees (docs/rules.md rules 6–8).
 
 This module is the one place where "coached" (terbina) is written in code: the dashboard, the
 open-data API and a business's own page all ask it.
@@ -86,7 +86,7 @@ def business_coaching_status(
     return CoachingStatus(True, first, "coached")
 
 
-# --- Progress against a target: the open-data contract of DESIGN.md ---------------------------
+# --- Progress against a target: the open-data contract of docs/rules.md ---------------------------
 
 
 def first_coached_subquery(

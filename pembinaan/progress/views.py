@@ -59,7 +59,7 @@ def _cached_progress(target: Target) -> dict:
 
 @require_safe
 def api_progress(request: HttpRequest) -> JsonResponse:
-    """`GET /api/v1/progress/`: the open-data contract of DESIGN.md, no personal data, for anyone."""
+    """`GET /api/v1/progress/`: the open-data contract of docs/rules.md, no personal data, for anyone."""
     try:
         target = _target_from(request)
     except Http404 as exc:

@@ -13,7 +13,7 @@ class OwnerAdmin(SimpleHistoryAdmin):
 
     def get_fields(self, request, obj=None):
         fields = list(super().get_fields(request, obj))
-        # The full NIK is on the form only for roles that may see it (DESIGN.md rule 10).
+        # The full NIK is on the form only for roles that may see it (docs/rules.md rule 10).
         if not request.user.has_perm("registry.view_full_nik"):
             fields = [f for f in fields if f != "nik"]
         return fields

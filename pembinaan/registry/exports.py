@@ -1,7 +1,7 @@
 """The business list as a spreadsheet, and the columns every export uses to name a business.
 
 NIKs are masked unless the user holds `registry.view_full_nik`; a full-NIK export is logged per owner
-with purpose "ekspor" as its rows are written (DESIGN.md rule 10). NPWP and the owner's home address
+with purpose "ekspor" as its rows are written (docs/rules.md rule 10). NPWP and the owner's home address
 and birth date are never exported: an NPWP issued since 2024 is the NIK itself.
 """
 

@@ -349,7 +349,7 @@ class Business(models.Model):
 
 
 class StatusChange(models.Model):
-    """One step of a business's status timeline: who moved it, when, and why (DESIGN.md rule 1)."""
+    """One step of a business's status timeline: who moved it, when, and why (docs/rules.md rule 1)."""
 
     business = models.ForeignKey(
         Business, on_delete=models.CASCADE, related_name="status_changes", verbose_name=_("usaha")
@@ -377,7 +377,7 @@ class StatusChange(models.Model):
 
 
 class DuplicatePair(models.Model):
-    """Two businesses that may be the same (DESIGN.md rule 2): flagged for staff, never blocked."""
+    """Two businesses that may be the same (docs/rules.md rule 2): flagged for staff, never blocked."""
 
     class Status(models.TextChoices):
         OPEN = "terbuka", _("Perlu ditinjau")
@@ -421,7 +421,7 @@ class DuplicatePair(models.Model):
 
 
 class NikAccessLog(models.Model):
-    """Who saw or exported a full NIK, whose, and when (DESIGN.md rule 10)."""
+    """Who saw or exported a full NIK, whose, and when (docs/rules.md rule 10)."""
 
     class Purpose(models.TextChoices):
         VIEW = "lihat", _("Dilihat")

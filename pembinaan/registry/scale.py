@@ -1,8 +1,9 @@
-"""Business scale under PP 7/2021 Pasal 35 (DESIGN.md rule 5).
+"""Business scale under PP 7/2021 Pasal 35 (docs/rules.md rule 5).
 
 Annual sales decide when known; otherwise capital excluding land and buildings. Above the
 menengah ceiling a business is not a UMKM and is flagged as "besar".
-Thresholds from shared/data/skala_usaha.csv (upper bounds inclusive, in rupiah).
+Thresholds as in PP 7/2021 (upper bounds inclusive, in rupiah), written out below from the
+reference table skala_usaha.csv the project was given.
 """
 
 from __future__ import annotations

@@ -119,7 +119,7 @@ class HistoryEntry:
 
 
 def _display(record, field_name: str, value: Any) -> Any:
-    # The history is read by every staff member: NIKs in it stay masked (DESIGN.md rule 10).
+    # The history is read by every staff member: NIKs in it stay masked (docs/rules.md rule 10).
     if field_name == "nik":
         return mask_nik(value)
     if field_name in MONEY_FIELDS and value is not None:
@@ -131,7 +131,7 @@ def _display(record, field_name: str, value: Any) -> Any:
 
 
 def change_history(obj, *, limit: int = 50) -> list[HistoryEntry]:
-    """Who changed what and when, newest first (DESIGN.md rule 11), from django-simple-history."""
+    """Who changed what and when, newest first (docs/rules.md rule 11), from django-simple-history."""
     records = list(
         obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
     )

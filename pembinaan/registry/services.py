@@ -1,7 +1,7 @@
 """Registry workflows: creating and changing owners and businesses, status moves, duplicates, merge.
 
 Views, the importer and management commands all call these, so every entry path follows the same
-rules (DESIGN.md rules 1–5). Each function is atomic and raises ValidationError with field keys.
+rules (docs/rules.md rules 1–5). Each function is atomic and raises ValidationError with field keys.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from pembinaan.registry.models import (
 
 S = BusinessStatus
 
-# Allowed moves of DESIGN.md rule 1. A rejected record may be corrected and submitted again;
+# Allowed moves of docs/rules.md rule 1. A rejected record may be corrected and submitted again;
 # a closed business may be reopened by staff.
 TRANSITIONS: dict[str, set[str]] = {
     S.DRAFT: {S.SUBMITTED},
@@ -469,7 +469,7 @@ def business_merge(*, keep: Business, remove: Business, by: User, merge_owners: 
 
 
 def nik_access_record(*, user: User, owners: list[Owner], purpose: str = NikAccessLog.Purpose.VIEW) -> None:
-    """Log that `user` saw or exported these owners' full NIKs (DESIGN.md rule 10)."""
+    """Log that `user` saw or exported these owners' full NIKs (docs/rules.md rule 10)."""
     NikAccessLog.objects.bulk_create(
         [NikAccessLog(user=user, owner=owner, purpose=purpose) for owner in owners if owner.nik]
     )

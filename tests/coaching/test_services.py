@@ -1,6 +1,6 @@
 """Coaching workflows through the service layer: activities, participants, attendance, outcomes, figures.
 
-DESIGN.md rules 2, 6 and 11 and issue 3 ("Rules to hold").
+docs/rules.md rules 2, 6 and 11 and issue 3 ("Rules to hold").
 """
 
 from __future__ import annotations
@@ -208,7 +208,7 @@ class TestActivityCreateAndUpdate:
         assert activity.status == Activity.Status.CANCELLED
 
     def test_an_activity_with_recorded_attendance_cannot_be_moved_to_start_in_the_future(self, staff_user):
-        # DESIGN.md rule 6: attendance exists only for started activities, so the count needs no clock.
+        # docs/rules.md rule 6: attendance exists only for started activities, so the count needs no clock.
         activity = services.activity_create(
             by=staff_user, **_activity_fields(start_date=_days(-2), end_date=_days(-2))
         )
@@ -499,7 +499,7 @@ class TestAttendance:
         with pytest.raises(ValidationError) as exc:
             services.attendance_record(activity=activity, statuses={participation.pk: status}, by=staff_user)
         assert "setelah kegiatan dimulai" in _messages(exc)
-        # Dates in messages are written the portal way (DESIGN.md rule 12), e.g. "29 November 2026".
+        # Dates in messages are written the portal way (docs/rules.md rule 12), e.g. "29 November 2026".
         assert date_format(_days(1)) in _messages(exc)
         participation.refresh_from_db()
         assert participation.status == P.REGISTERED
@@ -907,7 +907,7 @@ class TestMergeKeepsCoachingRecords:
         assert list(remove.figures.values_list("year", "annual_sales")) == [(2023, 999_000_000)]
 
     def test_moved_participations_are_in_their_history_with_the_user_who_merged(self, staff_user):
-        # DESIGN.md rule 11: every change to participation is kept with who and when.
+        # docs/rules.md rule 11: every change to participation is kept with who and when.
         keep, remove = BusinessFactory(), BusinessFactory()
         moved = ParticipationFactory(business=remove, status=P.ATTENDED)
         business_merge(keep=keep, remove=remove, by=staff_user)
@@ -916,7 +916,7 @@ class TestMergeKeepsCoachingRecords:
         assert latest.history_user == staff_user
 
     def test_moved_outcomes_are_in_their_history_with_the_user_who_merged(self, staff_user):
-        # DESIGN.md rule 11: every change to outcomes is kept with who and when.
+        # docs/rules.md rule 11: every change to outcomes is kept with who and when.
         keep, remove = BusinessFactory(), BusinessFactory()
         outcome = OutcomeFactory(business=remove)
         business_merge(keep=keep, remove=remove, by=staff_user)

@@ -1,4 +1,4 @@
-"""Who may open which coaching page (DESIGN.md: roles table; access enforced on the server).
+"""Who may open which coaching page (docs/rules.md: roles; access enforced on the server).
 
 Staff and Admin Dinas run the coaching programme; an owner and a council member (Pemantau) never
 reach these pages, whatever the record, and a visitor is sent to the login page.

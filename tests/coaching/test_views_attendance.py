@@ -1,4 +1,4 @@
-"""The attendance screen and the certificate of attendance (issue: Participation; DESIGN.md rules 6, 11)."""
+"""The attendance screen and the certificate of attendance (issue: Participation; docs/rules.md rules 6, 11)."""
 
 from __future__ import annotations
 

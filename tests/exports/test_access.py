@@ -1,4 +1,4 @@
-"""Every role against every export URL (access is enforced on the server, DESIGN.md): staff and
+"""Every role against every export URL (access is enforced on the server, docs/rules.md): staff and
 Admin Dinas export; council members get only the budget overview (aggregates, no personal data);
 owners and anonymous visitors get nothing."""
 

@@ -1,5 +1,5 @@
 """NIKs in exports: masked unless the user may see full NIKs, and a full-NIK export is logged per
-owner with purpose "ekspor" (DESIGN.md rule 10)."""
+owner with purpose "ekspor" (docs/rules.md rule 10)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Template filters for money, numbers, NIKs and phone numbers (DESIGN.md rules 10 and 12)."""
+"""Template filters for money, numbers, NIKs and phone numbers (docs/rules.md rules 10 and 12)."""
 
 from __future__ import annotations
 

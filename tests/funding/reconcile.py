@@ -1,7 +1,7 @@
 """Independent sums over the rows, for comparing with what the budget pages show (issue 4).
 
 Everything here iterates model rows in plain Python: no Sum, no Count, no annotate. It restates
-DESIGN.md rules 8 and 9 in the simplest way, so that a mistake in the selectors' SQL cannot hide
+docs/rules.md rules 8 and 9 in the simplest way, so that a mistake in the selectors' SQL cannot hide
 behind the same mistake in the check.
 """
 

@@ -1,4 +1,4 @@
-"""Budget reads: pagu, realisasi and reach per fiscal year and source (DESIGN.md rules 8 and 9).
+"""Budget reads: pagu, realisasi and reach per fiscal year and source (docs/rules.md rules 8 and 9).
 
 The first half checks `budget_overview` on small hand-built data whose right answers are written
 out. The second half is the reconciliation the issue demands: on the demo data, every total the

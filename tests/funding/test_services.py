@@ -1,6 +1,6 @@
 """Funding workflows through the service layer: budget lines, charging activities, capital assistance.
 
-DESIGN.md rules 6, 8 and 9 and issue 4 ("Rules to hold"): amounts are positive whole rupiah, a used
+docs/rules.md rules 6, 8 and 9 and issue 4 ("Rules to hold"): amounts are positive whole rupiah, a used
 budget line keeps its source and year and cannot be deleted, every activity is charged to one line,
 a grant goes proposed → approved → disbursed (or cancelled before that), a second grant from another
 source in one fiscal year needs a kept reason, and a disbursed grant is edited only with a reason.
@@ -643,7 +643,7 @@ def test_a_kur_loan_outcome_with_an_amount_never_counts_as_realisasi(staff_user)
     assert after.budget == before.budget
 
 
-# --- Merging duplicates that received assistance (DESIGN.md rule 2) --------------------------
+# --- Merging duplicates that received assistance (docs/rules.md rule 2) --------------------------
 
 
 class TestMergingRecipients:

@@ -1,6 +1,6 @@
 """The funding pages: who may open which, what a council member sees, forms, totals, money, queries.
 
-DESIGN.md roles table (access is enforced on the server), rule 9 and rule 12 (money as Rp1.250.000),
+docs/rules.md roles table (access is enforced on the server), rule 9 and rule 12 (money as Rp1.250.000),
 and issue 4: staff and council see the budget overview, only staff see recipients, only Admin Dinas
 keeps budget lines, and every total on a page equals the sum of the rows behind it.
 """

@@ -1,7 +1,7 @@
 """Every role walks the portal from its start page, following every link and form it is shown.
 
 Breadth-first with the Django test client, bounded per role: no page may answer 500, and each role
-gets only what DESIGN.md allows it. Then the private addresses a role is never shown (another
+gets only what docs/rules.md allows it. Then the private addresses a role is never shown (another
 owner's records, their files, exports, media paths) are tried directly.
 """
 

@@ -1,4 +1,4 @@
-"""NIK, NIB, NPWP and phone numbers (DESIGN.md rules 3, 4 and 10)."""
+"""NIK, NIB, NPWP and phone numbers (docs/rules.md rules 3, 4 and 10)."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from pembinaan.lib.identifiers import (
     parse_phone,
 )
 
-# Written out from DESIGN.md rule 3, independently of the module's own table.
+# Written out from docs/rules.md rule 3, independently of the module's own table.
 SPEC_PROVINCE_CODES = sorted(
     f"{c:02d}"
     for c in [

@@ -1,4 +1,4 @@
-"""Whole-rupiah amounts (DESIGN.md rules 9 and 12)."""
+"""Whole-rupiah amounts (docs/rules.md rules 9 and 12)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Deletion per DESIGN.md rule 10: a coached business is anonymised and still counts; others go."""
+"""Deletion per docs/rules.md rule 10: a coached business is anonymised and still counts; others go."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The open-data endpoint against an independent computation over the rows (DESIGN.md contract)."""
+"""The open-data endpoint against an independent computation over the rows (docs/rules.md contract)."""
 
 import datetime
 

@@ -1,4 +1,4 @@
-"""The counting rule behind the council's number: who is coached (terbina), and since when (DESIGN.md rule 6).
+"""The counting rule behind the council's number: who is coached (terbina), and since when (docs/rules.md rule 6).
 
 Where only the counting is under test, participations with status hadir are made directly with the
 factory; the attendance service (which refuses marks before an activity starts) is used where the

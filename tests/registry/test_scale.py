@@ -1,4 +1,4 @@
-"""Business scale under PP 7/2021 (DESIGN.md rule 5) and KBLI 2020 categories."""
+"""Business scale under PP 7/2021 (docs/rules.md rule 5) and KBLI 2020 categories."""
 
 from __future__ import annotations
 

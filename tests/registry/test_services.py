@@ -1,4 +1,4 @@
-"""Registry workflows through the service layer (DESIGN.md rules 1–5)."""
+"""Registry workflows through the service layer (docs/rules.md rules 1–5)."""
 
 import datetime
 import threading

@@ -1,4 +1,4 @@
-"""Who may open which registry page (DESIGN.md: roles table; access enforced on the server)."""
+"""Who may open which registry page (docs/rules.md: roles; access enforced on the server)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Staff enter and change owners and businesses through the registry forms (DESIGN.md rules 1–4)."""
+"""Staff enter and change owners and businesses through the registry forms (docs/rules.md rules 1–4)."""
 
 from __future__ import annotations
 

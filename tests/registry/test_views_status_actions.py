@@ -1,4 +1,4 @@
-"""Verify, reject, deactivate and reactivate a business from its page (DESIGN.md rule 1)."""
+"""Verify, reject, deactivate and reactivate a business from its page (docs/rules.md rule 1)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The four roles of DESIGN.md as groups, with the registry's permissions.
+"""The four roles of docs/rules.md as groups, with the registry's permissions.
 
 Later apps grant their own permissions in their own migrations, with `roles.grant`.
 """

@@ -11,7 +11,7 @@ register = template.Library()
 
 @register.filter
 def rupiah(amount):
-    """`1250000` → `Rp1.250.000` (DESIGN.md rule 12), formatted here, never in the browser."""
+    """`1250000` → `Rp1.250.000` (docs/rules.md rule 12), formatted here, never in the browser."""
     if amount in (None, ""):
         return "–"
     return format_rupiah(int(amount))

@@ -1,4 +1,4 @@
-# "28 November 2026", as DESIGN.md rule 12 asks; Django's own Indonesian format abbreviates months.
+# "28 November 2026", as docs/rules.md rule 12 asks; Django's own Indonesian format abbreviates months.
 DATE_FORMAT = "j F Y"
 DATETIME_FORMAT = "j F Y H.i"
 SHORT_DATE_FORMAT = "d/m/Y"

@@ -960,7 +960,7 @@ class DemoSeeder:
         return self._new_business(person, self._kinds[index], kel, name=name, status=status, source=source)
 
     def _status_changes(self) -> list[Row]:
-        """Each business's timeline, ending in its current status (DESIGN.md rule 1)."""
+        """Each business's timeline, ending in its current status (docs/rules.md rule 1)."""
         staff = self.staff_user.pk
         rows: list[Row] = []
         for business in self.businesses:
