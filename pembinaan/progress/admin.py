@@ -1,10 +1,13 @@
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from pembinaan.progress.models import KecamatanShare, Milestone, Target
 from pembinaan.progress.selectors import check_aggregates
 from pembinaan.progress.services import rebuild
+from pembinaan.reference.models import Kecamatan
 
 
 class MilestoneInline(admin.TabularInline):
@@ -12,8 +15,44 @@ class MilestoneInline(admin.TabularInline):
     extra = 0
 
 
+class KecamatanShareFormSet(BaseInlineFormSet):
+    """Shares are whole businesses that add up to the target (docs/rules.md#figures, kecamatan target).
+
+    Never more than the target in all; once every kecamatan has a share, exactly the target, so
+    that the districts' targets and the city's tell the same story.
+    """
+
+    def clean(self):
+        super().clean()
+        target_value = self.instance.value
+        kept = [
+            form.cleaned_data
+            for form in self.forms
+            if form.cleaned_data
+            and not form.cleaned_data.get("DELETE")
+            and form.cleaned_data.get("kecamatan")
+        ]
+        if not target_value or not kept:
+            return
+        total = sum(row.get("value") or 0 for row in kept)
+        if total > target_value:
+            raise ValidationError(
+                _("Jumlah porsi kecamatan (%(total)s) melebihi target (%(target)s)."),
+                params={"total": total, "target": target_value},
+            )
+        if len({row["kecamatan"].pk for row in kept}) == Kecamatan.objects.count() and total != target_value:
+            raise ValidationError(
+                _(
+                    "Setiap kecamatan sudah mempunyai porsi: jumlahnya harus sama dengan target "
+                    "(%(target)s), sekarang %(total)s."
+                ),
+                params={"total": total, "target": target_value},
+            )
+
+
 class KecamatanShareInline(admin.TabularInline):
     model = KecamatanShare
+    formset = KecamatanShareFormSet
     extra = 0
 
 

@@ -77,15 +77,32 @@ def _bin(value: int, largest: int) -> int:
 
 
 def choropleth(
-    *, by_kelurahan: dict[str, int], by_kecamatan: dict[str, int], level: str = "kelurahan"
+    *,
+    by_kelurahan: dict[str, int],
+    by_kecamatan: dict[str, int],
+    level: str = "kelurahan",
+    focus: str | None = None,
 ) -> dict:
-    """The shapes with their figure and colour class; at kecamatan level each kelurahan wears its kecamatan's."""
+    """The shapes with their figure and colour class; at kecamatan level each kelurahan wears its kecamatan's.
+
+    With `focus` (a kecamatan filter) the shapes of the other kecamatan are marked `outside`: drawn
+    grey, never in a colour class, and with no figure at kelurahan level (the filter counted only
+    the chosen kecamatan's kelurahan, so a 0 there would be false); at kecamatan level they keep
+    their kecamatan's real figure. The colour classes are scaled on the chosen kecamatan alone.
+    """
     shapes, height = projected_shapes()
-    values = {
-        s.code: (by_kecamatan.get(s.kecamatan, 0) if level == "kecamatan" else by_kelurahan.get(s.code, 0))
-        for s in shapes
-    }
-    largest = max(values.values(), default=0)
+    values: dict[str, int | None] = {}
+    for s in shapes:
+        if level == "kecamatan":
+            values[s.code] = by_kecamatan.get(s.kecamatan, 0)
+        elif focus and s.kecamatan != focus:
+            values[s.code] = None
+        else:
+            values[s.code] = by_kelurahan.get(s.code, 0)
+    largest = max(
+        (v for s in shapes if (v := values[s.code]) is not None and (not focus or s.kecamatan == focus)),
+        default=0,
+    )
     legend = []
     for b in range(BINS):
         if b == 0:
@@ -99,6 +116,7 @@ def choropleth(
         "width": WIDTH,
         "height": height,
         "level": level,
+        "focus": focus,
         "shapes": [
             {
                 "code": s.code,
@@ -106,7 +124,8 @@ def choropleth(
                 "kecamatan": s.kecamatan,
                 "path": s.path,
                 "value": values[s.code],
-                "bin": _bin(values[s.code], largest),
+                "outside": bool(focus) and s.kecamatan != focus,
+                "bin": _bin(values[s.code] or 0, largest),
             }
             for s in shapes
         ],

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -189,6 +190,9 @@ class Counts:
     scale: dict
     gender: dict
     outcome: dict
+    # Under a kecamatan filter: every kecamatan's count under the other filters, so that the other
+    # kecamatan can be shown (greyed) with their real numbers instead of the zero the filter gives.
+    kecamatan_all: dict | None = None
 
 
 def _fresh_counts(target: Target, filters: DashboardFilters, today: datetime.date) -> Counts:
@@ -196,7 +200,9 @@ def _fresh_counts(target: Target, filters: DashboardFilters, today: datetime.dat
     start, end = target.period_start, target.period_end
     activities = filters.activities()
     coached = coached_businesses(period_start=start, period_end=end, activities=activities)
+    kecamatan_all = None
     if filters.kecamatan:
+        kecamatan_all = _counts(coached, "kelurahan__kecamatan")
         coached = coached.filter(kelurahan__kecamatan=filters.kecamatan)
 
     def first_coached_after(cutoff: datetime.date):
@@ -245,17 +251,25 @@ def _fresh_counts(target: Target, filters: DashboardFilters, today: datetime.dat
             Outcome.objects.filter(business__in=coached.values("pk"), achieved_on__range=(start, end)),
             "outcome_type__code",
         ),
+        kecamatan_all=kecamatan_all,
     )
 
 
-def _maintained_counts(target: Target, today: datetime.date) -> Counts:
-    """The same counts from the maintained tallies: one query, plus one for the last twelve months."""
+def _maintained_counts(target: Target, today: datetime.date, *, kecamatan: str | None = None) -> Counts:
+    """The same counts from the maintained tallies: one query, plus one for the last twelve months.
+
+    For one kecamatan the tallies (city-wide) give only the other kecamatan's numbers; its own
+    figures are grouped from the maintained facts of its businesses (two more queries), never
+    recounted from the raw tables.
+    """
     from pembinaan.progress.models import CoachedBusiness, Tally
 
     by: dict[str, dict[str, int]] = {}
     for dimension, key, n in Tally.objects.filter(target=target).values_list("dimension", "key", "count"):
         if n:
             by.setdefault(dimension, {})[key] = n
+    if kecamatan:
+        return _maintained_kecamatan_counts(target, today, kecamatan, city=by.get("kecamatan", {}))
     recent = CoachedBusiness.objects.filter(
         target=target, first_coached_on__gt=today - datetime.timedelta(days=365)
     ).count()
@@ -280,17 +294,70 @@ def _maintained_counts(target: Target, today: datetime.date) -> Counts:
     )
 
 
+def _maintained_kecamatan_counts(
+    target: Target, today: datetime.date, kecamatan: str, *, city: dict[str, int]
+) -> Counts:
+    """One kecamatan's counts from the maintained facts (CoachedBusiness, CoachedAttribution)."""
+    from pembinaan.progress.models import CoachedAttribution, CoachedBusiness
+
+    facts = CoachedBusiness.objects.filter(target=target, kecamatan=kecamatan)
+    recent_since = today - datetime.timedelta(days=365)
+    total = new = recent = 0
+    year: dict[str, int] = {}
+    groups: dict[str, dict[str, int]] = {"kelurahan": {}, "kbli": {}, "scale": {}, "gender": {}}
+    # One grouped query: a kecamatan's facts fall into a few hundred combinations at most.
+    rows = (
+        facts.annotate(y=ExtractYear("first_coached_on"))
+        .values("y", "kelurahan", "kbli", "scale", "gender", "is_new_entrepreneur")
+        .order_by()
+        .annotate(n=Count("pk"), r=Count("pk", filter=Q(first_coached_on__gt=recent_since)))
+    )
+    for row in rows:
+        n = row["n"]
+        total += n
+        recent += row["r"]
+        new += n if row["is_new_entrepreneur"] else 0
+        year[str(row["y"])] = year.get(str(row["y"]), 0) + n
+        for name, counts in groups.items():
+            counts[row[name]] = counts.get(row[name], 0) + n
+    attributed: dict[str, dict[str, int]] = {}
+    for dimension, key, n in (
+        CoachedAttribution.objects.filter(target=target, business_id__in=facts.values("business_id"))
+        .values("dimension", "key")
+        .order_by()
+        .annotate(n=Count("pk"))
+        .values_list("dimension", "key", "n")
+    ):
+        attributed.setdefault(dimension, {})[key] = n
+    return Counts(
+        total=total,
+        new=new,
+        recent=recent,
+        year=year,
+        kecamatan={kecamatan: total} if total else {},
+        type=attributed.get("type", {}),
+        source=attributed.get("source", {}),
+        outcome=attributed.get("outcome", {}),
+        kecamatan_all=city,
+        **groups,
+    )
+
+
 def _assemble(target: Target, filters: DashboardFilters, today: datetime.date, c: Counts) -> dict:
     start, end = target.period_start, target.period_end
+    shares = dict(target.shares.values_list("kecamatan_id", "value"))
+    # What the headline and the pace compare with: the city's target, or under a kecamatan filter
+    # that kecamatan's share of it (docs/rules.md#figures). A kecamatan without a share has no goal:
+    # its count is never set against the whole city's target.
+    goal = shares.get(filters.kecamatan) if filters.kecamatan else target.value
     # Pace: linear from the period start, and the last twelve months projected to the end.
     days = (end - start).days + 1
     elapsed = min(max((today - start).days + 1, 0), days)
-    expected_today = round(target.value * elapsed / days)
+    expected_today = round(goal * elapsed / days) if goal else None
     remaining = max((end - today).days, 0)
     projected = c.total + round(c.recent * remaining / 365)
 
     milestones = dict(target.milestones.values_list("year", "cumulative_value"))
-    shares = dict(target.shares.values_list("kecamatan_id", "value"))
     by_year, cumulative = [], 0
     for year in range(start.year, min(end.year, today.year) + 1):
         cumulative += c.year.get(str(year), 0)
@@ -310,30 +377,43 @@ def _assemble(target: Target, filters: DashboardFilters, today: datetime.date, c
         ]
     fiscal = (filters.fiscal_year, filters.fiscal_year) if filters.fiscal_year else (start.year, end.year)
     money = _money(target, first_year=fiscal[0], last_year=fiscal[1])
+    kecamatan_rows = [
+        {
+            "code": k.code,
+            "name": k.name,
+            "coached": c.kecamatan.get(k.code, 0),
+            "share": shares.get(k.code),
+            "outside": False,
+        }
+        for k in Kecamatan.objects.order_by("code")
+    ]
+    if filters.kecamatan:
+        for row in kecamatan_rows:
+            if row["code"] != filters.kecamatan:
+                # Outside the filter: its real number where known, else unknown (None, shown "–").
+                row["outside"] = True
+                row["coached"] = None if c.kecamatan_all is None else c.kecamatan_all.get(row["code"], 0)
     return {
         "target": target,
         "filters": filters,
+        "goal": goal,
+        "goal_is_share": bool(filters.kecamatan),
+        "kecamatan_name": next(
+            (r["name"] for r in kecamatan_rows if r["code"] == filters.kecamatan), filters.kecamatan
+        ),
         "coached_total": c.total,
-        "percent_of_target": _percent(c.total, target.value),
+        "percent_of_target": _percent(c.total, goal) if goal else None,
         "expected_today": expected_today,
-        "behind_by": max(expected_today - c.total, 0),
+        "behind_by": max(expected_today - c.total, 0) if goal else None,
         "projected": projected,
-        "on_track": projected >= target.value,
+        "on_track": projected >= goal if goal else None,
         "coached_last_12_months": c.recent,
         "new_entrepreneurs": c.new,
         "by_year": by_year,
-        "by_kecamatan": [
-            {
-                "code": k.code,
-                "name": k.name,
-                "coached": c.kecamatan.get(k.code, 0),
-                "share": shares.get(k.code),
-            }
-            for k in Kecamatan.objects.order_by("code")
-        ],
+        "by_kecamatan": kecamatan_rows,
         "by_kelurahan": by_kelurahan,
         "per_kelurahan": c.kelurahan,
-        "per_kecamatan": c.kecamatan,
+        "per_kecamatan": c.kecamatan if c.kecamatan_all is None else c.kecamatan_all,
         "by_type": [
             {"code": t.code, "name": t.name, "coached": c.type.get(t.code, 0)}
             for t in CoachingType.objects.order_by("code")
@@ -384,17 +464,18 @@ def dashboard(
 ) -> dict:
     """Every figure of the council's dashboard.
 
-    Unfiltered, it is read from the aggregates that the services maintain (fast at any size);
-    filtered views, and targets whose aggregates were never built, are computed fresh.
+    Unfiltered or filtered by kecamatan alone, it is read from the aggregates that the services
+    maintain (fast at any size); other filters, which narrow the qualifying attendance, and
+    targets whose aggregates were never built, are computed fresh.
     """
     from pembinaan.progress.models import TallyState
 
     filters = filters or DashboardFilters()
     today = today or timezone.localdate()
     state = TallyState.objects.filter(target=target).first()
-    if filters != DashboardFilters() or state is None:
+    if filters != DashboardFilters(kecamatan=filters.kecamatan) or state is None:
         return dashboard_fresh(target, filters, today=today)
-    d = _assemble(target, filters, today, _maintained_counts(target, today))
+    d = _assemble(target, filters, today, _maintained_counts(target, today, kecamatan=filters.kecamatan))
     d["figures_as_of"] = state.changed_at
     return d
 

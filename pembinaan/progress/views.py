@@ -130,6 +130,8 @@ def _chart_data(d: dict) -> dict:
         "kecamatan": {
             "labels": [r["name"] for r in d["by_kecamatan"]],
             "values": [r["coached"] for r in d["by_kecamatan"]],
+            # Under a kecamatan filter the others are drawn grey (their numbers, or none: null).
+            "outside": [r.get("outside", False) for r in d["by_kecamatan"]],
         },
         "type": {"labels": [r["name"] for r in d["by_type"]], "values": [r["coached"] for r in d["by_type"]]},
         "source": {
@@ -158,7 +160,12 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
     d = SimpleLazyObject(lambda: dashboard(target, filters))
     charts = functools.cache(lambda: _chart_data(d))  # a callable: json_script cannot take a proxy
     shapes = SimpleLazyObject(
-        lambda: choropleth(by_kelurahan=d["per_kelurahan"], by_kecamatan=d["per_kecamatan"], level=level)
+        lambda: choropleth(
+            by_kelurahan=d["per_kelurahan"],
+            by_kecamatan=d["per_kecamatan"],
+            level=level,
+            focus=filters.kecamatan,
+        )
     )
     return render(
         request,

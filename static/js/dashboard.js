@@ -23,7 +23,15 @@
   });
   draw("chart-kecamatan", {
     type: "bar",
-    data: { labels: data.kecamatan.labels, datasets: [{ label: data.names.coached, data: data.kecamatan.values, backgroundColor: teal }] },
+    data: {
+      labels: data.kecamatan.labels,
+      datasets: [{
+        label: data.names.coached,
+        data: data.kecamatan.values,
+        // Under a kecamatan filter the other kecamatan are greyed, not shown as zero.
+        backgroundColor: (data.kecamatan.outside || []).map(function (out) { return out ? "#ced4da" : teal; })
+      }]
+    },
     options: { indexAxis: "y", plugins: { legend: { display: false } } }
   });
   draw("chart-type", {
