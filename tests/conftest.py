@@ -55,6 +55,18 @@ def staff_user(db):
 
 
 @pytest.fixture
+def approver_user(db):
+    # Rule 14: approves the grants staff proposes (Kepala Bidang).
+    return UserFactory(role=roles.APPROVER, email="kabid@dinas.test")
+
+
+@pytest.fixture
+def treasurer_user(db):
+    # Rule 14: records the disbursement of grants others approved (Bendahara).
+    return UserFactory(role=roles.TREASURER, email="bendahara@dinas.test")
+
+
+@pytest.fixture
 def viewer_user(db):
     return UserFactory(role=roles.VIEWER, email="dprd@dprd.test")
 
@@ -87,6 +99,16 @@ def admin_client(admin_user):
 @pytest.fixture
 def staff_client(staff_user):
     return _client_for(staff_user)
+
+
+@pytest.fixture
+def approver_client(approver_user):
+    return _client_for(approver_user)
+
+
+@pytest.fixture
+def treasurer_client(treasurer_user):
+    return _client_for(treasurer_user)
 
 
 @pytest.fixture

@@ -10,6 +10,8 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.utils.translation import gettext as _
 
+from pembinaan.accounts import roles
+
 LAST_SEEN = "_staf_terakhir_aktif"
 # The last-seen time is rewritten at most once a minute, so that a page view does not always
 # cost a session write; the idle limit is therefore kept to within a minute.
@@ -17,7 +19,8 @@ GRANULARITY = 60
 
 
 def _is_dinas(user) -> bool:
-    return user.is_staff or user.is_staf_dinas
+    # Kepala Bidang and Bendahara see the grants' recipients and move money (rule 14): dinas too.
+    return user.is_staff or user.is_staf_dinas or bool({roles.APPROVER, roles.TREASURER} & user.role_names)
 
 
 def _stamp(session, now: int) -> None:

@@ -1,4 +1,4 @@
-"""The four roles of docs/rules.md, as Django groups.
+"""The roles of docs/rules.md, as Django groups.
 
 Which model permissions each group holds is granted by data migrations (so that a deployed portal
 and a fresh one agree); this module names the groups and answers "which role is this user?".
@@ -12,14 +12,19 @@ ADMIN = "Admin Dinas"
 STAFF = "Staf Dinas"
 OWNER = "Pelaku UMKM"
 VIEWER = "Pemantau"
+# Rule 14: a grant is approved and disbursed by other people than the staff who proposed it.
+APPROVER = "Kepala Bidang"
+TREASURER = "Bendahara"
 
-ALL = (ADMIN, STAFF, OWNER, VIEWER)
+ALL = (ADMIN, STAFF, OWNER, VIEWER, APPROVER, TREASURER)
 
 LABELS = {
     ADMIN: _("Admin Dinas"),
     STAFF: _("Staf Dinas"),
     OWNER: _("Pelaku UMKM"),
     VIEWER: _("Pemantau (DPRD / pimpinan)"),
+    APPROVER: _("Kepala Bidang"),
+    TREASURER: _("Bendahara"),
 }
 
 

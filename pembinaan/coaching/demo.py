@@ -12,6 +12,7 @@ import datetime
 import itertools
 from typing import TYPE_CHECKING
 
+from pembinaan.accounts import roles
 from pembinaan.coaching.models import (
     NAIK_KELAS,
     Activity,
@@ -341,6 +342,8 @@ def _grants(seeder: DemoSeeder, participations: list[Row], staff_id: int) -> lis
     rng = seeder.rng
     grants: list[Row] = []
     sources_by_business_year: dict[tuple[int, int], set[int]] = {}
+    approver_id = seeder.users[roles.APPROVER].pk
+    treasurer_id = seeder.users[roles.TREASURER].pk
     for row in participations:
         activity = row["_activity"]
         if activity["_code"] != "bantuan-modal":
@@ -353,6 +356,7 @@ def _grants(seeder: DemoSeeder, participations: list[Row], staff_id: int) -> lis
         second_source = bool(seen - {activity["funding_source_id"]})
         seen.add(activity["funding_source_id"])
         form = rng.choice(list(CapitalAssistance.Form.values))
+        decided = status in (CapitalAssistance.Status.APPROVED, CapitalAssistance.Status.DISBURSED)
         grants.append(
             {
                 "business_id": row["business_id"],
@@ -375,6 +379,10 @@ def _grants(seeder: DemoSeeder, participations: list[Row], staff_id: int) -> lis
                 if status == CapitalAssistance.Status.DISBURSED
                 else None,
                 "created_by_id": staff_id,
+                # Three people handle each grant, as rule 14 asks of the portal's own screens.
+                "approved_on": activity["start_date"] if decided else None,
+                "approved_by_id": approver_id if decided else None,
+                "disbursed_by_id": treasurer_id if status == CapitalAssistance.Status.DISBURSED else None,
             }
         )
     return grants

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from pembinaan.funding.models import BudgetLine, CapitalAssistance, FundingSource
+from pembinaan.funding.models import BudgetLine, CapitalAssistance, DutySeparation, FundingSource
 
 
 @admin.register(FundingSource)
@@ -38,10 +38,23 @@ class BudgetLineAdmin(SimpleHistoryAdmin):
 class CapitalAssistanceAdmin(SimpleHistoryAdmin):
     list_display = ("business", "activity", "amount", "status", "date")
     list_filter = ("status", "form", "budget_line__fiscal_year", "budget_line__source")
-    raw_id_fields = ("business", "activity", "budget_line", "created_by")
+    raw_id_fields = ("business", "activity", "budget_line")
     list_select_related = ("business", "activity")
-    # Set by the approval (funding/services.py grant_approve), never typed.
-    readonly_fields = ("approved_on", "approved_by")
+    # Set by the steps (funding/services.py grant_approve, grant_disburse), never typed (rule 14).
+    readonly_fields = ("approved_on", "approved_by", "disbursed_by", "created_by")
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DutySeparation)
+class DutySeparationAdmin(SimpleHistoryAdmin):
+    """One setting (rule 14): who may be the same person on a grant. The history says who changed it."""
+
+    list_display = ("mode", "updated_at")
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not DutySeparation.objects.exists()
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -168,6 +168,16 @@ class CapitalAssistance(models.Model):
         verbose_name=_("disetujui oleh"),
     )
     disbursed_on = models.DateField(_("tanggal disalurkan"), null=True, blank=True)
+    # Who recorded the disbursement (rule 14: never the approver); the exact time of each step is
+    # the history row the step wrote. The proposer is `created_by`, at `created_at`.
+    disbursed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("disalurkan oleh"),
+    )
     change_reason = models.TextField(
         _("alasan perubahan terakhir"),
         blank=True,
@@ -179,9 +189,14 @@ class CapitalAssistance(models.Model):
     evidence_name = models.CharField(max_length=255, blank=True)
     evidence_token = models.CharField(max_length=32, blank=True, editable=False)
     evidence_extension = models.CharField(max_length=6, blank=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("diusulkan pada"), auto_now_add=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("diusulkan oleh"),
     )
 
     history = HistoricalRecords()
@@ -190,6 +205,11 @@ class CapitalAssistance(models.Model):
         ordering = ["-date", "-pk"]
         verbose_name = _("bantuan permodalan")
         verbose_name_plural = _("bantuan permodalan")
+        # Proposing is `add`; approving and disbursing are separate duties (rule 14).
+        permissions = [
+            ("approve_capitalassistance", _("Dapat menyetujui bantuan permodalan")),
+            ("disburse_capitalassistance", _("Dapat mencatat penyaluran bantuan permodalan")),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="grant_amount_positive"),
             models.CheckConstraint(
@@ -221,3 +241,35 @@ class CapitalAssistance(models.Model):
             grant.business = keep
             grant._history_user = by
             grant.save(update_fields=["business"])
+
+
+class DutySeparation(models.Model):
+    """How far Admin Dinas separates the duties on a grant (rule 14); one row, edited in the admin.
+
+    Rule 14 itself always holds: the approver is never the proposer and the disburser never the
+    approver. "Ketat" (the default) adds that the disburser is not the proposer either, so three
+    people handle every grant; "dua orang" lets a small office have the proposer record the payment.
+    """
+
+    class Mode(models.TextChoices):
+        STRICT = "ketat", _("Ketat: pengusul, penyetuju dan penyalur tiga orang berbeda")
+        TWO_PEOPLE = (
+            "dua-orang",
+            _("Dua orang: pengusul boleh mencatat penyaluran; penyetuju selalu orang lain"),
+        )
+
+    mode = models.CharField(_("pemisahan tugas"), max_length=10, choices=Mode.choices, default=Mode.STRICT)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("pemisahan tugas bantuan")
+        verbose_name_plural = _("pemisahan tugas bantuan")
+
+    def __str__(self) -> str:
+        return str(self.get_mode_display())
+
+    @classmethod
+    def current(cls) -> DutySeparation:
+        return cls.objects.order_by("pk").first() or cls(mode=cls.Mode.STRICT)

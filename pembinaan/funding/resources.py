@@ -289,12 +289,33 @@ class CapitalAssistanceImporter(RowImporter):
         return values
 
     def _advance(self, grant, values) -> None:
+        # A file records decisions already taken outside the portal (rule 14 held on paper); only
+        # a user who may take that step in the portal may record it, so Staf Dinas cannot approve
+        # or pay through a file what the grant page refuses them.
         if _STATUS_RANK[grant.status] < 1 <= _STATUS_RANK[values["status"]]:
+            self._may(
+                services.APPROVE,
+                _("Hanya Kepala Bidang atau Admin Dinas yang dapat mengimpor bantuan yang disetujui."),
+            )
             grant = services.grant_approve(
-                grant=grant, by=self.by, reason=values["reason"], approved_on=values.get("approved_on")
+                grant=grant,
+                by=self.by,
+                reason=values["reason"],
+                approved_on=values.get("approved_on"),
+                decided_outside_portal=True,
             )
         if grant.status == G.APPROVED and values["status"] == G.DISBURSED:
-            services.grant_disburse(grant=grant, by=self.by, disbursed_on=values["disbursed_on"])
+            self._may(
+                services.DISBURSE,
+                _("Hanya Bendahara atau Admin Dinas yang dapat mengimpor bantuan yang disalurkan."),
+            )
+            services.grant_disburse(
+                grant=grant, by=self.by, disbursed_on=values["disbursed_on"], decided_outside_portal=True
+            )
+
+    def _may(self, step: str, refusal: str) -> None:
+        if not self.by.has_perm(services.PERMISSIONS[step]):
+            raise ValidationError({"status": refusal})
 
     def write_row(self, values):
         business, activity = values["business"], values["activity"]

@@ -2,7 +2,9 @@
 
 docs/rules.md rule 9: money in whole rupiah; realisasi = activity costs + disbursed assistance.
 docs/rules.md 13b–13c (money in its year) are written here and nowhere else: `_check_charge`,
-`_check_disbursement_year` and `_check_attendance_date`.
+`_check_disbursement_year` and `_check_attendance_date`; rule 14 (separation of duties) is
+`step_refusal`. Which role may take a step is a permission the views check (approve_ / disburse_
+capitalassistance); who, as a person, may take it on one grant is decided here, for every screen.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from django.utils.translation import gettext as _
 from pembinaan.accounts.models import User
 from pembinaan.coaching import services as coaching_services
 from pembinaan.coaching.models import Activity, Participation, ParticipationStatus
-from pembinaan.funding.models import BudgetLine, CapitalAssistance, FundingSource
+from pembinaan.funding.models import BudgetLine, CapitalAssistance, DutySeparation, FundingSource
 from pembinaan.lib.money import format_rupiah
 from pembinaan.lib.uploads import attach_evidence
 from pembinaan.progress.services import refresh_businesses
@@ -245,6 +247,41 @@ def _check_attendance_date(grant: CapitalAssistance, *, approved_on: datetime.da
         )
 
 
+APPROVE, DISBURSE = "approve", "disburse"
+PERMISSIONS = {
+    APPROVE: "funding.approve_capitalassistance",
+    DISBURSE: "funding.disburse_capitalassistance",
+}
+
+
+def step_refusal(*, grant: CapitalAssistance, user: User, step: str) -> str | None:
+    """Why `user`, as a person, may not take `step` on this grant (rule 14), or None.
+
+    The approver is never the proposer and the disburser never the approver, whatever Admin Dinas
+    chose; in the default "ketat" mode the disburser is not the proposer either. A step whose
+    person is unknown (a row from before the portal kept it) does not block the next one.
+    """
+    proposer, approver = grant.created_by_id, grant.approved_by_id
+    if step == APPROVE and proposer is not None and proposer == user.pk:
+        return _("Anda yang mengusulkan bantuan ini; persetujuan oleh orang lain.")
+    if step == DISBURSE:
+        if approver is not None and approver == user.pk:
+            return _("Anda yang menyetujui bantuan ini; penyaluran dicatat oleh orang lain.")
+        strict = DutySeparation.current().mode == DutySeparation.Mode.STRICT
+        if strict and proposer is not None and proposer == user.pk:
+            return _("Anda yang mengusulkan bantuan ini; penyaluran dicatat oleh orang lain.")
+    return None
+
+
+def _check_separation(grant: CapitalAssistance, by: User, step: str, *, decided_outside_portal: bool) -> None:
+    if decided_outside_portal:
+        # The importer records a decision already taken on paper by someone else; it checks that
+        # the importing user holds the step's permission (funding/resources.py).
+        return
+    if (refusal := step_refusal(grant=grant, user=by, step=step)) is not None:
+        raise ValidationError(refusal)
+
+
 def _approved_on(grant: CapitalAssistance) -> datetime.date:
     # An approval the portal did not date (a row written outside these services) counts as made
     # today: the latest it can have been, so no attendance is dated before it.
@@ -309,7 +346,12 @@ def _locked(grant: CapitalAssistance) -> CapitalAssistance:
 
 @transaction.atomic
 def grant_approve(
-    *, grant: CapitalAssistance, by: User, reason: str = "", approved_on: datetime.date | None = None
+    *,
+    grant: CapitalAssistance,
+    by: User,
+    reason: str = "",
+    approved_on: datetime.date | None = None,
+    decided_outside_portal: bool = False,
 ) -> CapitalAssistance:
     """Approve a proposal; a second grant in one year from another source needs a kept reason.
 
@@ -318,6 +360,7 @@ def grant_approve(
     grant = _locked(grant)
     if grant.status != G.PROPOSED:
         raise ValidationError(_("Hanya usulan yang dapat disetujui."))
+    _check_separation(grant, by, APPROVE, decided_outside_portal=decided_outside_portal)
     approved_on = approved_on or timezone.localdate()
     if approved_on > timezone.localdate():
         raise ValidationError({"approved_on": _("Tanggal persetujuan tidak boleh di masa depan.")})
@@ -341,12 +384,18 @@ def grant_approve(
 
 @transaction.atomic
 def grant_disburse(
-    *, grant: CapitalAssistance, by: User, disbursed_on: datetime.date, evidence: UploadedFile | None = None
+    *,
+    grant: CapitalAssistance,
+    by: User,
+    disbursed_on: datetime.date,
+    evidence: UploadedFile | None = None,
+    decided_outside_portal: bool = False,
 ) -> CapitalAssistance:
     """Disbursed: the money counts as realisasi and the recipient as coached (rule 6)."""
     grant = _locked(grant)
     if grant.status != G.APPROVED:
         raise ValidationError(_("Hanya bantuan yang sudah disetujui yang dapat disalurkan."))
+    _check_separation(grant, by, DISBURSE, decided_outside_portal=decided_outside_portal)
     if disbursed_on > timezone.localdate():
         raise ValidationError({"disbursed_on": _("Tanggal penyaluran tidak boleh di masa depan.")})
     if disbursed_on < grant.activity.start_date:
@@ -363,7 +412,7 @@ def grant_disburse(
     _check_attendance_date(grant, approved_on=_approved_on(grant))
     attach_evidence(grant, evidence, default_name="berita-acara")
     grant.status = G.DISBURSED
-    grant.disbursed_on = disbursed_on
+    grant.disbursed_on, grant.disbursed_by = disbursed_on, by
     grant._history_user = by
     grant.save()
     participation = Participation.objects.get(activity=grant.activity, business=grant.business)

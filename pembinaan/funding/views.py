@@ -177,6 +177,24 @@ def grant_create(request: HttpRequest) -> HttpResponse:
     return render(request, "funding/grant_form.html", {"form": form, "business": business, "creating": True})
 
 
+def _steps(user, grant: CapitalAssistance) -> dict[str, dict[str, object]]:
+    """For the page: which of the grant's next steps this user may take, and why not (rule 14).
+
+    A step shown at all is one the grant is waiting for and the user's role may take; the page
+    then either offers it or says which other person must. The POST views check both again.
+    """
+    waiting = {
+        services.APPROVE: CapitalAssistance.Status.PROPOSED,
+        services.DISBURSE: CapitalAssistance.Status.APPROVED,
+    }
+    steps = {}
+    for step, status in waiting.items():
+        shown = grant.status == status and user.has_perm(services.PERMISSIONS[step])
+        refusal = services.step_refusal(grant=grant, user=user, step=step) if shown else None
+        steps[step] = {"shown": shown, "refusal": refusal}
+    return steps
+
+
 def _render_grant_detail(
     request: HttpRequest, grant: CapitalAssistance, *, disburse_form: GrantDisburseForm | None = None
 ) -> HttpResponse:
@@ -188,6 +206,7 @@ def _render_grant_detail(
             "warnings": services.double_funding_warnings(grant),
             "decision_form": GrantDecisionForm(),
             "disburse_form": disburse_form or GrantDisburseForm(),
+            "steps": _steps(request.user, grant),
             "history": grant.history.select_related("history_user").order_by("-history_date")[:30],
         },
     )
@@ -224,8 +243,16 @@ def _grant_refused(request: HttpRequest, grant: CapitalAssistance, errors: list[
     return redirect("funding:grant-detail", pk=grant.pk)
 
 
-def _grant_action(request: HttpRequest, pk: int, action, form_class, done: str) -> HttpResponse:
-    grant = get_grant_for_user(request.user, pk, permission="funding.change_capitalassistance")
+def _grant_action(
+    request: HttpRequest,
+    pk: int,
+    action,
+    form_class,
+    done: str,
+    *,
+    permission: str = "funding.change_capitalassistance",
+) -> HttpResponse:
+    grant = get_grant_for_user(request.user, pk, permission=permission)
     form = form_class(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -244,7 +271,14 @@ def _grant_action(request: HttpRequest, pk: int, action, form_class, done: str) 
 @login_required
 @require_POST
 def grant_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    return _grant_action(request, pk, services.grant_approve, GrantDecisionForm, _("Bantuan disetujui."))
+    return _grant_action(
+        request,
+        pk,
+        services.grant_approve,
+        GrantDecisionForm,
+        _("Bantuan disetujui."),
+        permission=services.PERMISSIONS[services.APPROVE],
+    )
 
 
 @login_required
@@ -252,7 +286,7 @@ def grant_approve(request: HttpRequest, pk: int) -> HttpResponse:
 def grant_disburse(request: HttpRequest, pk: int) -> HttpResponse:
     """A refused disbursement comes back on the page with the date kept and the field marked: the
     message says what to do instead (a new round for the year, rule 13b–c)."""
-    grant = get_grant_for_user(request.user, pk, permission="funding.change_capitalassistance")
+    grant = get_grant_for_user(request.user, pk, permission=services.PERMISSIONS[services.DISBURSE])
     form = GrantDisburseForm(request.POST, request.FILES)
     if form.is_valid():
         try:

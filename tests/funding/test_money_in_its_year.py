@@ -58,12 +58,13 @@ def _proposed(by, business, activity, **fields) -> CapitalAssistance:
     return services.grant_propose(by=by, business=business, activity=activity, amount=5_000_000, **fields)
 
 
-def _approved(by, business, activity, approved_on=None) -> CapitalAssistance:
-    """Proposed on the approval's day (or the round's, or today), then approved."""
+def _approved(by, approver, business, activity, approved_on=None) -> CapitalAssistance:
+    """Proposed by `by` on the approval's day (or the round's, or today), then approved by another
+    person, `approver` (rule 14)."""
     grant = _proposed(
         by, business, activity, date=approved_on or min(activity.start_date, timezone.localdate())
     )
-    return services.grant_approve(grant=grant, by=by, approved_on=approved_on)
+    return services.grant_approve(grant=grant, by=approver, approved_on=approved_on)
 
 
 def _attendance(grant) -> str:
@@ -128,15 +129,17 @@ class TestChargedToTheRoundsSourceAndYear:
 
 
 class TestDisbursedInTheRoundsYear:
-    def test_the_reported_case_is_refused_and_no_figure_of_2025_moves(self, staff_user):
+    def test_the_reported_case_is_refused_and_no_figure_of_2025_moves(
+        self, staff_user, approver_user, treasurer_user
+    ):
         """A grant paid on 3 Dec 2026 through a round of 15 April 2025, charged to APBD Kota 2025."""
         activity = _round(2025, "2025-04-15", title="Penyaluran Bantuan Modal Tahap I 2025")
         business = BusinessFactory(registered_on=_day("2025-01-10"))
-        grant = _approved(staff_user, business, activity)
+        grant = _approved(staff_user, approver_user, business, activity)
         coached_2025, realized_2025 = _coached_in(2025), _realized(2025)
 
         with pytest.raises(ValidationError) as exc:
-            services.grant_disburse(grant=grant, by=staff_user, disbursed_on=TODAY)
+            services.grant_disburse(grant=grant, by=treasurer_user, disbursed_on=TODAY)
 
         message = _message(exc, "disbursed_on")
         assert "Penyaluran Bantuan Modal Tahap I 2025" in message
@@ -147,25 +150,33 @@ class TestDisbursedInTheRoundsYear:
         assert _attendance(grant) == P.REGISTERED
         assert (_coached_in(2025), _realized(2025)) == (coached_2025, realized_2025)
 
-    def test_a_disbursement_dated_before_the_rounds_year_is_refused_too(self, staff_user):
+    def test_a_disbursement_dated_before_the_rounds_year_is_refused_too(
+        self, staff_user, approver_user, treasurer_user
+    ):
         # A round of fiscal year 2026 that started in December 2025 (rule 13a allows one year apart).
         activity = _round(2026, "2025-12-15")
         grant = _approved(
-            staff_user, BusinessFactory(registered_on=_day("2025-11-01")), activity, _day("2025-12-01")
+            staff_user,
+            approver_user,
+            BusinessFactory(registered_on=_day("2025-11-01")),
+            activity,
+            _day("2025-12-01"),
         )
         with pytest.raises(ValidationError) as exc:
-            services.grant_disburse(grant=grant, by=staff_user, disbursed_on=_day("2025-12-20"))
+            services.grant_disburse(grant=grant, by=treasurer_user, disbursed_on=_day("2025-12-20"))
         assert "tahun anggaran 2025" in _message(exc, "disbursed_on")
         grant.refresh_from_db()
         assert grant.status == G.APPROVED
 
-    def test_a_grant_approved_before_its_round_is_paid_in_the_rounds_year_and_counts_there(self, staff_user):
+    def test_a_grant_approved_before_its_round_is_paid_in_the_rounds_year_and_counts_there(
+        self, staff_user, approver_user, treasurer_user
+    ):
         activity = _round(2026, "2026-12-03")
         business = BusinessFactory(registered_on=_day("2026-02-01"))
-        grant = _approved(staff_user, business, activity)
+        grant = _approved(staff_user, approver_user, business, activity)
         coached_2026, realized_2026 = _coached_in(2026), _realized(2026)
 
-        services.grant_disburse(grant=grant, by=staff_user, disbursed_on=TODAY)
+        services.grant_disburse(grant=grant, by=treasurer_user, disbursed_on=TODAY)
 
         grant.refresh_from_db()
         assert (grant.status, grant.disbursed_on) == (G.DISBURSED, TODAY)
@@ -179,12 +190,14 @@ class TestDisbursedInTheRoundsYear:
 
 
 class TestAttendanceDate:
-    def test_a_round_that_started_before_the_business_was_registered_cannot_mark_it_present(self, staff_user):
+    def test_a_round_that_started_before_the_business_was_registered_cannot_mark_it_present(
+        self, staff_user, approver_user, treasurer_user
+    ):
         activity = _round(2026, "2026-11-20")
         business = BusinessFactory(registered_on=_day("2026-11-25"), source=BusinessSource.SELF)
-        grant = _approved(staff_user, business, activity, approved_on=_day("2026-11-20"))
+        grant = _approved(staff_user, approver_user, business, activity, approved_on=_day("2026-11-20"))
         with pytest.raises(ValidationError) as exc:
-            services.grant_disburse(grant=grant, by=staff_user, disbursed_on=TODAY)
+            services.grant_disburse(grant=grant, by=treasurer_user, disbursed_on=TODAY)
         message = _message(exc, "activity")
         assert "20 November 2026" in message and "25 November 2026" in message
         assert "sebelum usahanya terdaftar" in message
@@ -193,35 +206,39 @@ class TestAttendanceDate:
         assert grant.status == G.APPROVED
         assert _attendance(grant) == P.REGISTERED
 
-    def test_the_registration_day_is_read_in_wita(self, staff_user):
+    def test_the_registration_day_is_read_in_wita(self, staff_user, approver_user, treasurer_user):
         # 30 November 2026, 23.30 UTC is already 1 December in Banjarmasin.
         activity = _round(2026, "2026-11-30")
         business = BusinessFactory(source=BusinessSource.SELF)
         business.created_at = datetime.datetime(2026, 11, 30, 23, 30, tzinfo=datetime.UTC)
         type(business).objects.filter(pk=business.pk).update(created_at=business.created_at)
         assert services.registered_on(business) == _day("2026-12-01")
-        grant = _approved(staff_user, business, activity, approved_on=_day("2026-11-30"))
+        grant = _approved(staff_user, approver_user, business, activity, approved_on=_day("2026-11-30"))
         with pytest.raises(ValidationError) as exc:
-            services.grant_disburse(grant=grant, by=staff_user, disbursed_on=TODAY)
+            services.grant_disburse(grant=grant, by=treasurer_user, disbursed_on=TODAY)
         assert "1 Desember 2026" in _message(exc, "activity")
 
-    def test_a_record_the_dinas_entered_may_carry_a_grant_from_before_its_entry(self, staff_user):
+    def test_a_record_the_dinas_entered_may_carry_a_grant_from_before_its_entry(
+        self, staff_user, approver_user, treasurer_user
+    ):
         # Imported history: a business entered in 2026 was coached and funded in 2026's spring;
         # its entry day is not its registration (only a self-registration dates that).
         activity = _round(2026, "2026-03-10")
         business = BusinessFactory(registered_on=_day("2026-11-25"), source=BusinessSource.IMPORT)
-        grant = _approved(staff_user, business, activity, approved_on=_day("2026-03-01"))
+        grant = _approved(staff_user, approver_user, business, activity, approved_on=_day("2026-03-01"))
         assert services.registered_on(business) is None
-        services.grant_disburse(grant=grant, by=staff_user, disbursed_on=_day("2026-03-10"))
+        services.grant_disburse(grant=grant, by=treasurer_user, disbursed_on=_day("2026-03-10"))
         grant.refresh_from_db()
         assert grant.status == G.DISBURSED and _attendance(grant) == P.ATTENDED
 
-    def test_a_round_that_started_before_the_approval_cannot_mark_the_recipient_present(self, staff_user):
+    def test_a_round_that_started_before_the_approval_cannot_mark_the_recipient_present(
+        self, staff_user, approver_user, treasurer_user
+    ):
         activity = _round(2026, "2026-11-20")
         business = BusinessFactory(registered_on=_day("2026-03-01"))
-        grant = _approved(staff_user, business, activity)  # approved today, 3 December
+        grant = _approved(staff_user, approver_user, business, activity)  # approved today, 3 December
         with pytest.raises(ValidationError) as exc:
-            services.grant_disburse(grant=grant, by=staff_user, disbursed_on=TODAY)
+            services.grant_disburse(grant=grant, by=treasurer_user, disbursed_on=TODAY)
         message = _message(exc, "activity")
         assert "20 November 2026" in message and "3 Desember 2026" in message
         assert "sebelum persetujuan" in message
@@ -229,59 +246,65 @@ class TestAttendanceDate:
         assert (grant.status, grant.disbursed_on) == (G.APPROVED, None)
         assert _attendance(grant) == P.REGISTERED
 
-    def test_a_round_starting_on_the_day_of_registration_and_approval_is_allowed(self, staff_user):
+    def test_a_round_starting_on_the_day_of_registration_and_approval_is_allowed(
+        self, staff_user, approver_user, treasurer_user
+    ):
         activity = _round(2026, "2026-12-03")
-        grant = _approved(staff_user, BusinessFactory(), activity)  # registered and approved today
-        services.grant_disburse(grant=grant, by=staff_user, disbursed_on=TODAY)
+        grant = _approved(
+            staff_user, approver_user, BusinessFactory(), activity
+        )  # registered and approved today
+        services.grant_disburse(grant=grant, by=treasurer_user, disbursed_on=TODAY)
         assert _attendance(grant) == P.ATTENDED
 
-    def test_an_approval_the_portal_never_dated_counts_as_made_today(self, staff_user):
+    def test_an_approval_the_portal_never_dated_counts_as_made_today(self, staff_user, treasurer_user):
         activity = _round(2026, "2026-11-20")
         business = BusinessFactory(registered_on=_day("2026-01-05"))
         grant = CapitalAssistanceFactory(business=business, activity=activity, status=G.APPROVED)
         assert grant.approved_on is None
         with pytest.raises(ValidationError) as exc:
-            services.grant_disburse(grant=grant, by=staff_user, disbursed_on=TODAY)
+            services.grant_disburse(grant=grant, by=treasurer_user, disbursed_on=TODAY)
         assert "3 Desember 2026" in _message(exc, "activity")
 
 
 class TestApproval:
-    def test_the_approval_keeps_its_day_and_its_approver(self, staff_user):
-        grant = _approved(staff_user, BusinessFactory(), _round(2026, "2026-12-03"))
+    def test_the_approval_keeps_its_day_and_its_approver(self, staff_user, approver_user):
+        grant = _approved(staff_user, approver_user, BusinessFactory(), _round(2026, "2026-12-03"))
         grant.refresh_from_db()
-        assert (grant.approved_on, grant.approved_by) == (TODAY, staff_user)
+        assert (grant.approved_on, grant.approved_by) == (TODAY, approver_user)
         latest = grant.history.order_by("-history_date", "-history_id")[0]
-        assert (latest.approved_on, latest.history_user) == (TODAY, staff_user)
+        assert (latest.approved_on, latest.history_user) == (TODAY, approver_user)
 
-    def test_an_approval_dated_in_the_future_is_refused(self, staff_user):
+    def test_an_approval_dated_in_the_future_is_refused(self, staff_user, approver_user):
         grant = _proposed(staff_user, BusinessFactory(), _round(2026, "2026-12-03"))
         with pytest.raises(ValidationError) as exc:
-            services.grant_approve(grant=grant, by=staff_user, approved_on=_day("2026-12-04"))
+            services.grant_approve(grant=grant, by=approver_user, approved_on=_day("2026-12-04"))
         assert "approved_on" in exc.value.message_dict
         grant.refresh_from_db()
         assert (grant.status, grant.approved_on) == (G.PROPOSED, None)
 
-    def test_an_approval_dated_before_the_proposal_is_refused(self, staff_user):
+    def test_an_approval_dated_before_the_proposal_is_refused(self, staff_user, approver_user):
         grant = _proposed(staff_user, BusinessFactory(), _round(2026, "2026-12-03"), date=_day("2026-11-10"))
         with pytest.raises(ValidationError) as exc:
-            services.grant_approve(grant=grant, by=staff_user, approved_on=_day("2026-11-09"))
+            services.grant_approve(grant=grant, by=approver_user, approved_on=_day("2026-11-09"))
         assert "10 November 2026" in _message(exc, "approved_on")
         grant.refresh_from_db()
         assert grant.status == G.PROPOSED
 
-    def test_an_approved_grants_proposal_date_cannot_move_after_its_approval(self, staff_user):
-        grant = _approved(staff_user, BusinessFactory(), _round(2026, "2026-12-03"), _day("2026-11-10"))
+    def test_an_approved_grants_proposal_date_cannot_move_after_its_approval(self, staff_user, approver_user):
+        grant = _approved(
+            staff_user, approver_user, BusinessFactory(), _round(2026, "2026-12-03"), _day("2026-11-10")
+        )
         with pytest.raises(ValidationError) as exc:
             services.grant_update(grant=grant, by=staff_user, date=_day("2026-11-11"))
         assert "10 November 2026" in _message(exc, "date")
 
     def test_approvals_from_before_the_new_columns_get_their_day_and_approver_from_the_history(
-        self, staff_user
+        self, staff_user, approver_user
     ):
         migration = importlib.import_module("pembinaan.funding.migrations.0006_grant_approval")
         activity = _round(2026, "2026-12-03")
         with freeze_time("2026-11-30 17:00:00"):  # 1 December 2026, 01.00 WITA
-            grant = _approved(staff_user, BusinessFactory(), activity)
+            grant = _approved(staff_user, approver_user, BusinessFactory(), activity)
         CapitalAssistance.objects.filter(pk=grant.pk).update(approved_on=None, approved_by=None)
         never_approved = _proposed(staff_user, BusinessFactory(), activity)
 
@@ -289,7 +312,7 @@ class TestApproval:
 
         grant.refresh_from_db()
         never_approved.refresh_from_db()
-        assert (grant.approved_on, grant.approved_by) == (_day("2026-12-01"), staff_user)
+        assert (grant.approved_on, grant.approved_by) == (_day("2026-12-01"), approver_user)
         assert never_approved.approved_on is None
 
 
@@ -298,12 +321,14 @@ class TestApproval:
 
 class TestOnThePages:
     def test_a_refused_disbursement_comes_back_with_the_date_marked_and_nothing_changes(
-        self, staff_client, staff_user
+        self, staff_client, staff_user, approver_user, treasurer_client
     ):
         activity = _round(2025, "2025-04-15", title="Penyaluran Bantuan Modal Tahap I 2025")
-        grant = _approved(staff_user, BusinessFactory(registered_on=_day("2025-01-10")), activity)
+        grant = _approved(
+            staff_user, approver_user, BusinessFactory(registered_on=_day("2025-01-10")), activity
+        )
 
-        response = staff_client.post(
+        response = treasurer_client.post(
             reverse("funding:grant-disburse", kwargs={"pk": grant.pk}), {"disbursed_on": "2026-12-03"}
         )
 
@@ -319,12 +344,14 @@ class TestOnThePages:
         assert _attendance(grant) == P.REGISTERED
 
     def test_a_round_started_before_the_approval_is_named_above_the_form_and_nothing_changes(
-        self, staff_client, staff_user
+        self, staff_client, staff_user, approver_user, treasurer_client
     ):
         activity = _round(2026, "2026-11-20")
-        grant = _approved(staff_user, BusinessFactory(registered_on=_day("2026-03-01")), activity)
+        grant = _approved(
+            staff_user, approver_user, BusinessFactory(registered_on=_day("2026-03-01")), activity
+        )
 
-        response = staff_client.post(
+        response = treasurer_client.post(
             reverse("funding:grant-disburse", kwargs={"pk": grant.pk}), {"disbursed_on": "2026-12-03"}
         )
 
@@ -337,10 +364,10 @@ class TestOnThePages:
         assert _attendance(grant) == P.REGISTERED
 
     def test_a_disbursement_in_the_rounds_year_still_goes_through_and_returns_to_the_grant(
-        self, staff_client, staff_user
+        self, staff_client, staff_user, approver_user, treasurer_client
     ):
-        grant = _approved(staff_user, BusinessFactory(), _round(2026, "2026-12-03"))
-        response = staff_client.post(
+        grant = _approved(staff_user, approver_user, BusinessFactory(), _round(2026, "2026-12-03"))
+        response = treasurer_client.post(
             reverse("funding:grant-disburse", kwargs={"pk": grant.pk}), {"disbursed_on": "2026-12-03"}
         )
         assert response.status_code == 302
@@ -349,10 +376,10 @@ class TestOnThePages:
         assert grant.status == G.DISBURSED
         assert _attendance(grant) == P.ATTENDED
 
-    def test_the_grant_page_shows_who_approved_it_and_when(self, staff_client, staff_user):
-        grant = _approved(staff_user, BusinessFactory(), _round(2026, "2026-12-03"))
+    def test_the_grant_page_shows_who_approved_it_and_when(self, staff_client, staff_user, approver_user):
+        grant = _approved(staff_user, approver_user, BusinessFactory(), _round(2026, "2026-12-03"))
         html = staff_client.get(reverse("funding:grant-detail", kwargs={"pk": grant.pk})).content.decode()
-        assert "3 Desember 2026 · " + str(staff_user) in html
+        assert "3 Desember 2026 · " + str(approver_user) in html
 
     def test_proposing_on_a_line_of_another_year_marks_the_line_field_and_saves_nothing(self, staff_client):
         activity = _round(2026, "2026-12-03")
@@ -387,11 +414,11 @@ class TestImport:
             kind="bantuan", file_name="bantuan.csv", data=csv_bytes([self.HEADER, *rows]), by=by
         )
 
-    def test_a_past_disbursement_imports_with_the_approval_day_written_in_the_file(self, staff_user):
+    def test_a_past_disbursement_imports_with_the_approval_day_written_in_the_file(self, admin_user):
         activity = _round(2026, "2026-03-02", title="Penyaluran Modal Maret 2026")
         business = BusinessFactory(nib="9123456789012", registered_on=_day("2026-01-05"))
         result = self._run(
-            [[business.nib, activity.title, "2026-02-16", "5000000", "2026-02-20", "2026-03-02"]], staff_user
+            [[business.nib, activity.title, "2026-02-16", "5000000", "2026-02-20", "2026-03-02"]], admin_user
         )
         assert result.status == ImportRun.Status.DONE, result.errors
         grant = CapitalAssistance.objects.get()
@@ -403,12 +430,12 @@ class TestImport:
         assert _attendance(grant) == P.ATTENDED
 
     def test_without_the_approval_day_the_row_is_refused_naming_the_round_and_nothing_is_kept(
-        self, staff_user
+        self, admin_user
     ):
         activity = _round(2026, "2026-03-02", title="Penyaluran Modal Maret 2026")
         business = BusinessFactory(nib="9123456789012", registered_on=_day("2026-01-05"))
         result = self._run(
-            [[business.nib, activity.title, "2026-02-16", "5000000", "", "2026-03-02"]], staff_user
+            [[business.nib, activity.title, "2026-02-16", "5000000", "", "2026-03-02"]], admin_user
         )
         assert result.status == ImportRun.Status.REFUSED
         [(row, column, message)] = result.errors
@@ -416,11 +443,11 @@ class TestImport:
         assert "sebelum persetujuan" in message
         assert not CapitalAssistance.objects.exists()
 
-    def test_a_row_paid_after_the_rounds_year_is_refused_on_the_disbursement_date(self, staff_user):
+    def test_a_row_paid_after_the_rounds_year_is_refused_on_the_disbursement_date(self, admin_user):
         activity = _round(2025, "2025-04-15", title="Penyaluran Modal April 2025")
         business = BusinessFactory(nib="9123456789012", registered_on=_day("2025-01-05"))
         result = self._run(
-            [[business.nib, activity.title, "2025-04-01", "5000000", "2025-04-10", "2026-12-03"]], staff_user
+            [[business.nib, activity.title, "2025-04-01", "5000000", "2025-04-10", "2026-12-03"]], admin_user
         )
         assert result.status == ImportRun.Status.REFUSED
         [(_row, column, message)] = result.errors

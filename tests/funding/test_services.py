@@ -14,6 +14,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from pembinaan.accounts import roles
+from pembinaan.accounts.models import User
 from pembinaan.coaching import services as coaching_services
 from pembinaan.coaching.models import Activity, Participation, ParticipationStatus
 from pembinaan.funding import selectors, services
@@ -27,7 +29,7 @@ from tests.coaching.factories import (
     funding_source,
     outcome_type,
 )
-from tests.factories import BusinessFactory
+from tests.factories import BusinessFactory, UserFactory
 from tests.funding.factories import BudgetLineFactory, grant_round
 
 pytestmark = pytest.mark.django_db
@@ -71,15 +73,30 @@ def _propose(by, business, activity, amount=5_000_000, **kwargs) -> CapitalAssis
     )
 
 
+def _approver() -> User:
+    """The Kepala Bidang who approves what staff proposed: never the proposer (rule 14)."""
+    return User.objects.filter(email="kabid@dinas.test").first() or UserFactory(
+        role=roles.APPROVER, email="kabid@dinas.test"
+    )
+
+
+def _treasurer() -> User:
+    """The Bendahara who records the payment: neither the approver nor the proposer (rule 14)."""
+    return User.objects.filter(email="bendahara@dinas.test").first() or UserFactory(
+        role=roles.TREASURER, email="bendahara@dinas.test"
+    )
+
+
 def _approved(by, business, activity, amount=5_000_000, reason="") -> CapitalAssistance:
-    """Approved on the round's first day, so that its attendance may be recorded (rule 13c)."""
+    """Proposed by `by`, approved by the Kepala Bidang on the round's first day, so that its
+    attendance may be recorded (rule 13c)."""
     grant = _propose(by, business, activity, amount)
-    return services.grant_approve(grant=grant, by=by, reason=reason, approved_on=activity.start_date)
+    return services.grant_approve(grant=grant, by=_approver(), reason=reason, approved_on=activity.start_date)
 
 
 def _disbursed(by, business, activity, amount=5_000_000) -> CapitalAssistance:
     grant = _approved(by, business, activity, amount)
-    return services.grant_disburse(grant=grant, by=by, disbursed_on=activity.start_date)
+    return services.grant_disburse(grant=grant, by=_treasurer(), disbursed_on=activity.start_date)
 
 
 def _participation(activity, business) -> Participation:
@@ -414,7 +431,7 @@ class TestDoubleDipping:
         second = _propose(staff_user, business, provinsi)
         for reason in ("", "   "):
             with pytest.raises(ValidationError) as exc:
-                services.grant_approve(grant=second, by=staff_user, reason=reason)
+                services.grant_approve(grant=second, by=_approver(), reason=reason)
             assert "reason" in _fields(exc)
             assert "Penyaluran Bantuan Modal Usaha Kota 2024" in _messages(exc)
         second.refresh_from_db()
@@ -429,7 +446,7 @@ class TestDoubleDipping:
         _approved(staff_user, business, kota)
         second = _propose(staff_user, business, provinsi)
         reason = "Usaha terdampak banjir; bantuan kedua untuk peralatan yang rusak."
-        services.grant_approve(grant=second, by=staff_user, reason=reason)
+        services.grant_approve(grant=second, by=_approver(), reason=reason)
         second.refresh_from_db()
         assert second.status == G.APPROVED
         assert second.double_funding_reason == reason
@@ -445,7 +462,7 @@ class TestDoubleDipping:
         _approved(staff_user, business, first_round)
         second = _propose(staff_user, business, second_round)
         assert services.double_funding_warnings(second) == []
-        services.grant_approve(grant=second, by=staff_user)
+        services.grant_approve(grant=second, by=_approver())
         second.refresh_from_db()
         assert second.status == G.APPROVED
         assert second.double_funding_reason == ""
@@ -483,7 +500,7 @@ class TestDisbursing:
         activity = grant_round(budget_line=BudgetLineFactory())
         grant = _propose(staff_user, BusinessFactory(), activity)
         with pytest.raises(ValidationError) as exc:
-            services.grant_disburse(grant=grant, by=staff_user, disbursed_on=ROUND_START)
+            services.grant_disburse(grant=grant, by=_treasurer(), disbursed_on=ROUND_START)
         assert "disetujui" in _messages(exc)
         grant.refresh_from_db()
         assert grant.status == G.PROPOSED
@@ -494,7 +511,7 @@ class TestDisbursing:
         grant = _approved(staff_user, BusinessFactory(), activity)
         tomorrow = timezone.localdate() + datetime.timedelta(days=1)
         with pytest.raises(ValidationError) as exc:
-            services.grant_disburse(grant=grant, by=staff_user, disbursed_on=tomorrow)
+            services.grant_disburse(grant=grant, by=_treasurer(), disbursed_on=tomorrow)
         assert "disbursed_on" in _fields(exc)
         grant.refresh_from_db()
         assert grant.status == G.APPROVED
@@ -504,7 +521,7 @@ class TestDisbursing:
         grant = _approved(staff_user, BusinessFactory(), activity)
         with pytest.raises(ValidationError) as exc:
             services.grant_disburse(
-                grant=grant, by=staff_user, disbursed_on=activity.start_date - datetime.timedelta(days=1)
+                grant=grant, by=_treasurer(), disbursed_on=activity.start_date - datetime.timedelta(days=1)
             )
         assert "disbursed_on" in _fields(exc)
         grant.refresh_from_db()
@@ -514,7 +531,7 @@ class TestDisbursing:
         activity = grant_round(budget_line=BudgetLineFactory())
         business = BusinessFactory(registered_on=REGISTERED)
         grant = _approved(staff_user, business, activity)
-        services.grant_disburse(grant=grant, by=staff_user, disbursed_on=activity.start_date)
+        services.grant_disburse(grant=grant, by=_treasurer(), disbursed_on=activity.start_date)
         grant.refresh_from_db()
         assert grant.status == G.DISBURSED
         assert grant.disbursed_on == activity.start_date
@@ -525,9 +542,9 @@ class TestDisbursing:
         business = BusinessFactory(registered_on=REGISTERED)
         grant = _propose(staff_user, business, activity)
         assert business not in coached_businesses(**PERIOD)
-        grant = services.grant_approve(grant=grant, by=staff_user, approved_on=activity.start_date)
+        grant = services.grant_approve(grant=grant, by=_approver(), approved_on=activity.start_date)
         assert business not in coached_businesses(**PERIOD)
-        services.grant_disburse(grant=grant, by=staff_user, disbursed_on=activity.start_date)
+        services.grant_disburse(grant=grant, by=_treasurer(), disbursed_on=activity.start_date)
         assert list(coached_businesses(**PERIOD)) == [business]
 
     def test_disbursed_money_counts_as_realisasi_of_the_grants_line_only_once_disbursed(self, staff_user):
@@ -535,7 +552,7 @@ class TestDisbursing:
         activity = grant_round(budget_line=line, actual_cost=2_500_000)
         grant = _approved(staff_user, BusinessFactory(registered_on=REGISTERED), activity, amount=10_000_000)
         assert _overview_row(2024, "apbd-kota").realized == 2_500_000
-        services.grant_disburse(grant=grant, by=staff_user, disbursed_on=activity.start_date)
+        services.grant_disburse(grant=grant, by=_treasurer(), disbursed_on=activity.start_date)
         assert _overview_row(2024, "apbd-kota").realized == 12_500_000
 
 
@@ -664,7 +681,7 @@ class TestMergingRecipients:
         warnings = services.double_funding_warnings(second)
         assert len(warnings) == 1 and kota.title in warnings[0]
         with pytest.raises(ValidationError):
-            services.grant_approve(grant=second, by=staff_user)
+            services.grant_approve(grant=second, by=_approver())
         assert first.pk != second.pk
 
     def test_merging_duplicates_that_both_received_a_grant_in_one_round_is_refused_or_keeps_both(

@@ -97,6 +97,8 @@ FUNDING_URLS = [
 URL_IDS = [entry[0] for entry in FUNDING_URLS]
 VIEWER_MAY = {"budget-overview", "budget-drilldown"}
 ADMIN_ONLY = {"budget-line-create", "budget-line-edit", "budget-line-delete"}
+# Rule 14: staff propose; approving is Kepala Bidang's step and paying Bendahara's.
+NOT_STAFFS_STEP = {"grant-approve", "grant-disburse"}
 
 
 def _url(name: str, kwargs_of, records: dict) -> str:
@@ -155,10 +157,12 @@ def test_a_council_viewer_sees_only_the_budget_overview_and_its_drilldown(
 
 
 @pytest.mark.parametrize(("name", "method", "kwargs_of"), FUNDING_URLS, ids=URL_IDS)
-def test_staff_open_every_page_except_keeping_budget_lines(staff_client, records, name, method, kwargs_of):
+def test_staff_open_every_page_except_keeping_budget_lines_and_approving_or_paying_grants(
+    staff_client, records, name, method, kwargs_of
+):
     before = _snapshot()
     response = _call(staff_client, method, _url(name, kwargs_of, records))
-    if name in ADMIN_ONLY:
+    if name in ADMIN_ONLY | NOT_STAFFS_STEP:
         assert response.status_code == 403
         assert _snapshot() == before
     else:
@@ -226,7 +230,7 @@ SECRET_OWNERS = ["Hajah Rusmilawati Qorib", "Muhammad Zulkarnaen Fikri", "Wuland
 
 
 @pytest.fixture
-def named_recipients(staff_user):
+def named_recipients(staff_user, approver_user, treasurer_user):
     """Businesses with names nothing else on a page could contain, reached with APBD Kota 2024 money."""
     line = BudgetLineFactory(source=funding_source("apbd-kota"), fiscal_year=2024, amount=100_000_000)
     workshop = ActivityFactory(
@@ -243,8 +247,8 @@ def named_recipients(staff_user):
     grant = services.grant_propose(
         by=staff_user, business=businesses[0], activity=round_, amount=7_500_000, date=round_.start_date
     )
-    grant = services.grant_approve(grant=grant, by=staff_user, approved_on=round_.start_date)
-    services.grant_disburse(grant=grant, by=staff_user, disbursed_on=round_.start_date)
+    grant = services.grant_approve(grant=grant, by=approver_user, approved_on=round_.start_date)
+    services.grant_disburse(grant=grant, by=treasurer_user, disbursed_on=round_.start_date)
     return businesses
 
 
@@ -486,7 +490,9 @@ class TestGrantForms:
         assert "Penyaluran Bantuan Modal Usaha Kota 2024" in html
         assert "APBD Kota" in html
 
-    def test_approving_a_second_source_grant_on_the_page_needs_a_reason(self, staff_client, staff_user):
+    def test_approving_a_second_source_grant_on_the_page_needs_a_reason(
+        self, staff_client, staff_user, approver_client
+    ):
         business = BusinessFactory()
         kota = grant_round(
             budget_line=BudgetLineFactory(source=funding_source("apbd-kota"), fiscal_year=2024)
@@ -499,19 +505,19 @@ class TestGrantForms:
             by=staff_user, business=business, activity=apbn, amount=5_000_000, date=apbn.start_date
         )
         url = reverse("funding:grant-approve", kwargs={"pk": second.pk})
-        response = staff_client.post(url, {"reason": ""})
+        response = approver_client.post(url, {"reason": ""})
         assert response.status_code == 302
         assert any("alasan" in m for m in _messages(response))
         second.refresh_from_db()
         assert second.status == G.PROPOSED
-        staff_client.post(url, {"reason": "Peralatan rusak karena banjir"})
+        approver_client.post(url, {"reason": "Peralatan rusak karena banjir"})
         second.refresh_from_db()
         assert (second.status, second.double_funding_reason) == (G.APPROVED, "Peralatan rusak karena banjir")
         detail = _text(staff_client.get(reverse("funding:grant-detail", kwargs={"pk": second.pk})))
         assert "Peralatan rusak karena banjir" in detail
 
     def test_editing_a_disbursed_grant_without_a_reason_is_refused_and_with_one_is_kept(
-        self, staff_client, staff_user, grant_round_2024
+        self, staff_client, staff_user, approver_user, treasurer_user, grant_round_2024
     ):
         business = BusinessFactory(registered_on=REGISTERED)
         grant = services.grant_propose(
@@ -521,8 +527,10 @@ class TestGrantForms:
             amount=5_000_000,
             date=grant_round_2024.start_date,
         )
-        grant = services.grant_approve(grant=grant, by=staff_user, approved_on=grant_round_2024.start_date)
-        grant = services.grant_disburse(grant=grant, by=staff_user, disbursed_on=grant_round_2024.start_date)
+        grant = services.grant_approve(grant=grant, by=approver_user, approved_on=grant_round_2024.start_date)
+        grant = services.grant_disburse(
+            grant=grant, by=treasurer_user, disbursed_on=grant_round_2024.start_date
+        )
         url = reverse("funding:grant-edit", kwargs={"pk": grant.pk})
         data = {
             "budget_line": grant.budget_line_id,
@@ -586,7 +594,7 @@ class TestGrantForms:
         assert grant.status == G.CANCELLED
 
     def test_disbursing_on_the_page_marks_the_recipient_present(
-        self, staff_client, staff_user, grant_round_2024
+        self, treasurer_client, staff_user, approver_user, grant_round_2024
     ):
         business = BusinessFactory(registered_on=REGISTERED)
         grant = services.grant_propose(
@@ -596,14 +604,14 @@ class TestGrantForms:
             amount=5_000_000,
             date=grant_round_2024.start_date,
         )
-        services.grant_approve(grant=grant, by=staff_user, approved_on=grant_round_2024.start_date)
+        services.grant_approve(grant=grant, by=approver_user, approved_on=grant_round_2024.start_date)
         future = timezone.localdate() + datetime.timedelta(days=30)
-        staff_client.post(
+        treasurer_client.post(
             reverse("funding:grant-disburse", kwargs={"pk": grant.pk}), {"disbursed_on": future}
         )
         grant.refresh_from_db()
         assert grant.status == G.APPROVED
-        staff_client.post(
+        treasurer_client.post(
             reverse("funding:grant-disburse", kwargs={"pk": grant.pk}),
             {"disbursed_on": grant_round_2024.start_date.isoformat()},
         )

@@ -96,9 +96,12 @@ def world(settings, tmp_path, owner_user, other_owner_user):
         amount=5_000_000,
         description="Modal kerja",
     )
-    funding.grant_approve(grant=grant, by=staff, approved_on=datetime.date(2024, 5, 14))
+    # Rule 14: approved and paid by two other people than the proposer.
+    approver = UserFactory(role=roles.APPROVER, email="kabid-penjelajah@dinas.test")
+    treasurer = UserFactory(role=roles.TREASURER, email="bendahara-penjelajah@dinas.test")
+    funding.grant_approve(grant=grant, by=approver, approved_on=datetime.date(2024, 5, 14))
     funding.grant_disburse(
-        grant=grant, by=staff, disbursed_on=datetime.date(2024, 5, 20), evidence=_pdf("ba.pdf")
+        grant=grant, by=treasurer, disbursed_on=datetime.date(2024, 5, 20), evidence=_pdf("ba.pdf")
     )
     theirs_participation = theirs.participations.get(activity=workshop)
     private = {

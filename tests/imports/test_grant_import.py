@@ -3,9 +3,11 @@
 import datetime
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from pembinaan.accounts import roles
 from pembinaan.coaching.models import Participation, ParticipationStatus
 from pembinaan.funding.models import CapitalAssistance
 from pembinaan.funding.selectors import budget_overview
@@ -23,6 +25,12 @@ pytestmark = pytest.mark.django_db
 
 HEADER = ["NIB", "NIK", "Putaran Penyaluran", "Tanggal", "Nilai (Rp)", "Status", "Tanggal Disalurkan"]
 S = CapitalAssistance.Status
+
+
+def _may_record_decisions(user) -> None:
+    """Files that carry approvals and payments are recorded by someone who may take those steps
+    (rule 14): this staff member is also Kepala Bidang and Bendahara."""
+    user.groups.add(*Group.objects.filter(name__in=[roles.APPROVER, roles.TREASURER]))
 
 
 def run(rows, *, by, valid_rows_only=False, dry_run=False, options=None):
@@ -44,6 +52,7 @@ def grant_setup():
 
 
 def test_a_grant_arrives_disbursed_approved_or_proposed_as_the_file_says(staff_user, grant_setup):
+    _may_record_decisions(staff_user)
     rebuild_all()
     line, activity, (paid, approved, proposed) = grant_setup
     # The paid grant was proposed and approved before the round started on 14 May (rule 13c).
@@ -85,6 +94,7 @@ def test_a_grant_arrives_disbursed_approved_or_proposed_as_the_file_says(staff_u
 
 
 def test_a_later_file_moves_an_approved_grant_on_to_disbursed(staff_user, grant_setup):
+    _may_record_decisions(staff_user)
     _line, activity, (business, *_rest) = grant_setup
     CapitalAssistanceFactory(
         business=business, activity=activity, status=S.APPROVED, approved_on=activity.start_date
@@ -126,6 +136,7 @@ def test_refused_grant_rows_are_reported_with_reasons_and_nothing_is_kept(staff_
 
 
 def test_a_second_grant_from_another_source_in_one_year_needs_the_reason_column(staff_user):
+    _may_record_decisions(staff_user)
     business = BusinessFactory(owner=OwnerFactory(nik=make_nik()), nib=None)
     city = BudgetLineFactory(fiscal_year=2024)
     province = BudgetLineFactory(fiscal_year=2024, source=funding_source("apbd-provinsi"))
@@ -163,7 +174,8 @@ def test_owners_and_council_members_cannot_import_assistance(persona, request):
     assert not ImportRun.objects.exists()
 
 
-def test_staff_import_assistance_on_the_screens(staff_client, grant_setup):
+def test_staff_import_assistance_on_the_screens(staff_client, staff_user, grant_setup):
+    _may_record_decisions(staff_user)
     _line, activity, (business, *_rest) = grant_setup
     data = csv_bytes([HEADER, [business.nib, "", activity.title, "2024-05-20", "1000000", "Disetujui", ""]])
     staff_client.post(

@@ -175,6 +175,8 @@ def test_demo_accounts_exist_in_the_right_groups_and_can_log_in():
     expected = {
         "admin@demo.umkm.test": roles.ADMIN,
         "staf@demo.umkm.test": roles.STAFF,
+        "kabid@demo.umkm.test": roles.APPROVER,
+        "bendahara@demo.umkm.test": roles.TREASURER,
         "pemantau@demo.umkm.test": roles.VIEWER,
         "pemilik@demo.umkm.test": roles.OWNER,
     }
@@ -341,3 +343,15 @@ def test_the_demo_funding_has_budgets_of_every_source_since_2021_and_grant_round
         participation = Participation.objects.get(activity=grant.activity, business=grant.business)
         disbursed = grant.status == CapitalAssistance.Status.DISBURSED
         assert disbursed == (participation.status == ParticipationStatus.ATTENDED)
+    # Rule 14: staff proposed, the Kepala Bidang approved and the Bendahara paid, three people.
+    people = {
+        (grant.status, grant.created_by.email, grant.approved_by and grant.approved_by.email,
+         grant.disbursed_by and grant.disbursed_by.email)
+        for grant in CapitalAssistance.objects.select_related("created_by", "approved_by", "disbursed_by")
+    }  # fmt: skip
+    staff, kabid, bendahara = "staf@demo.umkm.test", "kabid@demo.umkm.test", "bendahara@demo.umkm.test"
+    assert (CapitalAssistance.Status.DISBURSED, staff, kabid, bendahara) in people
+    assert (CapitalAssistance.Status.APPROVED, staff, kabid, None) in people
+    for _status, _proposer, approver, payer in people:
+        assert approver != staff
+        assert payer is None or payer not in (staff, approver)

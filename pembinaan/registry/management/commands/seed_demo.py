@@ -76,6 +76,9 @@ class DemoAccount:
 DEMO_ACCOUNTS = (
     DemoAccount(roles.ADMIN, "admin@demo.umkm.test", "Admin Dinas (demo)", is_staff=True),
     DemoAccount(roles.STAFF, "staf@demo.umkm.test", "Rahmadi Saputra (Staf Dinas, demo)"),
+    # Rule 14: the grant that staff proposes is approved and paid by two other people.
+    DemoAccount(roles.APPROVER, "kabid@demo.umkm.test", "Hj. Norhayati (Kepala Bidang, demo)"),
+    DemoAccount(roles.TREASURER, "bendahara@demo.umkm.test", "Akhmad Fauzi (Bendahara, demo)"),
     DemoAccount(roles.VIEWER, "pemantau@demo.umkm.test", "Pemantau DPRD Komisi II (demo)"),
     DemoAccount(roles.OWNER, "pemilik@demo.umkm.test", "Siti Aminah", phone=DEMO_OWNER_PHONE),
 )
