@@ -175,17 +175,30 @@ def _grant_proposed_approved_and_disbursed(browsing, page, business, funding_rou
     grant = CapitalAssistance.objects.get(business=business)
     assert (grant.amount, grant.status) == (7_500_000, CapitalAssistance.Status.PROPOSED)
     check(page, "journey2-11-grant-proposed")
-    page.get_by_role("button", name="Setujui").click()
-    page.wait_for_load_state()
-    check(page, "journey2-12-grant-approved")
-    page.locator("#id_disbursed_on").fill(funding_round.start_date.isoformat())
-    page.get_by_role("button", name="Catat penyaluran").click()
-    page.wait_for_load_state()
+    # Rule 14: the proposer approves nothing; a Kepala Bidang approves, a Bendahara pays.
+    assert page.get_by_role("button", name="Setujui").count() == 0
+    assert page.get_by_text("Menunggu persetujuan Kepala Bidang atau Admin Dinas.").is_visible()
+    grant_url = page.url
+    for role, email in ((roles.APPROVER, "kabid@dinas.test"), (roles.TREASURER, "bendahara@dinas.test")):
+        UserFactory(role=role, email=email)
+    approver = browsing.page()
+    browsing.login(approver, "kabid@dinas.test")
+    approver.goto(grant_url)
+    approver.get_by_role("button", name="Setujui").click()
+    approver.wait_for_load_state()
+    check(approver, "journey2-12-grant-approved")
+    assert approver.get_by_role("button", name="Catat penyaluran").count() == 0
+    treasurer = browsing.page()
+    browsing.login(treasurer, "bendahara@dinas.test")
+    treasurer.goto(grant_url)
+    treasurer.locator("#id_disbursed_on").fill(funding_round.start_date.isoformat())
+    treasurer.get_by_role("button", name="Catat penyaluran").click()
+    treasurer.wait_for_load_state()
     grant.refresh_from_db()
     assert grant.status == CapitalAssistance.Status.DISBURSED
     # Rule 6: a disbursed grant is attendance of the round.
     assert Participation.objects.get(activity=grant.activity, business=business).status == "hadir"
-    check(page, "journey2-13-grant-disbursed")
+    check(treasurer, "journey2-13-grant-disbursed")
 
 
 IMPORTED = ["Sasirangan Impor Satu", "Sasirangan Impor Dua", "Sasirangan Impor Tiga"]
