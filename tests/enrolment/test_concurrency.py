@@ -10,6 +10,7 @@ from django.db import connection
 from pembinaan.accounts.models import User
 from pembinaan.enrolment import services
 from pembinaan.enrolment.models import ClaimRequest, Registration
+from pembinaan.notifications.models import OutboxMessage
 from pembinaan.reference.models import KbliCategory, Kelurahan
 from pembinaan.registry.models import Business, Owner
 from tests.factories import make_nik
@@ -46,6 +47,9 @@ def _in_own_connection(function):
 def _cleanup(phones: list[str]) -> None:
     def delete():
         users = list(User.objects.filter(phone__in=phones).values_list("pk", flat=True))
+        emails = list(User.objects.filter(pk__in=users).exclude(email=None).values_list("email", flat=True))
+        # Registrations queue messages too (the number's confirmation code): committed, so gone here.
+        OutboxMessage.objects.filter(recipient__in=[*phones, *emails]).delete()
         owners = list(Owner.objects.filter(user__in=users).values_list("pk", flat=True))
         businesses = list(Business.objects.filter(owner__in=owners).values_list("pk", flat=True))
         claims = list(ClaimRequest.objects.filter(user__in=users).values_list("pk", flat=True))
