@@ -24,7 +24,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import gettext_lazy, override
 
 from pembinaan.accounts import roles
 from pembinaan.accounts.models import ResetCode, User
@@ -141,20 +141,30 @@ def reset_code_send(*, phone: str) -> None:
         log.warning("A reset code was asked for but no WhatsApp or SMS gateway is configured")
         spend_code_time()
         return
-    code, _row = reset_code_issue(user=user, via=ResetCode.Via.PHONE)
-    # The stored text is in the portal's language, like every other message.
-    with override(settings.LANGUAGE_CODE):
-        text = _(
+    _code_text(
+        user=user,
+        phone=phone,
+        via=ResetCode.Via.PHONE,
+        message=gettext_lazy(
             "Kode untuk membuat kata sandi baru di Portal UMKM: %(code)s. Berlaku %(minutes)s menit. "
             "Jangan berikan kode ini kepada siapa pun, termasuk petugas."
-        ) % {"code": code, "minutes": settings.RESET_CODE_MINUTES}
-        subject = _("Kode atur ulang kata sandi Portal UMKM")
+        ),
+        subject=gettext_lazy("Kode atur ulang kata sandi Portal UMKM"),
+    )
+
+
+def _code_text(*, user: User, phone: str, via: str, message, subject) -> None:
+    """Issue a code of kind `via` for `user` and queue it to `phone` by WhatsApp or SMS.
+
+    `message` and `subject` are lazy translations, read here in the portal's language like every
+    other stored message; `message` takes %(code)s and %(minutes)s.
+    """
+    code, _row = reset_code_issue(user=user, via=via)
+    with override(settings.LANGUAGE_CODE):
+        text = str(message) % {"code": code, "minutes": settings.RESET_CODE_MINUTES}
+        subject = str(subject)
     outbox.queue_message(
-        phone=phone,
-        subject=subject,
-        text=text,
-        purpose=outbox.PURPOSE_ACCESS_CODE,
-        code=code,
+        phone=phone, subject=subject, text=text, purpose=outbox.PURPOSE_ACCESS_CODE, code=code
     )
 
 
@@ -234,19 +244,15 @@ def phone_confirmation_send(*, user: User) -> bool:
         > settings.RESET_CODES_PER_NUMBER
     ):
         return False
-    code, _row = reset_code_issue(user=user, via=ResetCode.Via.CONFIRM)
-    with override(settings.LANGUAGE_CODE):
-        text = _(
+    _code_text(
+        user=user,
+        phone=user.phone,
+        via=ResetCode.Via.CONFIRM,
+        message=gettext_lazy(
             "Kode konfirmasi nomor HP Anda di Portal UMKM: %(code)s. Berlaku %(minutes)s menit. "
             "Jangan berikan kode ini kepada siapa pun, termasuk petugas."
-        ) % {"code": code, "minutes": settings.RESET_CODE_MINUTES}
-        subject = _("Kode konfirmasi nomor HP Portal UMKM")
-    outbox.queue_message(
-        phone=user.phone,
-        subject=subject,
-        text=text,
-        purpose=outbox.PURPOSE_ACCESS_CODE,
-        code=code,
+        ),
+        subject=gettext_lazy("Kode konfirmasi nomor HP Portal UMKM"),
     )
     return True
 
