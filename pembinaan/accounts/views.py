@@ -12,6 +12,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from pembinaan.accounts import services
+from pembinaan.accounts.access import require
 from pembinaan.accounts.forms import (
     IssueCodeForm,
     LoginForm,
@@ -23,7 +24,7 @@ from pembinaan.accounts.login_limit import login_over_limit
 from pembinaan.accounts.selectors import phone_confirmation
 from pembinaan.lib.identifiers import format_phone
 from pembinaan.lib.ratelimit import over_limit
-from pembinaan.registry.access import get_owner_for_user, require
+from pembinaan.registry.access import get_owner_for_user
 
 # What the person typed on "Lupa kata sandi", to fill in the code page that follows.
 RESET_IDENTIFIER_KEY = "reset_identifier"

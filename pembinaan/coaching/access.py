@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
 
+from pembinaan.accounts.access import require
 from pembinaan.accounts.models import User
 from pembinaan.coaching.models import Activity, ActivityAttachment, Outcome, Participation
-from pembinaan.registry.access import require
 
 
 def get_activity_for_user(user: User, pk: int, *, permission: str = "coaching.view_activity") -> Activity:

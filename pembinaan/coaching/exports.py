@@ -10,17 +10,16 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pembinaan.accounts.access import may_see_full_nik, require
 from pembinaan.accounts.models import User
 from pembinaan.coaching import selectors
 from pembinaan.coaching.access import get_activity_for_user
 from pembinaan.coaching.models import ParticipationStatus
 from pembinaan.lib.exports import BATCH_SIZE, Column, ExportTable, choice_labels
-from pembinaan.registry.access import require
 from pembinaan.registry.exports import (
     UNUSED_BUSINESS_FIELDS,
     identity_columns,
     logged_rows,
-    may_export_full_nik,
     nik_permissions,
 )
 
@@ -41,7 +40,7 @@ def participants_table(*, user: User, query: QueryDict, activity: int) -> Export
     activity = get_activity_for_user(user, activity, permission="coaching.view_participation")
     require(user, "registry.view_business")
     participations = selectors.activity_participants(activity)
-    full_nik = may_export_full_nik(user)
+    full_nik = may_see_full_nik(user)
     rows = logged_rows(
         participations.defer(*(f"business__{f}" for f in UNUSED_BUSINESS_FIELDS)).iterator(
             chunk_size=BATCH_SIZE

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pembinaan.accounts.access import require
 from pembinaan.coaching import selectors, services
 from pembinaan.coaching.access import (
     get_activity_for_user,
@@ -37,7 +38,7 @@ from pembinaan.jobs.export_jobs import export_or_job
 from pembinaan.lib.service_errors import apply_to_forms
 from pembinaan.lib.uploads import private_download
 from pembinaan.registry import selectors as registry_selectors
-from pembinaan.registry.access import get_business_for_user, require
+from pembinaan.registry.access import get_business_for_user
 from pembinaan.registry.forms import BusinessFilterForm
 from pembinaan.registry.models import Business
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
+from pembinaan.accounts.access import require
 from pembinaan.accounts.models import User
 from pembinaan.coaching.models import Participation
 from pembinaan.enrolment.models import ClaimRequest
-from pembinaan.registry.access import require
 from pembinaan.registry.models import Business
 
 VERIFY = "registry.verify_business"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
 
+from pembinaan.accounts.access import require
 from pembinaan.accounts.models import User
 from pembinaan.funding.models import BudgetLine, CapitalAssistance, FundingSource
-from pembinaan.registry.access import require
 
 
 def get_budget_line_for_user(

@@ -10,17 +10,16 @@ from __future__ import annotations
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from pembinaan.accounts.access import may_see_full_nik, require
 from pembinaan.accounts.models import User
 from pembinaan.funding import selectors
 from pembinaan.funding.forms import GrantFilterForm, YearFilterForm
 from pembinaan.funding.models import CapitalAssistance
 from pembinaan.lib.exports import BATCH_SIZE, Column, ExportTable, choice_labels
-from pembinaan.registry.access import require
 from pembinaan.registry.exports import (
     UNUSED_BUSINESS_FIELDS,
     identity_columns,
     logged_rows,
-    may_export_full_nik,
     nik_permissions,
 )
 from pembinaan.registry.forms import list_filters
@@ -52,7 +51,7 @@ def grants_table(*, user: User, query: QueryDict) -> ExportTable:
     require(user, "funding.view_capitalassistance")
     require(user, "registry.view_business")
     grants = selectors.grant_list(filters=list_filters(GrantFilterForm(query or None)))
-    full_nik = may_export_full_nik(user)
+    full_nik = may_see_full_nik(user)
     rows = logged_rows(
         grants.select_related("business__owner")
         .defer(*(f"business__{f}" for f in UNUSED_BUSINESS_FIELDS))

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pembinaan.accounts.access import require
 from pembinaan.coaching.access import get_activity_for_user
 from pembinaan.funding import selectors, services
 from pembinaan.funding.access import get_budget_line_for_user, get_grant_for_user, get_source_for_overview
@@ -25,7 +26,7 @@ from pembinaan.jobs.export_jobs import export_or_job
 from pembinaan.lib.identifiers import object_id
 from pembinaan.lib.service_errors import apply_to_forms
 from pembinaan.lib.uploads import private_download
-from pembinaan.registry.access import get_business_for_user, require
+from pembinaan.registry.access import get_business_for_user
 from pembinaan.registry.forms import list_filters
 
 PAGE_SIZE = 25

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
 
+from pembinaan.accounts.access import require
 from pembinaan.accounts.models import User
 from pembinaan.imports.models import ImportRun
-from pembinaan.registry.access import require
 
 # Import types that need more than the plain import permission (docs/rules.md roles: budgets).
 KIND_PERMISSIONS = {

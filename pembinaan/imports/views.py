@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pembinaan.accounts.access import may_see_full_nik
 from pembinaan.imports import services
 from pembinaan.imports.access import get_run_for_user, require_import
 from pembinaan.imports.columns import missing_required
@@ -121,8 +122,7 @@ def _render_detail(request: HttpRequest, run: ImportRun, form: MappingForm) -> H
             "open": open_,
             "shown": SHOWN,
             "in_background": _in_background(run),
-            "can_download_bad_rows": run.created_by_id == request.user.pk
-            or request.user.has_perm("registry.view_full_nik"),
+            "can_download_bad_rows": run.created_by_id == request.user.pk or may_see_full_nik(request.user),
         },
     )
 
@@ -214,7 +214,7 @@ def bad_rows_download(request: HttpRequest, pk: int) -> HttpResponse:
     run = get_run_for_user(request.user, pk)
     # The rows come back as they were typed, full NIKs included (docs/rules.md rule 10): only to the
     # person who uploaded them, or to holders of the full-NIK permission.
-    if run.created_by_id != request.user.pk and not request.user.has_perm("registry.view_full_nik"):
+    if run.created_by_id != request.user.pk and not may_see_full_nik(request.user):
         raise PermissionDenied
     reasons: dict[int, list[str]] = {}
     for row, column, message in run.errors:

@@ -8,9 +8,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pembinaan.accounts.access import require
 from pembinaan.notifications import services
 from pembinaan.notifications.models import OutboxMessage
-from pembinaan.registry.access import require
 
 
 @login_required

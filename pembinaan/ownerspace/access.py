@@ -10,10 +10,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from pembinaan.accounts.access import require
 from pembinaan.accounts.models import User
 from pembinaan.coaching.models import Participation, ParticipationStatus
 from pembinaan.ownerspace.models import ChangeRequest
-from pembinaan.registry.access import require
 from pembinaan.registry.models import Business, Owner
 
 

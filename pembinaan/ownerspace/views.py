@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from pembinaan.accounts.access import may_see_full_nik, require
 from pembinaan.accounts.selectors import phone_confirmation
 from pembinaan.coaching import certificates
 from pembinaan.coaching import services as coaching
@@ -29,7 +30,6 @@ from pembinaan.ownerspace.forms import (
 )
 from pembinaan.ownerspace.models import BusinessProfile, ChangeRequest
 from pembinaan.registry import services as registry
-from pembinaan.registry.access import require
 from pembinaan.registry.models import Business, StatusChange
 from pembinaan.registry.selectors import change_history
 
@@ -260,7 +260,7 @@ def change_request_review(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("Perubahan ditolak; pemilik usaha dapat membaca alasannya."))
                 return redirect("ownerspace:change-request-list")
-    show_nik = request.user.has_perm("registry.view_full_nik")
+    show_nik = may_see_full_nik(request.user)
     if show_nik and "owner_nik" in change.changes:
         registry.nik_access_record(user=request.user, owners=[change.business.owner])
     return render(

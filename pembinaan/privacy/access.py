@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from pembinaan.accounts.access import require
 from pembinaan.accounts.models import User
 from pembinaan.enrolment.models import ClaimRequest
 from pembinaan.enrolment.selectors import pending_claim
 from pembinaan.ownerspace.access import get_owner_of
 from pembinaan.privacy.models import DataRequest
-from pembinaan.registry.access import require
 from pembinaan.registry.models import Owner
 
 

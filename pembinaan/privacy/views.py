@@ -14,12 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pembinaan.accounts.access import require
 from pembinaan.lib.service_errors import apply_to_forms
 from pembinaan.privacy import selectors, services
 from pembinaan.privacy.access import DataSubject, get_data_subject, get_request_for_user
 from pembinaan.privacy.forms import ConfirmForm, NoticeChannelForm, ResponseForm
 from pembinaan.privacy.models import DataRequest
-from pembinaan.registry.access import require
 
 
 def _my_data_page(

@@ -17,6 +17,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from pembinaan.accounts.access import require
 from pembinaan.lib.exports import safe_cell
 from pembinaan.lib.identifiers import object_id
 from pembinaan.progress.forms import DashboardFilterForm, SnapshotForm
@@ -29,7 +30,6 @@ from pembinaan.progress.selectors import (
     report_figures,
     snapshot_differences,
 )
-from pembinaan.registry.access import require
 
 # Public figures change only when data changes; a few minutes of caching is safe and cheap.
 PUBLIC_MAX_AGE = 300

@@ -1,21 +1,16 @@
 """Who may reach which registry record. Every registry view calls one of these first.
 
-Permissions come from the role groups (pembinaan/accounts/migrations/0002_roles.py); a user
+Built on `pembinaan.accounts.access.require`; permissions come from the role groups (pembinaan/accounts/migrations/0002_roles.py); a user
 without the permission gets 403, a record that does not exist 404.
 """
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
+from pembinaan.accounts.access import require
 from pembinaan.accounts.models import User
 from pembinaan.registry.models import Business, DuplicatePair, Owner
-
-
-def require(user: User, permission: str) -> None:
-    if not user.has_perm(permission):
-        raise PermissionDenied
 
 
 def get_business_for_user(user: User, pk: int, *, permission: str = "registry.view_business") -> Business:

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from pembinaan.accounts.access import may_see_full_nik
 from pembinaan.registry.models import Business, DuplicatePair, NikAccessLog, Owner, StatusChange
 
 
@@ -14,13 +15,13 @@ class OwnerAdmin(SimpleHistoryAdmin):
     def get_fields(self, request, obj=None):
         fields = list(super().get_fields(request, obj))
         # The full NIK is on the form only for roles that may see it (docs/rules.md rule 10).
-        if not request.user.has_perm("registry.view_full_nik"):
+        if not may_see_full_nik(request.user):
             fields = [f for f in fields if f != "nik"]
         return fields
 
     def get_search_fields(self, request):
         fields = super().get_search_fields(request)
-        if not request.user.has_perm("registry.view_full_nik"):
+        if not may_see_full_nik(request.user):
             fields = tuple(f for f in fields if f != "nik")
         return fields
 

@@ -14,22 +14,17 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pembinaan.accounts.access import FULL_NIK_PERMISSION, may_see_full_nik, require
 from pembinaan.accounts.models import User
 from pembinaan.lib.exports import BATCH_SIZE, Column, ExportTable, batched_with, choice_labels
 from pembinaan.lib.identifiers import format_phone, mask_nik, whatsapp_number
 from pembinaan.registry import selectors
-from pembinaan.registry.access import require
 from pembinaan.registry.forms import BusinessFilterForm, list_filters
 from pembinaan.registry.models import Business, BusinessStatus, Gender, NikAccessLog, Owner
 from pembinaan.registry.scale import Scale
 
-FULL_NIK_PERMISSION = "registry.view_full_nik"
 # Columns no export reads; a kelurahan's boundary is a GeoJSON polygon, costly to load per row.
 UNUSED_BUSINESS_FIELDS = ("certifications", "kelurahan__boundary")
-
-
-def may_export_full_nik(user: User) -> bool:
-    return user.has_perm(FULL_NIK_PERMISSION)
 
 
 def identity_columns(business_of: Callable[[Any], Business], *, full_nik: bool) -> list[Column]:
@@ -103,7 +98,7 @@ def business_list_table(*, user: User, query: QueryDict) -> ExportTable:
     """The filtered staff list, every page of it, in the list's order (the list page's query string)."""
     require(user, "registry.view_business")
     businesses = selectors.business_list(filters=list_filters(BusinessFilterForm(query or None)))
-    full_nik = may_export_full_nik(user)
+    full_nik = may_see_full_nik(user)
     rows = logged_rows(
         businesses.defer(*UNUSED_BUSINESS_FIELDS).iterator(chunk_size=BATCH_SIZE),
         user=user,

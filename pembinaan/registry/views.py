@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pembinaan.accounts.access import may_see_full_nik
 from pembinaan.jobs.export_jobs import export_or_job
 from pembinaan.lib.identifiers import object_id
 from pembinaan.lib.service_errors import apply_to_forms
@@ -34,12 +35,8 @@ from pembinaan.registry.models import Business, DuplicatePair, Owner
 PAGE_SIZE = 25
 
 
-def _can_see_full_nik(request: HttpRequest) -> bool:
-    return request.user.has_perm("registry.view_full_nik")
-
-
 def _show_nik(request: HttpRequest, owners: list[Owner]) -> bool:
-    if _can_see_full_nik(request):
+    if may_see_full_nik(request.user):
         services.nik_access_record(user=request.user, owners=owners)
         return True
     return False
@@ -244,7 +241,7 @@ def owner_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def owner_edit(request: HttpRequest, pk: int) -> HttpResponse:
     owner = get_owner_for_user(request.user, pk, permission="registry.change_owner")
-    full_nik = _show_nik(request, [owner]) if request.method == "GET" else _can_see_full_nik(request)
+    full_nik = _show_nik(request, [owner]) if request.method == "GET" else may_see_full_nik(request.user)
     form = OwnerForm(request.POST or None, instance=owner, can_see_full_nik=full_nik)
     if request.method == "POST" and form.is_valid():
         try:
