@@ -30,9 +30,9 @@ from pembinaan.coaching.models import (
 from pembinaan.funding.models import BudgetLine
 from pembinaan.lib.identifiers import parse_nib, parse_nik
 from pembinaan.lib.uploads import attach_evidence, check_upload
-from pembinaan.progress.services import refresh_businesses
 from pembinaan.registry.models import Business
 from pembinaan.registry.scale import SCALE_ORDER, classify
+from pembinaan.registry.signals import announce_businesses_changed
 
 ACTIVITY_FIELDS = (
     "title",
@@ -175,7 +175,7 @@ def activity_update(*, activity: Activity, by: User | None, **fields: Any) -> Ac
     activity._history_user = by
     activity.save()
     # Its date, type or source may have moved its participants in or out of a breakdown.
-    refresh_businesses(activity.participations.values_list("business_id", flat=True))
+    announce_businesses_changed(activity.participations.values_list("business_id", flat=True))
     return activity
 
 
@@ -191,7 +191,7 @@ def activity_cancel(*, activity: Activity, by: User, reason: str) -> Activity:
     activity.cancel_reason = reason.strip()
     activity._history_user = by
     activity.save(update_fields=["status", "cancel_reason", "updated_at"])
-    refresh_businesses(activity.participations.values_list("business_id", flat=True))
+    announce_businesses_changed(activity.participations.values_list("business_id", flat=True))
     return activity
 
 
@@ -356,7 +356,7 @@ def attendance_record(*, activity: Activity, statuses: dict[int, str], by: User)
         participation.save(update_fields=["status", "attendance_marked_at", "attendance_marked_by"])
         changed += 1
         touched.append(participation.business_id)
-    refresh_businesses(touched)
+    announce_businesses_changed(touched)
     return changed
 
 
@@ -421,7 +421,7 @@ def outcome_record(
     outcome.full_clean(exclude=["business", "created_by", "evidence"])
     outcome._history_user = by
     outcome.save()
-    refresh_businesses([business.pk])  # outcomes of coached businesses are on the dashboard
+    announce_businesses_changed([business.pk])  # outcomes of coached businesses are on the dashboard
     return outcome
 
 
@@ -481,7 +481,7 @@ def figures_record(
             note=note,
             created_by=by,
         )
-        refresh_businesses([business.pk])
+        announce_businesses_changed([business.pk])
     return snapshot
 
 
@@ -524,7 +524,7 @@ def participation_self_signup(*, activity: Activity, business: Business, by: Use
     if not participation.self_registered:
         participation.self_registered = True
         participation.save(update_fields=["self_registered"])
-    refresh_businesses([business.pk])
+    announce_businesses_changed([business.pk])
     notices.signup_confirmed(participation)
     return participation
 
@@ -546,5 +546,5 @@ def participation_self_cancel(*, participation: Participation, by: User) -> Part
     participation.status = ParticipationStatus.CANCELLED
     participation._history_user = by
     participation.save(update_fields=["status"])
-    refresh_businesses([participation.business_id])
+    announce_businesses_changed([participation.business_id])
     return participation

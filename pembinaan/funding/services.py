@@ -25,8 +25,8 @@ from pembinaan.coaching.models import Activity, Participation, ParticipationStat
 from pembinaan.funding.models import BudgetLine, CapitalAssistance, DutySeparation, FundingSource
 from pembinaan.lib.money import format_rupiah
 from pembinaan.lib.uploads import attach_evidence
-from pembinaan.progress.services import refresh_businesses
 from pembinaan.registry.models import Business, BusinessSource
+from pembinaan.registry.signals import announce_businesses_changed
 
 GRANT_ROUND_TYPE = "bantuan-modal"
 G = CapitalAssistance.Status
@@ -440,7 +440,7 @@ def grant_cancel(*, grant: CapitalAssistance, by: User, reason: str) -> CapitalA
     Participation.objects.filter(activity=grant.activity, business=grant.business).exclude(
         status=ParticipationStatus.ATTENDED
     ).update(status=ParticipationStatus.CANCELLED)
-    refresh_businesses([grant.business_id])
+    announce_businesses_changed([grant.business_id])
     return grant
 
 

@@ -407,9 +407,9 @@ def _record(run: ImportRun, touched: dict[str, list]) -> None:
 
 def _after_write(touched: dict[str, list]) -> None:
     """Keep the dashboard's aggregates and the duplicate list true in the same transaction."""
-    from pembinaan.progress.services import rebuild_all, refresh_businesses
     from pembinaan.registry.models import Business
     from pembinaan.registry.services import duplicates_scan_all
+    from pembinaan.registry.signals import announce_businesses_changed
 
     if not touched.get("registry.owner") and not touched.get("registry.business"):
         return  # the row-by-row importers' services keep the aggregates themselves
@@ -419,9 +419,9 @@ def _after_write(touched: dict[str, list]) -> None:
     if changed_owners:
         changed.update(Business.objects.filter(owner__in=changed_owners).values_list("pk", flat=True))
     if len(changed) > REBUILD_ABOVE:
-        rebuild_all()
+        announce_businesses_changed(None)
     elif changed:
-        refresh_businesses(changed)
+        announce_businesses_changed(changed)
     duplicates_scan_all()
 
 

@@ -9,6 +9,8 @@ class ProgressConfig(AppConfig):
     def ready(self) -> None:
         from pembinaan.jobs.upkeep import register_chore
         from pembinaan.progress import signals, tasks
+        from pembinaan.registry.signals import businesses_changed
 
         signals.connect()
+        businesses_changed.connect(signals.refresh_tallies, dispatch_uid="progress-refresh-tallies")
         register_chore(name="progress-check", run=tasks.check_progress_enqueue, every_seconds=24 * 3600)

@@ -36,6 +36,16 @@ def _money_touched(sender, raw: bool = False, **kwargs) -> None:
     money_touched()
 
 
+def refresh_tallies(sender, business_ids=None, **kwargs) -> None:
+    """The registry's `businesses_changed`: the tallies move in the writer's transaction."""
+    from pembinaan.progress.services import rebuild_all, refresh_businesses
+
+    if business_ids is None:
+        rebuild_all()
+    else:
+        refresh_businesses(business_ids)
+
+
 def connect() -> None:
     for label in MONEY:
         model = apps.get_model(label)

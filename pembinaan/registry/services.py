@@ -19,7 +19,6 @@ from simple_history.models import HistoricalChanges
 from pembinaan.accounts.models import User
 from pembinaan.lib.identifiers import parse_nik, parse_phone
 from pembinaan.notifications import notices
-from pembinaan.progress.services import refresh_businesses
 from pembinaan.registry.models import (
     Business,
     BusinessSource,
@@ -29,6 +28,7 @@ from pembinaan.registry.models import (
     Owner,
     StatusChange,
 )
+from pembinaan.registry.signals import announce_businesses_changed
 
 S = BusinessStatus
 
@@ -113,7 +113,7 @@ def owner_update(*, owner: Owner, by: User | None, **fields: Any) -> Owner:
     for business in owner.businesses.active():
         business_flag_duplicates(business=business)
     # The owner's gender (from the NIK) is a dashboard breakdown.
-    refresh_businesses(owner.businesses.values_list("pk", flat=True))
+    announce_businesses_changed(owner.businesses.values_list("pk", flat=True))
     return owner
 
 
@@ -174,7 +174,7 @@ def business_update(*, business: Business, by: User | None, **fields: Any) -> Bu
     business._history_user = by
     _save_business(business)
     business_flag_duplicates(business=business)
-    refresh_businesses([business.pk])  # kelurahan, KBLI and scale are dashboard breakdowns
+    announce_businesses_changed([business.pk])  # kelurahan, KBLI and scale are dashboard breakdowns
     return business
 
 
@@ -191,7 +191,7 @@ def _transition(business: Business, *, to: str, by: User | None, reason: str = "
     _record_status(locked, to=to, by=by, reason=reason)
     locked._history_user = by
     locked.save(update_fields=["status", "status_reason", "status_changed_at"])
-    refresh_businesses([locked.pk])  # only verified (or later closed) businesses count
+    announce_businesses_changed([locked.pk])  # only verified (or later closed) businesses count
     return locked
 
 
@@ -407,7 +407,9 @@ def owner_merge(*, keep: Owner, remove: Owner, by: User) -> Owner:
     remove.save()
     keep._history_user = by
     keep.save()
-    refresh_businesses(Business.objects.filter(owner__in=[keep, remove]).values_list("pk", flat=True))
+    announce_businesses_changed(
+        Business.objects.filter(owner__in=[keep, remove]).values_list("pk", flat=True)
+    )
     return keep
 
 
@@ -461,7 +463,7 @@ def business_merge(*, keep: Business, remove: Business, by: User, merge_owners: 
         Q(business_a=remove) | Q(business_b=remove), status=DuplicatePair.Status.OPEN
     ).update(status=DuplicatePair.Status.MERGED, resolved_by=by, resolved_at=now)
     business_flag_duplicates(business=keep)
-    refresh_businesses([keep.pk, remove.pk])  # merged-away records never count
+    announce_businesses_changed([keep.pk, remove.pk])  # merged-away records never count
     return keep
 
 
