@@ -503,6 +503,15 @@ PORTAL_NAME = env.str("PORTAL_NAME", default="Portal Pembinaan UMKM Kota Banjarm
 PORTAL_AGENCY = env.str(
     "PORTAL_AGENCY", default="Dinas Koperasi, Usaha Mikro dan Tenaga Kerja Kota Banjarmasin"
 )
+# The printed report's letterhead and signature block (progress/pdf.py): the government above the
+# agency, its address, the city where it is signed, and who signs. An unset name or NIP prints a
+# dotted line to be filled in by hand.
+PORTAL_GOVERNMENT = env.str("PORTAL_GOVERNMENT", default="Pemerintah Kota Banjarmasin")
+PORTAL_AGENCY_ADDRESS = env.str("PORTAL_AGENCY_ADDRESS", default="")
+PORTAL_CITY = env.str("PORTAL_CITY", default="Banjarmasin")
+PORTAL_SIGNATORY_TITLE = env.str("PORTAL_SIGNATORY_TITLE", default="Kepala Dinas")
+PORTAL_SIGNATORY_NAME = env.str("PORTAL_SIGNATORY_NAME", default="")
+PORTAL_SIGNATORY_NIP = env.str("PORTAL_SIGNATORY_NIP", default="")
 
 # --- Health, request logs and error reports (issue 15; pembinaan/ops, README "Operations") -----
 # /healthz and /readyz answer over plain HTTP too: a load balancer probes the app servers directly.

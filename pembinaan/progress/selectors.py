@@ -115,7 +115,15 @@ def progress(target: Target, *, today: datetime.date | None = None) -> dict:
     complete (zero rows included) and ordered by code or year; field names are a public
     contract: add, never rename.
     """
-    d = dashboard(target, today=today)
+    figures = _open_data(target, dashboard(target, today=today))
+    return {
+        "target": figures.pop("target"),
+        "as_of": timezone.localtime().replace(microsecond=0).isoformat(),
+        **figures,
+    }
+
+
+def _open_data(target: Target, d: dict) -> dict:
     return {
         "target": {
             "id": target.pk,
@@ -124,7 +132,6 @@ def progress(target: Target, *, today: datetime.date | None = None) -> dict:
             "period_end": target.period_end.isoformat(),
             "value": target.value,
         },
-        "as_of": timezone.localtime().replace(microsecond=0).isoformat(),
         "coached_total": d["coached_total"],
         "percent_of_target": d["percent_of_target"],
         "new_entrepreneurs": d["new_entrepreneurs"],
@@ -503,15 +510,82 @@ def check_aggregates(target: Target, *, today: datetime.date | None = None) -> l
     ]
 
 
-def report_figures(target: Target, *, today: datetime.date | None = None) -> dict:
-    """Everything a printed report shows, as plain JSON values (what a snapshot freezes)."""
-    d = dashboard(target, today=today)
-    figures = progress(target, today=today)
+def filter_names(d: dict) -> list[dict]:
+    """The dashboard filters of a view, named as a reader knows them (printed on reports)."""
+    f: DashboardFilters = d["filters"]
+
+    def name_of(rows: list[dict], code: str) -> str:
+        return next((str(r["name"]) for r in rows if r["code"] == code), code)
+
+    names = []
+    if f.kecamatan:
+        names.append(
+            {
+                "field": "kecamatan",
+                "code": f.kecamatan,
+                "label": str(_("Kecamatan")),
+                "value": str(d["kecamatan_name"]),
+            }
+        )
+    if f.coaching_type:
+        names.append(
+            {
+                "field": "jenis",
+                "code": f.coaching_type,
+                "label": str(_("Jenis pembinaan")),
+                "value": name_of(d["by_type"], f.coaching_type),
+            }
+        )
+    if f.funding_source:
+        names.append(
+            {
+                "field": "sumber",
+                "code": f.funding_source,
+                "label": str(_("Sumber dana")),
+                "value": name_of(d["by_funding_source"], f.funding_source),
+            }
+        )
+    if f.fiscal_year:
+        names.append(
+            {
+                "field": "tahun",
+                "code": f.fiscal_year,
+                "label": str(_("Tahun anggaran")),
+                "value": str(f.fiscal_year),
+            }
+        )
+    return names
+
+
+def filters_from_names(names: list[dict]) -> DashboardFilters:
+    """The filters a frozen report was made with (its `filters`), to compare it with today's figures."""
+    codes = {n["field"]: n["code"] for n in names}
+    return DashboardFilters(
+        fiscal_year=codes.get("tahun"),
+        kecamatan=codes.get("kecamatan"),
+        coaching_type=codes.get("jenis"),
+        funding_source=codes.get("sumber"),
+    )
+
+
+def report_figures(
+    target: Target, filters: DashboardFilters | None = None, *, today: datetime.date | None = None
+) -> dict:
+    """Everything a printed report shows, as plain JSON values (what a snapshot freezes).
+
+    The same view as the dashboard with the same filters: a council member who filtered by a
+    kecamatan or a funding source prints that view, and the report names the filters.
+    """
+    filters = filters or DashboardFilters()
+    d = dashboard(target, filters, today=today)
+    figures = _open_data(target, d)
     figures.update(
         {
-            "expected_today": d["expected_today"],
-            "projected": d["projected"],
-            "on_track": d["on_track"],
+            "as_of": timezone.localtime().replace(microsecond=0).isoformat(),
+            "filters": filter_names(d),
+            "goal": d["goal"],
+            "goal_is_share": d["goal_is_share"],
+            "behind_by": d["behind_by"],
             "by_kbli": d["by_kbli"],
             "by_scale": d["by_scale"],
             "by_gender": d["by_gender"],
@@ -519,10 +593,16 @@ def report_figures(target: Target, *, today: datetime.date | None = None) -> dic
             "by_outcome": [
                 {"code": r["code"], "name": r["name"], "coached": r["businesses"]} for r in d["by_outcome"]
             ],
+            # For the report's map: the figure of each kelurahan (under a kecamatan filter, of that
+            # kecamatan's) and of each kecamatan.
+            "per_kelurahan": dict(d["per_kelurahan"]),
+            "per_kecamatan": dict(d["per_kecamatan"]),
         }
     )
     from pembinaan.funding.selectors import budget_overview
 
+    # Money is kept per year and funding source: those two filters narrow the budget table; a
+    # kecamatan or coaching-type filter cannot (the report says so under the table).
     figures["budget"] = [
         {
             "year": r.year,
@@ -534,7 +614,10 @@ def report_figures(target: Target, *, today: datetime.date | None = None) -> dic
         }
         for r in budget_overview()
         if target.period_start.year <= r.year <= target.period_end.year
+        and (not filters.fiscal_year or r.year == filters.fiscal_year)
+        and (not filters.funding_source or r.source.code == filters.funding_source)
     ]
+    figures["budget_whole_city"] = bool(filters.kecamatan or filters.coaching_type)
     # Lazy translations become plain text: a frozen report keeps the words it was printed with.
     for key in ("by_kbli", "by_scale", "by_gender"):
         figures[key] = [{**row, "name": str(row["name"])} for row in figures[key]]

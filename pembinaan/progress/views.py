@@ -25,7 +25,9 @@ from pembinaan.progress.maps import choropleth
 from pembinaan.progress.models import ReportSnapshot, TallyState, Target
 from pembinaan.progress.pdf import report_pdf
 from pembinaan.progress.selectors import (
+    DashboardFilters,
     dashboard,
+    filters_from_names,
     progress,
     report_figures,
     snapshot_differences,
@@ -206,19 +208,31 @@ def _dashboard_cache_key(request: HttpRequest, target: Target, can_list_business
     return hashlib.sha256(version.encode()).hexdigest()  # any query string gives a short key
 
 
+def _report_view(request: HttpRequest) -> tuple[Target, DashboardFilters, str]:
+    """The target and filters of a report: the dashboard's own query string, so a printed view is
+    the view the reader filtered. A bad value drops only its own filter, as on the dashboard."""
+    target = _target_from(request)
+    form = DashboardFilterForm(request.GET)
+    form.is_valid()
+    query = request.GET.copy()
+    query.pop("arsip", None)
+    return target, form.filters(), query.urlencode()
+
+
 @login_required
 def report(request: HttpRequest) -> HttpResponse:
     """The printable report for a council hearing: headline, every breakdown, budget, definitions."""
     require(request.user, "progress.view_dashboard")
-    target = _target_from(request)
+    target, filters, query = _report_view(request)
     return render(
         request,
         "progress/report.html",
         {
             "target": target,
-            "figures": report_figures(target),
+            "figures": report_figures(target, filters),
             "snapshots": target.snapshots.all()[:20],
             "form": SnapshotForm(),
+            "query": query,
         },
     )
 
@@ -227,15 +241,15 @@ def report(request: HttpRequest) -> HttpResponse:
 @require_POST
 def snapshot_create(request: HttpRequest) -> HttpResponse:
     require(request.user, "progress.add_reportsnapshot")
-    target = _target_from(request)
+    target, filters, query = _report_view(request)
     form = SnapshotForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Isi judul laporan."))
-        return redirect(f"{reverse('progress:report')}?target={target.pk}")
+        return redirect(f"{reverse('progress:report')}?{query}")
     snapshot = ReportSnapshot.objects.create(
         target=target,
         title=form.cleaned_data["title"],
-        figures=report_figures(target),
+        figures=report_figures(target, filters),
         created_by=request.user,
     )
     messages.success(request, _("Angka laporan dibekukan."))
@@ -246,7 +260,7 @@ def snapshot_create(request: HttpRequest) -> HttpResponse:
 def snapshot_detail(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, "progress.view_dashboard")
     snapshot = get_object_or_404(ReportSnapshot.objects.select_related("target", "created_by"), pk=pk)
-    live = report_figures(snapshot.target)
+    live = report_figures(snapshot.target, filters_from_names(snapshot.figures.get("filters", [])))
     return render(
         request,
         "progress/report.html",
@@ -272,8 +286,12 @@ def report_pdf_view(request: HttpRequest) -> HttpResponse:
             snapshot.frozen_at,
         )
     else:
-        target = _target_from(request)
-        figures, title, frozen_at = report_figures(target), _("Laporan kemajuan pembinaan UMKM"), None
+        target, filters, _query = _report_view(request)
+        figures, title, frozen_at = (
+            report_figures(target, filters),
+            _("Laporan kemajuan pembinaan UMKM"),
+            None,
+        )
     response = HttpResponse(
         report_pdf(title=title, target=target, figures=figures, frozen_at=frozen_at),
         content_type="application/pdf",

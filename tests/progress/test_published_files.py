@@ -3,12 +3,9 @@ as text: never a spreadsheet formula, never ReportLab markup (issue 17)."""
 
 from __future__ import annotations
 
-import base64
 import csv
 import io
-import re
 import tempfile
-import zlib
 
 import pytest
 from django.urls import reverse
@@ -20,6 +17,7 @@ from pembinaan.progress.selectors import report_figures
 from pembinaan.reference.models import Kecamatan
 from tests.coaching.factories import funding_source
 from tests.funding.factories import BudgetLineFactory
+from tests.progress.pdf_text import pdf_text as _pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -28,31 +26,6 @@ def _csv(client, part: str) -> list[dict[str, str]]:
     response = client.get(reverse("progress:api-progress-csv", args=[part]))
     assert response.status_code == 200
     return list(csv.DictReader(io.StringIO(response.content.decode())))
-
-
-def _pdf_streams(pdf: bytes) -> list[bytes]:
-    """The decoded streams of a ReportLab PDF (ASCII85 then Flate, ReportLab's default)."""
-    streams = []
-    for match in re.finditer(rb"stream\r?\n(.*?)endstream", pdf, re.S):
-        data = match.group(1).strip()
-        if data.endswith(b"~>"):
-            data = base64.a85decode(data.removeprefix(b"<~").removesuffix(b"~>"))
-        try:
-            data = zlib.decompress(data)
-        except zlib.error:
-            pass
-        streams.append(data)
-    return streams
-
-
-def _pdf_text(pdf: bytes) -> str:
-    """The text the pages draw: ReportLab writes `(…) Tj` literal strings, pieces of one line side
-    by side; a line break or a new position (`T*`, `Td`, `Tm`, `ET`) counts as one space."""
-    pieces = []
-    for stream in _pdf_streams(pdf):
-        for literal, _move in re.findall(rb"\(((?:\\.|[^\\)])*)\)\s*Tj|(T\*|Td|Tm|ET)", stream):
-            pieces.append(re.sub(rb"\\(.)", rb"\1", literal).decode("latin-1") if literal else " ")
-    return " ".join("".join(pieces).split())
 
 
 def _embeds_an_image(pdf: bytes) -> bool:

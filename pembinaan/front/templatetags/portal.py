@@ -1,6 +1,8 @@
 """Formatting filters used across the portal's templates."""
 
 from django import template
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from pembinaan.lib.identifiers import format_phone, mask_nik
 from pembinaan.lib.money import format_rupiah
@@ -55,3 +57,13 @@ def query_with(context, **kwargs):
 def get_item(mapping, key):
     """`{{ totals|get_item:year }}`: a dict value by a key that is itself a variable."""
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def waktu_iso(value):
+    """An ISO 8601 timestamp kept as text (frozen figures, open data) as a local aware datetime,
+    for the `date` filter: a reader sees "3 Desember 2026 14.49", not "2026-12-03T14:49:59+08:00"."""
+    if not value:
+        return None
+    moment = parse_datetime(str(value))
+    return timezone.localtime(moment) if moment and timezone.is_aware(moment) else moment
