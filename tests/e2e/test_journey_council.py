@@ -18,6 +18,7 @@ from pembinaan.reference.models import Kelurahan
 from tests.coaching.factories import ActivityFactory, ParticipationFactory
 from tests.e2e.browser import check, digits
 from tests.factories import BusinessFactory, OwnerFactory, UserFactory, make_nik
+from tests.progress.pdf_text import pdf_text
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -121,6 +122,9 @@ def test_a_council_member_sees_the_count_rise_by_exactly_the_businesses_just_coa
     page.wait_for_load_state()
     check(page, "journey3-04-report")
     _assert_no_personal_data(page.content(), owners, "the printable report")
+    # The report is the view the council member filtered, and says so (issue 17).
+    assert f"kecamatan={kecamatan.code}" in page.url
+    assert f"Kecamatan: {kecamatan.name}" in page.locator(".report-filters").inner_text()
 
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Unduh PDF").click()
@@ -131,3 +135,6 @@ def test_a_council_member_sees_the_count_rise_by_exactly_the_businesses_just_coa
     text = _pdf_text(pdf)
     assert "UMKM" in text, "the PDF text could not be read, so the personal-data check would prove nothing"
     _assert_no_personal_data(text, owners, "the PDF report")
+    words = pdf_text(pdf)
+    assert f"Filter: Kecamatan: {kecamatan.name}" in words, "the PDF must print the filtered view and name it"
+    assert "Halaman 1 dari" in words
