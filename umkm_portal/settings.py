@@ -124,6 +124,8 @@ MIDDLEWARE = [
     # Issue 15: refuses an oversized anonymous POST before anything reads its body (CSRF does).
     "pembinaan.front.request_limits.AnonymousBodyLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Issue 17, closed years: the reason for correcting a closed year's figures (pembinaan/progress).
+    "pembinaan.progress.middleware.CorrectionReasonMiddleware",
     "pembinaan.accounts.middleware.StaffIdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pembinaan.coaching.models import CoachingType
 from pembinaan.funding.models import FundingSource
-from pembinaan.progress.models import Target
+from pembinaan.progress.models import ReportSnapshot, Target
 from pembinaan.progress.selectors import DashboardFilters
 from pembinaan.reference.models import Kecamatan
 
@@ -36,4 +36,27 @@ class SnapshotForm(forms.Form):
         label=_("Judul laporan"),
         max_length=200,
         widget=forms.TextInput(attrs={"placeholder": _("Laporan Semester I 2026")}),
+    )
+
+
+class ClosedYearForm(forms.Form):
+    year = forms.IntegerField(label=_("Tahun"), min_value=2000, max_value=2100)
+    report = forms.ModelChoiceField(
+        label=_("Laporan yang diterbitkan"),
+        queryset=ReportSnapshot.objects.all(),
+        required=False,
+        help_text=_("Laporan yang dibekukan untuk tahun ini, bila ada."),
+    )
+
+
+class CorrectionReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Alasan koreksi"),
+        min_length=10,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Berlaku untuk perubahan Anda selama 30 menit ke depan, misalnya “Daftar hadir workshop "
+            "15 April 2025 baru diterima dari kelurahan”."
+        ),
     )

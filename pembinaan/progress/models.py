@@ -191,3 +191,68 @@ class ReportSnapshot(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ClosedYear(models.Model):
+    """A reporting year whose figures were published (docs/rules.md#figures, closed years).
+
+    The count still follows the data, but a change that moves a closed year's figures needs a
+    reason and is listed on the "Koreksi setelah tutup tahun" page and in the next report.
+    """
+
+    year = models.PositiveSmallIntegerField(_("tahun"), unique=True)
+    report = models.ForeignKey(
+        ReportSnapshot,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("laporan yang diterbitkan"),
+    )
+    closed_at = models.DateTimeField(_("ditutup pada"), auto_now_add=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("oleh")
+    )
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("tahun yang ditutup")
+        verbose_name_plural = _("tahun yang ditutup")
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+class FigureCorrection(models.Model):
+    """A change after a year was closed that moved that year's figures: who, when, why, how much.
+
+    `coached_*` is the cumulative count of coached businesses up to the end of the closed year (what
+    that year's report printed), `new_*` those first coached in that year; `businesses` how many
+    businesses' facts changed (also when no count moved, e.g. a business moved kecamatan).
+    """
+
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="corrections")
+    year = models.PositiveSmallIntegerField(_("tahun"))
+    reason = models.TextField(_("alasan koreksi"))
+    made_at = models.DateTimeField(_("waktu"), auto_now_add=True)
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("oleh"),
+    )
+    coached_before = models.IntegerField()
+    coached_after = models.IntegerField()
+    new_before = models.IntegerField()
+    new_after = models.IntegerField()
+    businesses = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["-made_at", "-pk"]
+        verbose_name = _("koreksi setelah tutup tahun")
+        verbose_name_plural = _("koreksi setelah tutup tahun")
+        indexes = [models.Index(fields=["target", "made_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.coached_before} → {self.coached_after}"

@@ -319,6 +319,34 @@ def report_pdf(*, title: str, target, figures: dict, frozen_at=None) -> bytes:
                 styles["Normal"],
             )
         )
+    if corrections := figures.get("corrections"):
+        story += [
+            Spacer(1, 0.4 * cm),
+            _text(
+                _("Koreksi setelah laporan ini dibekukan") if frozen_at else _("Koreksi setelah tutup tahun"),
+                styles["Heading3"],
+            ),
+            _table(
+                [
+                    _("Waktu"),
+                    _("Tahun"),
+                    _("Alasan"),
+                    _("Terbina s.d. akhir tahun"),
+                    _("Baru pada tahun itu"),
+                ],
+                [
+                    [
+                        _when(None, c["made_at"]),
+                        str(c["year"]),
+                        _text(c["reason"], styles["BodyText"]),
+                        f"{_number(c['coached_before'])} » {_number(c['coached_after'])}",
+                        f"{_number(c['new_before'])} » {_number(c['new_after'])}",
+                    ]
+                    for c in corrections
+                ],
+                widths=[3.4 * cm, 1.2 * cm, 6 * cm, 3 * cm, 3 * cm],
+            ),
+        ]
     story += [Spacer(1, 0.4 * cm), _text(_("Definisi"), styles["Heading3"])]
     for text in (
         _(

@@ -24,7 +24,7 @@ from pembinaan.coaching.models import (
     ParticipationStatus,
 )
 from pembinaan.funding.models import FundingSource
-from pembinaan.progress.models import Target
+from pembinaan.progress.models import FigureCorrection, Target
 from pembinaan.reference.models import KbliCategory, Kecamatan, Kelurahan
 from pembinaan.registry.models import Business, BusinessStatus, Gender
 from pembinaan.registry.scale import Scale
@@ -557,6 +557,25 @@ def filter_names(d: dict) -> list[dict]:
     return names
 
 
+def closed_year_corrections(target: Target, *, since: datetime.datetime | None = None) -> list[dict]:
+    """Changes that moved a closed year's figures (newest first), as plain values for a report."""
+    rows = FigureCorrection.objects.filter(target=target).order_by("-made_at", "-pk")
+    if since:
+        rows = rows.filter(made_at__gt=since)
+    return [
+        {
+            "made_at": timezone.localtime(c.made_at).replace(microsecond=0).isoformat(),
+            "year": c.year,
+            "reason": c.reason,
+            "coached_before": c.coached_before,
+            "coached_after": c.coached_after,
+            "new_before": c.new_before,
+            "new_after": c.new_after,
+        }
+        for c in rows[:200]
+    ]
+
+
 def filters_from_names(names: list[dict]) -> DashboardFilters:
     """The filters a frozen report was made with (its `filters`), to compare it with today's figures."""
     codes = {n["field"]: n["code"] for n in names}
@@ -618,6 +637,7 @@ def report_figures(
         and (not filters.funding_source or r.source.code == filters.funding_source)
     ]
     figures["budget_whole_city"] = bool(filters.kecamatan or filters.coaching_type)
+    figures["corrections"] = closed_year_corrections(target)
     # Lazy translations become plain text: a frozen report keeps the words it was printed with.
     for key in ("by_kbli", "by_scale", "by_gender"):
         figures[key] = [{**row, "name": str(row["name"])} for row in figures[key]]

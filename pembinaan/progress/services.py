@@ -12,13 +12,25 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Case, Count, F, IntegerField, Min, Q, Value, When
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from pembinaan.accounts.models import User
 from pembinaan.coaching.models import Outcome
-from pembinaan.progress.models import CoachedAttribution, CoachedBusiness, Tally, TallyState, Target
+from pembinaan.progress import closing
+from pembinaan.progress.models import (
+    ClosedYear,
+    CoachedAttribution,
+    CoachedBusiness,
+    ReportSnapshot,
+    Tally,
+    TallyState,
+    Target,
+)
 from pembinaan.progress.selectors import COUNTED_STATUSES, qualifying_participations
 
 A = CoachedAttribution.Dimension
@@ -146,8 +158,10 @@ def refresh_businesses(business_ids: Iterable[int]) -> None:
     ids = sorted({int(pk) for pk in business_ids if pk is not None})
     if not ids:
         return
+    years = closing.closed_years()
     for state in TallyState.objects.select_for_update().select_related("target"):
         target = state.target
+        watch = closing.watch(target, years)
         for chunk in _chunks(ids):
             old = list(CoachedBusiness.objects.filter(target=target, business_id__in=chunk))
             old_attr = set(
@@ -158,6 +172,7 @@ def refresh_businesses(business_ids: Iterable[int]) -> None:
             new, new_attr = _facts(target, chunk)
             if _same(old, new) and old_attr == new_attr:
                 continue  # e.g. a second attendance of a business already coached: no tally moves
+            closing.note(watch, old, new, old_attr, new_attr)
             delta: Counter = Counter()
             for fact in old:
                 delta.subtract(_fact_keys(fact))
@@ -174,6 +189,7 @@ def refresh_businesses(business_ids: Iterable[int]) -> None:
                 [CoachedAttribution(target=target, business_id=b, dimension=d, key=k) for b, d, k in new_attr]
             )
             _apply(target, delta)
+        closing.settle(watch)  # a closed year moved: refused without a reason, else recorded
         # Even when no tally moved, a filtered view may have (that second attendance counts in its
         # fiscal year): the version that keys every cached dashboard moves with any change.
         state.changed_at = timezone.now()
@@ -244,3 +260,16 @@ def money_touched() -> None:
     """Pagu or realisasi may have changed: cached money sums and every cached page are stale."""
     now = timezone.now()
     TallyState.objects.update(changed_at=now, money_changed_at=now)
+
+
+@transaction.atomic
+def year_close(*, year: int, report: ReportSnapshot | None, by: User) -> ClosedYear:
+    """Admin Dinas closes a reporting year once its report is published (docs/rules.md#figures)."""
+    if year > timezone.localdate().year:
+        raise ValidationError({"year": _("Tahun yang belum berjalan tidak dapat ditutup.")})
+    if ClosedYear.objects.filter(year=year).exists():
+        raise ValidationError({"year": _("Tahun %(year)s sudah ditutup.") % {"year": year}})
+    closed = ClosedYear(year=year, report=report, closed_by=by)
+    closed.full_clean()
+    closed.save()
+    return closed

@@ -38,10 +38,11 @@ def _money_touched(sender, raw: bool = False, **kwargs) -> None:
 
 def refresh_tallies(sender, business_ids=None, **kwargs) -> None:
     """The registry's `businesses_changed`: the tallies move in the writer's transaction."""
+    from pembinaan.progress.closing import guard_rebuild
     from pembinaan.progress.services import rebuild_all, refresh_businesses
 
     if business_ids is None:
-        rebuild_all()
+        guard_rebuild(rebuild_all)
     else:
         refresh_businesses(business_ids)
 

@@ -13,4 +13,6 @@ urlpatterns = [
     path("dasbor/laporan/pdf/", views.report_pdf_view, name="report-pdf"),
     path("dasbor/laporan/bekukan/", views.snapshot_create, name="snapshot-create"),
     path("dasbor/laporan/arsip/<int:pk>/", views.snapshot_detail, name="snapshot"),
+    path("dasbor/koreksi/", views.corrections, name="corrections"),
+    path("dasbor/tutup-tahun/", views.closed_years, name="closed-years"),
 ]

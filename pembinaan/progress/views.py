@@ -7,12 +7,14 @@ import hashlib
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.functional import SimpleLazyObject
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -20,18 +22,23 @@ from django.views.decorators.http import require_POST, require_safe
 from pembinaan.accounts.access import require
 from pembinaan.lib.exports import safe_cell
 from pembinaan.lib.identifiers import object_id
-from pembinaan.progress.forms import DashboardFilterForm, SnapshotForm
+from pembinaan.lib.service_errors import apply_to_forms
+from pembinaan.progress.closing import coached_until, corrections_since
+from pembinaan.progress.forms import ClosedYearForm, CorrectionReasonForm, DashboardFilterForm, SnapshotForm
 from pembinaan.progress.maps import choropleth
-from pembinaan.progress.models import ReportSnapshot, TallyState, Target
+from pembinaan.progress.middleware import remember_reason, remembered_reason
+from pembinaan.progress.models import ClosedYear, ReportSnapshot, TallyState, Target
 from pembinaan.progress.pdf import report_pdf
 from pembinaan.progress.selectors import (
     DashboardFilters,
+    closed_year_corrections,
     dashboard,
     filters_from_names,
     progress,
     report_figures,
     snapshot_differences,
 )
+from pembinaan.progress.services import year_close
 
 # Public figures change only when data changes; a few minutes of caching is safe and cheap.
 PUBLIC_MAX_AGE = 300
@@ -269,6 +276,8 @@ def snapshot_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "figures": snapshot.figures,
             "snapshot": snapshot,
             "diff": snapshot_differences(snapshot.figures, live),
+            # Corrections to closed years made since these figures were frozen, beside them.
+            "later_corrections": closed_year_corrections(snapshot.target, since=snapshot.frozen_at),
         },
     )
 
@@ -279,12 +288,12 @@ def report_pdf_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "progress.view_dashboard")
     if (archived := object_id(request.GET.get("arsip"))) is not None:
         snapshot = get_object_or_404(ReportSnapshot.objects.select_related("target"), pk=archived)
-        target, figures, title, frozen_at = (
-            snapshot.target,
-            snapshot.figures,
-            snapshot.title,
-            snapshot.frozen_at,
-        )
+        target, title, frozen_at = snapshot.target, snapshot.title, snapshot.frozen_at
+        # The frozen figures, with the corrections to closed years made since (never inside them).
+        figures = {
+            **snapshot.figures,
+            "corrections": closed_year_corrections(target, since=frozen_at),
+        }
     else:
         target, filters, _query = _report_view(request)
         figures, title, frozen_at = (
@@ -298,3 +307,63 @@ def report_pdf_view(request: HttpRequest) -> HttpResponse:
     )
     response["Content-Disposition"] = f'attachment; filename="laporan-kemajuan-{target.pk}.pdf"'
     return response
+
+
+@login_required
+def corrections(request: HttpRequest) -> HttpResponse:
+    """ "Koreksi setelah tutup tahun": every change that moved a closed year's figures, and (for staff)
+    the reason their next changes to a closed year will carry."""
+    require(request.user, "progress.view_dashboard")
+    target = _target_from(request)
+    may_correct = request.user.has_perm("coaching.change_participation")
+    form = CorrectionReasonForm(request.POST or None)
+    if request.method == "POST":
+        if not may_correct:
+            raise PermissionDenied
+        if form.is_valid():
+            remember_reason(request, form.cleaned_data["reason"])
+            messages.success(
+                request,
+                _(
+                    "Alasan dicatat. Ulangi perubahan Anda; ia akan tercatat sebagai koreksi dengan alasan ini."
+                ),
+            )
+            back = request.POST.get("next", "")
+            if back and url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+                return redirect(back)
+            return redirect(f"{reverse('progress:corrections')}?target={target.pk}")
+    return render(
+        request,
+        "progress/corrections.html",
+        {
+            "target": target,
+            "corrections": corrections_since(target),
+            "closed": ClosedYear.objects.select_related("report", "closed_by"),
+            "form": form if may_correct else None,
+            "reason_now": remembered_reason(request),
+            "next": request.GET.get("next", ""),
+        },
+    )
+
+
+@login_required
+def closed_years(request: HttpRequest) -> HttpResponse:
+    """Admin Dinas closes a year once its report is published."""
+    require(request.user, "progress.add_closedyear")
+    form = ClosedYearForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            closed = year_close(
+                year=form.cleaned_data["year"], report=form.cleaned_data["report"], by=request.user
+            )
+        except ValidationError as exc:
+            apply_to_forms(exc, form)
+        else:
+            messages.success(request, _("Tahun %(year)s ditutup.") % {"year": closed.year})
+            return redirect("progress:closed-years")
+    target = Target.primary()
+    rows = [
+        {"closed": c, "coached": coached_until(target, c.year) if target else None}
+        for c in ClosedYear.objects.select_related("report", "closed_by")
+    ]
+    return render(request, "progress/closed_years.html", {"form": form, "rows": rows})

@@ -90,7 +90,9 @@ def test_the_pdf_shows_absorption_the_verdict_the_definitions_and_a_signature_bl
     assert re.search(r"Penilaian (Sesuai jalur|Tidak tercapai dengan laju sekarang)", text)
     assert "Definisi" in text and "Serapan = realisasi dibagi pagu" in text
     assert "Kepala Dinas" in text and "NIP." in text
-    with override_settings(PORTAL_SIGNATORY_NAME="Dra. Siti Rahmah", PORTAL_SIGNATORY_NIP="196802121990032004"):
+    with override_settings(
+        PORTAL_SIGNATORY_NAME="Dra. Siti Rahmah", PORTAL_SIGNATORY_NIP="196802121990032004"
+    ):
         signed = _pdf(viewer_client)
     assert "Dra. Siti Rahmah" in signed and "NIP. 196802121990032004" in signed
 
