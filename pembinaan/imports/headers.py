@@ -86,6 +86,7 @@ ABBREVIATIONS = {
 # Several words → the words they stand for.
 PHRASES = (
     (("e", "mail"), ("email",)),
+    (("whats", "app"), ("whatsapp",)),
     (("pelaku", "usaha"), ("pemilik",)),
     (("pelaku", "umkm"), ("pemilik",)),
     (("pelaku", "ukm"), ("pemilik",)),
@@ -120,8 +121,9 @@ _MONEY = re.compile(r"\b(rp|rupiah|idr)\b\.?")
 
 
 def _fold(text: object) -> str:
-    folded = unicodedata.normalize("NFKD", str(text or "")).encode("ascii", "ignore").decode().lower()
-    return folded.replace("_", " ").strip()
+    folded = unicodedata.normalize("NFKD", str(text or "")).encode("ascii", "ignore").decode()
+    folded = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", folded)  # namaPemilik, noHp: an app's export
+    return folded.lower().replace("_", " ").strip()
 
 
 def _tokens(text: str) -> list[str]:

@@ -89,6 +89,13 @@ PLACED = [
     ("usaha", "L/P", "gender"),
     ("usaha", "JK", "gender"),
     ("usaha", "Jenis Kelamin (L/P)", "gender"),
+    # Exports of other applications: snake_case and camelCase keys.
+    ("usaha", "nama_pemilik", "owner_name"),
+    ("usaha", "namaPemilik", "owner_name"),
+    ("usaha", "noHp", "phone"),
+    ("usaha", "WhatsApp", "phone"),
+    ("usaha", "jenisKelamin", "gender"),
+    ("usaha", "Nama Perusahaan", "name"),
     # Participants: an attendance list.
     ("peserta", "NIK Pemilik", "nik"),
     ("peserta", "Nama UMKM", "name"),
@@ -137,6 +144,10 @@ UNPLACED = [
     ("usaha", "Target Omzet"),
     ("usaha", "Kebutuhan Modal"),
     ("usaha", "Nama Kegiatan"),  # a coaching activity, not what the business makes
+    ("usaha", "No. KK"),  # the family card number is not the NIK
+    ("usaha", "Skala Usaha"),  # derived from sales or capital (rule 5)
+    ("usaha", "Badan Usaha"),  # the legal form, not the business name
+    ("usaha", "Kode Pos"),
     ("peserta", "Nama Peserta"),  # participants are found by NIB, NIK or business name
     ("peserta", "Tanggal Kegiatan"),
     ("capaian", "Tanggal Kegiatan"),
