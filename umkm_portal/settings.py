@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "pembinaan.imports",
     "pembinaan.jobs",
     "pembinaan.front",
+    "pembinaan.demo",  # manage.py seed_demo (issue 16)
     "pembinaan.ops",  # health endpoints, request logs, error reports (issue 15)
     "pembinaan.backups",  # manage.py backup / restore (issue 15)
 ]

@@ -13,3 +13,13 @@ class FundingConfig(AppConfig):
         register_export_source("bantuan", grants_table)
         register_export_source("pagu", budget_lines_table)
         register_export_source("anggaran", budget_overview_table)
+
+        from pembinaan.funding import business_page  # noqa: PLC0415 — registered once the apps are loaded
+        from pembinaan.registry.extensions import register_business_section  # noqa: PLC0415 — idem
+
+        register_business_section(
+            "capital-assistance",
+            order=40,
+            template="funding/_business_capital_assistance.html",
+            context=business_page.capital_assistance_context,
+        )

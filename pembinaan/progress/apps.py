@@ -14,3 +14,17 @@ class ProgressConfig(AppConfig):
         signals.connect()
         businesses_changed.connect(signals.refresh_tallies, dispatch_uid="progress-refresh-tallies")
         register_chore(name="progress-check", run=tasks.check_progress_enqueue, every_seconds=24 * 3600)
+
+        from pembinaan.progress import business_page  # noqa: PLC0415 — registered once the apps are loaded
+        from pembinaan.registry.extensions import (  # noqa: PLC0415 — idem
+            register_business_list_filter,
+            register_business_section,
+        )
+
+        register_business_section(
+            "coaching-status",
+            order=10,
+            template="progress/_business_coaching_status.html",
+            context=business_page.coaching_status_context,
+        )
+        register_business_list_filter("terbina", business_page.coached_for)

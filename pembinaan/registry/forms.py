@@ -10,6 +10,7 @@ from pembinaan.lib.identifiers import parse_nib, parse_nik, parse_npwp, parse_ph
 from pembinaan.lib.money import RupiahField
 from pembinaan.reference.models import Kecamatan, Kelurahan
 from pembinaan.registry.models import Business, Certification, Owner
+from pembinaan.registry.selectors import BUSINESS_SORTS
 
 
 def list_filters(form: forms.Form) -> dict:
@@ -261,15 +262,7 @@ class BusinessFilterForm(forms.Form):
     tahun = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=2000, max_value=2100)
     gender = forms.CharField(required=False, max_length=1, widget=forms.HiddenInput)
 
-    SORTS = {
-        "name": ("name", "pk"),
-        "-name": ("-name", "-pk"),
-        "created": ("created_at", "pk"),
-        "-created": ("-created_at", "-pk"),
-        "kelurahan": ("kelurahan__name", "name", "pk"),
-        "status": ("status", "name", "pk"),
-        "-sales": ("-annual_sales", "pk"),
-    }
+    SORTS = BUSINESS_SORTS
 
     def __init__(self, *args, **kwargs):
         from pembinaan.reference.models import KbliCategory

@@ -11,7 +11,19 @@ from django.utils.translation import gettext_lazy as _
 
 from pembinaan.lib.identifiers import mask_nik, parse_nib, parse_nik, parse_phone
 from pembinaan.lib.money import format_rupiah
+from pembinaan.registry.extensions import apply_business_list_filters
 from pembinaan.registry.models import Business, DuplicatePair
+
+# The business list's orders, by the `sort` value in its URL (the filter form offers these keys).
+BUSINESS_SORTS = {
+    "name": ("name", "pk"),
+    "-name": ("-name", "-pk"),
+    "created": ("created_at", "pk"),
+    "-created": ("-created_at", "-pk"),
+    "kelurahan": ("kelurahan__name", "name", "pk"),
+    "status": ("status", "name", "pk"),
+    "-sales": ("-annual_sales", "pk"),
+}
 
 
 def _search(qs: QuerySet, text: str) -> QuerySet:
@@ -52,8 +64,6 @@ def open_duplicate_exists() -> Exists:
 
 def business_list(*, filters: dict[str, Any] | None = None) -> QuerySet[Business]:
     """Active businesses for the staff list, with what each row shows, filtered and sorted."""
-    from pembinaan.registry.forms import BusinessFilterForm
-
     filters = filters or {}
     qs = (
         Business.objects.active()
@@ -76,31 +86,11 @@ def business_list(*, filters: dict[str, Any] | None = None) -> QuerySet[Business
         qs = qs.filter(has_open_duplicate=True)
     if filters.get("gender"):
         qs = qs.filter(owner__gender=filters["gender"])
-    if filters.get("terbina"):
-        qs = _coached_for(qs, filters)
-    return qs.order_by(*BusinessFilterForm.SORTS.get(filters.get("sort") or "name"))
+    qs = apply_business_list_filters(qs, filters)  # the drill-downs the apps above registered
+    return qs.order_by(*BUSINESS_SORTS.get(filters.get("sort") or "name"))
 
 
 MONEY_FIELDS = {"annual_sales", "capital"}
-
-
-def _coached_for(qs: QuerySet, filters: dict[str, Any]) -> QuerySet:
-    """Only the businesses a dashboard number counts (the same selector computes both)."""
-    from pembinaan.progress.models import Target
-    from pembinaan.progress.selectors import DashboardFilters, coached_businesses
-
-    target = Target.objects.filter(pk=filters["terbina"]).first()
-    if target is None:
-        return qs.none()
-    scope = DashboardFilters(
-        fiscal_year=filters.get("tahun"),
-        coaching_type=filters.get("jenis"),
-        funding_source=filters.get("sumber"),
-    )
-    coached = coached_businesses(
-        period_start=target.period_start, period_end=target.period_end, activities=scope.activities()
-    )
-    return qs.filter(pk__in=coached.values("pk"))
 
 
 @dataclass

@@ -21,6 +21,7 @@ from pembinaan.registry.access import (
     get_owner_for_user,
     require,
 )
+from pembinaan.registry.extensions import business_sections_context
 from pembinaan.registry.forms import (
     BusinessFilterForm,
     BusinessForm,
@@ -74,44 +75,19 @@ def business_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .filter(status=DuplicatePair.Status.OPEN)
         .select_related("business_a", "business_b")
     )
-    return render(
-        request,
-        "registry/business_detail.html",
-        {
-            "business": business,
-            "owner": business.owner,
-            "show_full_nik": _show_nik(request, [business.owner]),
-            "timeline": business.status_changes.select_related("changed_by"),
-            "history": selectors.change_history(business),
-            "duplicate_pairs": pairs,
-            "siblings": business.owner.businesses.active()
-            .exclude(pk=business.pk)
-            .select_related("kelurahan"),
-            "reason_form": ReasonForm(),
-            **_coaching_context(request, business),
-        },
-    )
-
-
-def _coaching_context(request: HttpRequest, business: Business) -> dict:
-    """What the business page shows of its coaching: history, outcomes, figures, counted or not."""
-    from pembinaan.coaching.selectors import business_coaching_history
-    from pembinaan.progress.models import Target
-    from pembinaan.progress.selectors import business_coaching_status
-
-    target = Target.primary()
-    return {
-        "coaching_history": business_coaching_history(business),
-        "outcomes": business.outcomes.select_related("outcome_type", "activity"),
-        "figures": business.figures.order_by("year"),
-        "capital_assistance": business.capital_assistance.select_related("budget_line__source"),
-        "target": target,
-        "coaching_status": (
-            business_coaching_status(business, period_start=target.period_start, period_end=target.period_end)
-            if target
-            else None
-        ),
+    context = {
+        "business": business,
+        "owner": business.owner,
+        "show_full_nik": _show_nik(request, [business.owner]),
+        "timeline": business.status_changes.select_related("changed_by"),
+        "history": selectors.change_history(business),
+        "duplicate_pairs": pairs,
+        "siblings": business.owner.businesses.active().exclude(pk=business.pk).select_related("kelurahan"),
+        "reason_form": ReasonForm(),
     }
+    # Coaching, funding and progress add their sections (registered in their AppConfig.ready()).
+    context.update(business_sections_context(request, business, context))
+    return render(request, "registry/business_detail.html", context)
 
 
 @login_required

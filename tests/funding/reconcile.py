@@ -11,19 +11,19 @@ from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-from django.core.management import call_command
-
 from pembinaan.coaching.models import Activity, Participation, ParticipationStatus
 from pembinaan.funding.models import BudgetLine, CapitalAssistance, FundingSource
 from pembinaan.registry.models import Business, BusinessStatus
+from tests.programme import build_programme
 
 G = CapitalAssistance.Status
 P = ParticipationStatus
 
 
-def seed_demo() -> None:
-    """The demo data the reconciliation runs on (issue 4: compare with an independent sum)."""
-    call_command("seed_demo", "--businesses", "300", "--seed", "11", verbosity=0)
+def reconciliation_data() -> None:
+    """The data the reconciliation runs on (issue 4: compare with an independent sum): a programme
+    with every case in it, built with the factories (tests/programme.py)."""
+    build_programme(60)
     assert CapitalAssistance.objects.filter(status=G.DISBURSED).exists()
     assert CapitalAssistance.objects.exclude(status=G.DISBURSED).exists()
 

@@ -1,9 +1,10 @@
 """Budget reads: pagu, realisasi and reach per fiscal year and source (docs/rules.md rules 8 and 9).
 
 The first half checks `budget_overview` on small hand-built data whose right answers are written
-out. The second half is the reconciliation the issue demands: on the demo data, every total the
-overview and the capital-assistance list show is compared with a sum the test computes itself, in
-plain Python, over the Activity, Participation, CapitalAssistance and BudgetLine rows.
+out. The second half is the reconciliation the issue demands: on a programme with every case in it
+(tests/programme.py, built with the factories), every total the overview and the capital-assistance
+list show is compared with a sum the test computes itself, in plain Python, over the Activity,
+Participation, CapitalAssistance and BudgetLine rows.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from tests.coaching.factories import (
 )
 from tests.factories import BusinessFactory
 from tests.funding.factories import BudgetLineFactory, CapitalAssistanceFactory, grant_round
-from tests.funding.reconcile import expected_overview, filter_grants, seed_demo
+from tests.funding.reconcile import expected_overview, filter_grants, reconciliation_data
 
 pytestmark = pytest.mark.django_db
 
@@ -278,12 +279,12 @@ class TestCompleteness:
         assert not hasattr(total, "reached")
 
 
-# --- Reconciliation on the demo data ----------------------------------------------------------
+# --- Reconciliation on a whole programme (tests/programme.py) ---------------------------------------
 
 
 @pytest.fixture
 def demo():
-    seed_demo()
+    reconciliation_data()
 
 
 class TestReconciliationOnDemoData:

@@ -27,7 +27,7 @@ from pembinaan.reference.models import Kecamatan, Kelurahan
 from tests.coaching.factories import ActivityFactory, ParticipationFactory, funding_source
 from tests.factories import BusinessFactory, OwnerFactory
 from tests.funding.factories import BudgetLineFactory, CapitalAssistanceFactory, grant_round
-from tests.funding.reconcile import expected_overview, filter_grants, seed_demo
+from tests.funding.reconcile import expected_overview, filter_grants, reconciliation_data
 
 pytestmark = pytest.mark.django_db
 
@@ -758,7 +758,7 @@ def test_the_grant_list_totals_cover_every_page_not_only_the_first(staff_client)
 
 
 def test_the_grant_list_totals_on_the_demo_data_equal_the_filtered_rows(staff_client):
-    seed_demo()
+    reconciliation_data()
     every = list(CapitalAssistance.objects.select_related("budget_line", "business__kelurahan"))
     kecamatan = list(Kecamatan.objects.order_by("code"))
     years = sorted({g.budget_line.fiscal_year for g in every})
@@ -800,7 +800,7 @@ def _percent(cell: str):
 
 
 def test_every_figure_on_the_overview_page_equals_an_independent_sum_over_the_demo_rows(staff_client):
-    seed_demo()
+    reconciliation_data()
     expected = expected_overview()
     response = staff_client.get(reverse("funding:budget-overview"))
     rows, totals = _overview_cells(_text(response))
@@ -827,7 +827,7 @@ def test_every_figure_on_the_overview_page_equals_an_independent_sum_over_the_de
 
 
 def test_every_figure_on_each_drilldown_page_equals_an_independent_sum_over_the_demo_rows(staff_client):
-    seed_demo()
+    reconciliation_data()
     expected = expected_overview()
     for (year, code), e in expected.items():
         response = staff_client.get(

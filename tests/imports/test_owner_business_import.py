@@ -5,15 +5,16 @@ import io
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 from pembinaan.imports import services
 from pembinaan.imports.models import ImportedRecord, ImportRun
 from pembinaan.progress.models import Target
 from pembinaan.progress.selectors import check_aggregates, coached_businesses
+from pembinaan.progress.services import rebuild
 from pembinaan.reference.models import Kelurahan
 from pembinaan.registry import services as registry
 from pembinaan.registry.models import Business, BusinessSource, BusinessStatus, Owner
+from tests.coaching.factories import ActivityFactory, ParticipationFactory
 from tests.factories import BusinessFactory, OwnerFactory, make_nik
 from tests.imports.files import HEADER, csv_bytes, xlsx
 
@@ -193,9 +194,11 @@ def test_the_surakarta_sample_is_read_and_every_row_reported(staff_user):
 
 
 def test_imported_changes_keep_the_dashboard_aggregates_true(staff_user):
-    call_command("seed_demo", "--businesses", "120", "--seed", "5", verbosity=0)
+    # A coached business, with the dashboard's aggregates built as after a bulk load.
+    ParticipationFactory(activity=ActivityFactory(), business=BusinessFactory(), status="hadir")
     target = Target.primary()
-    coached = coached_businesses(period_start=target.period_start, period_end=target.period_end).first()
+    rebuild(target)
+    coached = coached_businesses(period_start=target.period_start, period_end=target.period_end).get()
     registry.business_update(business=coached, by=staff_user, nib="9876543210123")
     other = (
         Kelurahan.objects.exclude(pk=coached.kelurahan_id)

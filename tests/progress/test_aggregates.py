@@ -16,13 +16,15 @@ from pembinaan.reference.models import Kelurahan
 from pembinaan.registry import services as registry
 from pembinaan.registry.models import Business, BusinessStatus
 from tests.factories import make_nik
+from tests.programme import build_programme
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def target():
-    call_command("seed_demo", "--businesses", "160", "--seed", "31", verbosity=0)
+    """A programme with every case in it, its aggregates built as after a bulk load."""
+    build_programme()
     target = Target.primary()
     assert TallyState.objects.filter(target=target).exists()
     assert check_aggregates(target) == []

@@ -11,7 +11,6 @@ import re
 from fractions import Fraction
 
 import pytest
-from django.core.management import call_command
 from django.forms.models import inlineformset_factory
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -22,6 +21,7 @@ from pembinaan.progress.maps import forget_shapes
 from pembinaan.progress.models import KecamatanShare, Target
 from pembinaan.progress.selectors import FIGURES, DashboardFilters, dashboard, dashboard_fresh
 from pembinaan.reference.models import Kecamatan, Kelurahan
+from tests.programme import build_programme
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +30,7 @@ TENGAH = "63.71.05"  # Banjarmasin Tengah
 
 @pytest.fixture
 def seeded():
-    call_command("seed_demo", "--businesses", "300", "--seed", "23", verbosity=0)
+    build_programme()
     forget_shapes()
     yield
     translation.deactivate()
@@ -192,7 +192,7 @@ def test_under_another_filter_too_the_others_show_their_own_numbers_for_that_fil
     assert d["coached_total"] == under_source[busiest]
 
 
-def test_shares_never_add_up_to_more_than_the_target_and_equal_it_once_every_kecamatan_has_one(seeded):
+def test_shares_never_add_up_to_more_than_the_target_and_equal_it_once_every_kecamatan_has_one():
     target = Target.primary()
     codes = list(Kecamatan.objects.order_by("code").values_list("code", flat=True))
     Shares = inlineformset_factory(
@@ -238,7 +238,7 @@ def test_the_english_page_writes_the_kecamatan_target_in_english_numbers(seeded,
 def test_a_kecamatan_drill_down_issues_the_same_few_queries_whatever_the_data(
     size, viewer_client, django_assert_max_num_queries
 ):
-    call_command("seed_demo", "--businesses", str(size), "--seed", "5", verbosity=0)
+    build_programme(size)
     KecamatanShare.objects.create(target=Target.primary(), kecamatan_id=TENGAH, value=500)
     forget_shapes()  # the worst case: the map's projected boundaries not yet cached
     # Measured: 30 on a cache miss for every size (the unfiltered view's 26, plus the chosen

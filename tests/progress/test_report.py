@@ -1,18 +1,19 @@
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from pembinaan.coaching.models import Participation
 from pembinaan.coaching.services import attendance_record
 from pembinaan.progress.models import ReportSnapshot, Target
 from pembinaan.registry.models import Business
+from tests.programme import build_programme
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def seeded():
-    call_command("seed_demo", "--businesses", "200", "--seed", "41", verbosity=0)
+    """A programme with every case in it: figures in every breakdown, budget lines, absent owners."""
+    return build_programme()
 
 
 def test_the_report_shows_the_headline_every_breakdown_the_budget_and_the_definitions(seeded, viewer_client):

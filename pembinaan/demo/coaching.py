@@ -1,5 +1,8 @@
 """Demo activities, attendance and outcomes for `seed_demo` (deterministic for a seed).
 
+Budget lines and grants come from `pembinaan.demo.funding`, called here in the order that keeps a
+seed's data unchanged.
+
 The shape the demo must show (issue: coaching): activities of every type from 2021 to today plus
 some planned ones, mostly-present attendance with some no-shows, outcomes that follow from the
 activity types, roughly a third to a half of the 3,100 target reached, unevenly across kecamatan
@@ -8,11 +11,11 @@ and types.
 
 from __future__ import annotations
 
+import bisect
 import datetime
 import itertools
 from typing import TYPE_CHECKING
 
-from pembinaan.accounts import roles
 from pembinaan.coaching.models import (
     NAIK_KELAS,
     Activity,
@@ -23,14 +26,15 @@ from pembinaan.coaching.models import (
     Participation,
     ParticipationStatus,
 )
-from pembinaan.funding.models import BudgetLine, CapitalAssistance, FundingSource
+from pembinaan.demo.funding import budget_lines, grants_for
+from pembinaan.funding.models import CapitalAssistance, FundingSource
 from pembinaan.lib.bulk_insert import Row, insert_history, insert_rows
 from pembinaan.reference.models import Kecamatan
 from pembinaan.registry.models import BusinessStatus
 from pembinaan.registry.scale import SCALE_ORDER, classify
 
 if TYPE_CHECKING:
-    from pembinaan.registry.management.commands.seed_demo import DemoSeeder
+    from pembinaan.demo.seeder import DemoSeeder
 
 # Share of activities per coaching type; digital marketing and trainings dominate, as in the city.
 TYPE_WEIGHTS = {
@@ -107,8 +111,6 @@ def _weighted_picker(rng, weights: dict):
     cum = list(itertools.accumulate(weights.values()))
 
     def pick():
-        import bisect
-
         return items[bisect.bisect(cum, rng.random() * cum[-1])]
 
     return pick
@@ -207,7 +209,7 @@ def seed_coaching(seeder: DemoSeeder, *, participations: int | None = None) -> N
         )
         planned_participants.append(size)
         remaining -= size
-    lines = _budget_lines(seeder, activities, planned_participants, sources, staff_id)
+    lines = budget_lines(seeder, activities, planned_participants, sources, staff_id)
     for activity in activities:
         activity["budget_line_id"] = lines[(activity["funding_source_id"], activity["fiscal_year"])]["id"]
     insert_rows(Activity, activities, now=now)
@@ -251,7 +253,7 @@ def seed_coaching(seeder: DemoSeeder, *, participations: int | None = None) -> N
     insert_rows(Participation, rows, now=now)
     insert_history(Participation, rows, now=now, default_user_id=staff_id)
 
-    grants = _grants(seeder, rows, staff_id)
+    grants = grants_for(seeder, rows, staff_id)
     insert_rows(CapitalAssistance, grants, now=now)
     insert_history(CapitalAssistance, grants, now=now, default_user_id=staff_id)
     seeder.counts["grants"] = len(grants)
@@ -272,120 +274,6 @@ def seed_coaching(seeder: DemoSeeder, *, participations: int | None = None) -> N
         outcomes=len(outcomes),
         yearly_figures=len(figures),
     )
-
-
-# Yearly pagu per source in a small demo (rupiah); scaled with the number of activities.
-PAGU_RANGE = {
-    "apbd-kota": (1_200_000_000, 2_000_000_000),
-    "apbd-provinsi": (300_000_000, 600_000_000),
-    "apbn": (200_000_000, 500_000_000),
-    "lainnya": (100_000_000, 300_000_000),
-}
-PROGRAMMES = {
-    "apbd-kota": ("Program Pemberdayaan Usaha Menengah, Usaha Kecil dan Usaha Mikro", "2.17.07.2.01"),
-    "apbd-provinsi": ("Bantuan Keuangan Provinsi untuk Pengembangan UMKM", "BK-PROV-UMKM"),
-    "apbn": ("Dana Alokasi Khusus Nonfisik PK2UKM", "DAK-NF-PK2UKM"),
-    "lainnya": ("CSR dan Kemitraan BUMN/Swasta", "CSR"),
-}
-
-
-def _budget_lines(
-    seeder: DemoSeeder, activities: list[Row], sizes: list[int], sources: dict, staff_id: int
-) -> dict:
-    """One pagu per source and fiscal year from 2021, sized to what the activities and grants spend."""
-    rng = seeder.rng
-    code_of = {pk: code for code, pk in sources.items()}
-    spend: dict[tuple[int, int], int] = {}
-    for activity, size in zip(activities, sizes, strict=True):
-        key = (activity["funding_source_id"], activity["fiscal_year"])
-        grants = size * 6_000_000 if activity["_code"] == "bantuan-modal" else 0  # about the mean grant
-        spend[key] = spend.get(key, 0) + activity["planned_cost"] + grants
-    years = range(2021, max(seeder.today.year, *(y for _s, y in spend)) + 1)
-    rows: list[Row] = []
-    for year in years:
-        for code, source_id in sources.items():
-            low, high = PAGU_RANGE.get(code, (100_000_000, 300_000_000))
-            need = spend.get((source_id, year), 0)
-            if not need:
-                amount = rng.randrange(low, high, 1_000_000)
-            elif rng.random() < 0.125:
-                amount = round(need * 0.9)  # about one line in eight is overspent
-            else:
-                amount = round(need / (0.8 + 0.2 * rng.random()))  # most absorb 80–100%
-            programme, budget_code = PROGRAMMES.get(code_of[source_id], ("Pembinaan UMKM", ""))
-            rows.append(
-                {
-                    "source_id": source_id,
-                    "fiscal_year": year,
-                    "programme": programme,
-                    "budget_code": budget_code,
-                    "amount": max(amount - amount % 1_000_000, 1_000_000),
-                    "created_by_id": staff_id,
-                }
-            )
-    insert_rows(BudgetLine, rows, now=seeder.now)
-    insert_history(BudgetLine, rows, now=seeder.now, default_user_id=staff_id)
-    seeder.counts["budget_lines"] = len(rows)
-    return {(row["source_id"], row["fiscal_year"]): row for row in rows}
-
-
-GRANT_STATUS = {
-    ParticipationStatus.ATTENDED: CapitalAssistance.Status.DISBURSED,
-    ParticipationStatus.ABSENT: CapitalAssistance.Status.APPROVED,
-    ParticipationStatus.CANCELLED: CapitalAssistance.Status.CANCELLED,
-    ParticipationStatus.REGISTERED: CapitalAssistance.Status.PROPOSED,
-}
-
-
-def _grants(seeder: DemoSeeder, participations: list[Row], staff_id: int) -> list[Row]:
-    """One grant per participant of a disbursement round; disbursed exactly when attended."""
-    rng = seeder.rng
-    grants: list[Row] = []
-    sources_by_business_year: dict[tuple[int, int], set[int]] = {}
-    approver_id = seeder.users[roles.APPROVER].pk
-    treasurer_id = seeder.users[roles.TREASURER].pk
-    for row in participations:
-        activity = row["_activity"]
-        if activity["_code"] != "bantuan-modal":
-            continue
-        status = GRANT_STATUS[row["status"]]
-        if activity["status"] == Activity.Status.CANCELLED:
-            status = CapitalAssistance.Status.CANCELLED
-        key = (row["business_id"], activity["fiscal_year"])
-        seen = sources_by_business_year.setdefault(key, set())
-        second_source = bool(seen - {activity["funding_source_id"]})
-        seen.add(activity["funding_source_id"])
-        form = rng.choice(list(CapitalAssistance.Form.values))
-        decided = status in (CapitalAssistance.Status.APPROVED, CapitalAssistance.Status.DISBURSED)
-        grants.append(
-            {
-                "business_id": row["business_id"],
-                "activity_id": activity["id"],
-                "budget_line_id": activity["budget_line_id"],
-                "date": activity["start_date"],
-                "form": form,
-                "amount": rng.choice((2_500_000, 5_000_000, 7_500_000, 10_000_000)),
-                "description": {
-                    "tunai": "Modal kerja",
-                    "peralatan": "Etalase dan peralatan produksi",
-                    "bahan-baku": "Bahan baku produksi satu bulan",
-                    "lainnya": "Perlengkapan usaha",
-                }[form],
-                "status": status,
-                "double_funding_reason": "Usaha terdampak banjir; bantuan kedua untuk peralatan yang rusak."
-                if second_source and status != CapitalAssistance.Status.PROPOSED
-                else "",
-                "disbursed_on": activity["start_date"]
-                if status == CapitalAssistance.Status.DISBURSED
-                else None,
-                "created_by_id": staff_id,
-                # Three people handle each grant, as rule 14 asks of the portal's own screens.
-                "approved_on": activity["start_date"] if decided else None,
-                "approved_by_id": approver_id if decided else None,
-                "disbursed_by_id": treasurer_id if status == CapitalAssistance.Status.DISBURSED else None,
-            }
-        )
-    return grants
 
 
 def _outcomes(seeder: DemoSeeder, participations: list[Row], outcome_types: dict, staff_id: int) -> list[Row]:
