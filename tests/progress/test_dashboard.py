@@ -4,9 +4,9 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from pembinaan.progress.maps import forget_shapes
 from pembinaan.progress.models import Target
 from pembinaan.progress.selectors import DashboardFilters, coached_businesses, dashboard
+from pembinaan.reference.maps import forget_shapes
 from pembinaan.registry.models import Business
 
 pytestmark = pytest.mark.django_db
