@@ -197,6 +197,16 @@ def queue_message(
     )
 
 
+def access_code_queue(*, phone: str, subject: str, text: str, code: str) -> OutboxMessage | None:
+    """A one-time code by text message (the message port's `send_code`, see apps.py)."""
+    return queue_message(phone=phone, subject=subject, text=text, purpose=PURPOSE_ACCESS_CODE, code=code)
+
+
+def access_codes_reach_phones() -> bool:
+    """Whether a code can reach a phone (the message port's `codes_reach_phones`, see apps.py)."""
+    return text_channel(purpose=PURPOSE_ACCESS_CODE) is not None
+
+
 def _store(
     *,
     channel: str,
