@@ -15,11 +15,6 @@ urlpatterns = [
     path("konfirmasi-hp/", views.phone_confirm, name="phone-confirm"),
     path("lupa-kata-sandi/kode/", views.password_reset_code, name="password-reset-code"),
     path(
-        "kode-atur-ulang/pemilik/<int:owner_pk>/",
-        views.owner_reset_code_issue,
-        name="owner-reset-code-issue",
-    ),
-    path(
         "atur-ulang/<uidb64>/<token>/",
         views.PasswordResetConfirmView.as_view(),
         name="password-reset-confirm",

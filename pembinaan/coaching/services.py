@@ -17,6 +17,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from pembinaan.accounts.models import User
+from pembinaan.coaching import notices
 from pembinaan.coaching.models import (
     NAIK_KELAS,
     Activity,
@@ -30,7 +31,7 @@ from pembinaan.coaching.models import (
 from pembinaan.funding.models import BudgetLine
 from pembinaan.lib.identifiers import parse_nib, parse_nik
 from pembinaan.lib.uploads import attach_evidence, check_upload
-from pembinaan.registry.models import Business
+from pembinaan.registry.models import Business, BusinessStatus
 from pembinaan.registry.scale import SCALE_ORDER, classify
 from pembinaan.registry.signals import announce_businesses_changed
 
@@ -505,9 +506,6 @@ def signup_is_open(activity: Activity, now: datetime.datetime | None = None) -> 
 @transaction.atomic
 def participation_self_signup(*, activity: Activity, business: Business, by: User) -> Participation:
     """An owner signs up one of their verified businesses for an open activity (capacity holds)."""
-    from pembinaan.notifications import notices
-    from pembinaan.registry.models import BusinessStatus
-
     # Lock first, so that two owners taking the last seat cannot both get it.
     activity = Activity.objects.select_for_update().get(pk=activity.pk)
     if business.owner.user_id != by.pk:

@@ -11,14 +11,14 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from simple_history.models import HistoricalChanges
 
 from pembinaan.accounts.models import User
 from pembinaan.lib.identifiers import parse_nik, parse_phone
-from pembinaan.notifications import notices
+from pembinaan.registry import notices
 from pembinaan.registry.models import (
     Business,
     BusinessSource,
@@ -279,8 +279,6 @@ def _chunks(values: list, size: int = 500):
 @transaction.atomic
 def duplicates_scan_all() -> int:
     """Flag every possible duplicate in the registry with grouped queries (for seeds and imports)."""
-    from django.db.models import Count
-
     found: dict[tuple[int, int], dict[str, bool]] = {}
     active = Business.objects.active()
 
