@@ -191,3 +191,20 @@ class ReportSnapshot(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ProgressCheck(models.Model):
+    """The result of one check of the served figures (`manage.py check_progress`, the daily chore)."""
+
+    checked_at = models.DateTimeField(_("diperiksa pada"), auto_now_add=True)
+    ok = models.BooleanField(_("angka sesuai"))
+    problems = models.JSONField(_("perbedaan"), default=list, blank=True)
+    via = models.CharField(_("dijalankan dari"), max_length=20)
+
+    class Meta:
+        ordering = ["-checked_at", "-pk"]
+        verbose_name = _("pemeriksaan angka")
+        verbose_name_plural = _("pemeriksaan angka")
+
+    def __str__(self) -> str:
+        return f"{self.checked_at:%Y-%m-%d %H:%M} {'OK' if self.ok else len(self.problems)}"
