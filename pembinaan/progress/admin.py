@@ -66,7 +66,7 @@ class TargetAdmin(SimpleHistoryAdmin):
     @admin.action(description=_("Periksa angka dasbor terhadap perhitungan ulang"))
     def check_figures(self, request, queryset):
         # Every target is checked (and the result kept), whichever were selected.
-        problems = check_and_record(via="admin")
+        problems = check_and_record(via=ProgressCheck.Via.ADMIN)
         if problems:
             for problem in problems[:20]:
                 self.message_user(request, problem, messages.ERROR)

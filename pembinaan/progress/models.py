@@ -196,10 +196,15 @@ class ReportSnapshot(models.Model):
 class ProgressCheck(models.Model):
     """The result of one check of the served figures (`manage.py check_progress`, the daily chore)."""
 
+    class Via(models.TextChoices):
+        COMMAND = "command", _("perintah check_progress")
+        DAILY = "daily", _("pemeriksaan harian")
+        ADMIN = "admin", _("tindakan di admin target")
+
     checked_at = models.DateTimeField(_("diperiksa pada"), auto_now_add=True)
     ok = models.BooleanField(_("angka sesuai"))
     problems = models.JSONField(_("perbedaan"), default=list, blank=True)
-    via = models.CharField(_("dijalankan dari"), max_length=20)
+    via = models.CharField(_("dijalankan dari"), max_length=20, choices=Via.choices)
 
     class Meta:
         ordering = ["-checked_at", "-pk"]

@@ -123,7 +123,7 @@ def test_the_last_checks_are_shown_read_only_in_the_admin(client, target, coache
     page = client.get(reverse("admin:progress_progresscheck_changelist"))
 
     assert page.status_code == 200
-    assert "command" in page.content.decode()
+    assert "perintah check_progress" in page.content.decode()
     check = ProgressCheck.objects.first()
     assert client.get(reverse("admin:progress_progresscheck_add")).status_code == 403
     assert client.get(reverse("admin:progress_progresscheck_delete", args=[check.pk])).status_code == 403

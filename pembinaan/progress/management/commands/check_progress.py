@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from pembinaan.progress.models import ProgressCheck
 from pembinaan.progress.services import check_and_record
 
 
@@ -10,7 +11,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        problems = check_and_record(via="command")
+        problems = check_and_record(via=ProgressCheck.Via.COMMAND)
         for problem in problems:
             self.stderr.write(problem)
         if problems:
