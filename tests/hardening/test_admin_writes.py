@@ -17,6 +17,7 @@ from pembinaan.accounts import roles
 from pembinaan.coaching.models import Activity, ParticipationStatus
 from pembinaan.funding.admin import CapitalAssistanceAdmin
 from pembinaan.funding.models import BudgetLine, CapitalAssistance
+from pembinaan.ownerspace.models import BusinessProfile
 from pembinaan.progress import independent_check
 from pembinaan.progress.models import Target
 from pembinaan.progress.selectors import check_aggregates, dashboard
@@ -322,3 +323,13 @@ def test_claims_are_decided_on_the_staff_screen_not_in_the_admin(client, admin_d
     response = client.post(_url(claim), {"status": "disetujui"})
 
     assert response.status_code == 403
+
+
+def test_a_public_profile_in_the_admin_follows_the_owners_rules(client, admin_dinas):
+    profile = BusinessProfile.objects.create(business=BusinessFactory(status=BusinessStatus.SUBMITTED))
+
+    refused = _post(client, _url(profile), is_public="on")
+
+    assert _errors(refused)  # only a verified business is shown to the public
+    profile.refresh_from_db()
+    assert not profile.is_public
