@@ -4,9 +4,8 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from pembinaan.progress.models import KecamatanShare, Milestone, Target
-from pembinaan.progress.selectors import check_aggregates
-from pembinaan.progress.services import rebuild
+from pembinaan.progress.models import KecamatanShare, Milestone, ProgressCheck, Target
+from pembinaan.progress.services import check_and_record, rebuild
 from pembinaan.reference.models import Kecamatan
 
 
@@ -62,14 +61,12 @@ class TargetAdmin(SimpleHistoryAdmin):
     inlines = [MilestoneInline, KecamatanShareInline]
     actions = ["check_figures", "rebuild_figures"]
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        # A new or moved period changes which attendance counts: recompute its aggregates.
-        rebuild(obj)
+    # Saving a target rebuilds its aggregates (progress/signals.py target_saved), whatever the path.
 
     @admin.action(description=_("Periksa angka dasbor terhadap perhitungan ulang"))
     def check_figures(self, request, queryset):
-        problems = [p for target in queryset for p in check_aggregates(target)]
+        # Every target is checked (and the result kept), whichever were selected.
+        problems = check_and_record(via=ProgressCheck.Via.ADMIN)
         if problems:
             for problem in problems[:20]:
                 self.message_user(request, problem, messages.ERROR)
@@ -83,3 +80,26 @@ class TargetAdmin(SimpleHistoryAdmin):
         for target in queryset:
             rebuild(target)
         self.message_user(request, _("Angka dasbor dibangun ulang."), messages.SUCCESS)
+
+
+@admin.register(ProgressCheck)
+class ProgressCheckAdmin(admin.ModelAdmin):
+    """Read only: when the served figures were last checked (`manage.py check_progress`, the daily
+    chore, the targets' action) and what differed."""
+
+    list_display = ("checked_at", "ok", "via", "problem_count")
+    list_filter = ("ok", "via")
+    readonly_fields = ("checked_at", "ok", "via", "problems")
+
+    @admin.display(description=_("jumlah perbedaan"))
+    def problem_count(self, obj):
+        return len(obj.problems)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -256,3 +256,25 @@ class FigureCorrection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}: {self.coached_before} → {self.coached_after}"
+
+
+class ProgressCheck(models.Model):
+    """The result of one check of the served figures (`manage.py check_progress`, the daily chore)."""
+
+    class Via(models.TextChoices):
+        COMMAND = "command", _("perintah check_progress")
+        DAILY = "daily", _("pemeriksaan harian")
+        ADMIN = "admin", _("tindakan di admin target")
+
+    checked_at = models.DateTimeField(_("diperiksa pada"), auto_now_add=True)
+    ok = models.BooleanField(_("angka sesuai"))
+    problems = models.JSONField(_("perbedaan"), default=list, blank=True)
+    via = models.CharField(_("dijalankan dari"), max_length=20, choices=Via.choices)
+
+    class Meta:
+        ordering = ["-checked_at", "-pk"]
+        verbose_name = _("pemeriksaan angka")
+        verbose_name_plural = _("pemeriksaan angka")
+
+    def __str__(self) -> str:
+        return f"{self.checked_at:%Y-%m-%d %H:%M} {'OK' if self.ok else len(self.problems)}"

@@ -33,6 +33,15 @@ from pembinaan.registry.scale import Scale
 COUNTED_STATUSES = (BusinessStatus.VERIFIED, BusinessStatus.INACTIVE)
 
 
+def kecamatan_lookup(prefix: str = "") -> str:
+    """Where a business is by kecamatan (rule 8b): its kelurahan's parent, as the reference data says.
+
+    The one source for the fresh count and the maintained facts (never the kelurahan code's first
+    characters, which stop agreeing when Admin Dinas moves a kelurahan to another kecamatan).
+    """
+    return f"{prefix}kelurahan__kecamatan"
+
+
 def qualifying_participations(
     *, period_start: datetime.date, period_end: datetime.date, activities: Q | None = None
 ) -> QuerySet[Participation]:
@@ -209,8 +218,8 @@ def _fresh_counts(target: Target, filters: DashboardFilters, today: datetime.dat
     coached = coached_businesses(period_start=start, period_end=end, activities=activities)
     kecamatan_all = None
     if filters.kecamatan:
-        kecamatan_all = _counts(coached, "kelurahan__kecamatan")
-        coached = coached.filter(kelurahan__kecamatan=filters.kecamatan)
+        kecamatan_all = _counts(coached, kecamatan_lookup())
+        coached = coached.filter(**{kecamatan_lookup(): filters.kecamatan})
 
     def first_coached_after(cutoff: datetime.date):
         """Coached businesses whose first qualifying attendance falls after `cutoff`.
@@ -247,7 +256,7 @@ def _fresh_counts(target: Target, filters: DashboardFilters, today: datetime.dat
         new=coached.filter(start_year__gte=start.year).count(),
         recent=first_coached_after(today - datetime.timedelta(days=365)).count(),
         year={str(y): after_eve[y] - after_eve[y + 1] for y in years},
-        kecamatan=_counts(coached, "kelurahan__kecamatan"),
+        kecamatan=_counts(coached, kecamatan_lookup()),
         kelurahan=_counts(coached, "kelurahan"),
         type=distinct_by(attended, "activity__coaching_type__code"),
         source=distinct_by(attended, "activity__funding_source__code"),

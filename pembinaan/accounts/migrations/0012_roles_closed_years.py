@@ -16,6 +16,6 @@ def revoke(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("accounts", "0011_roles_separation_of_duties"), ("progress", "0008_closed_years")]
+    dependencies = [("accounts", "0011_roles_separation_of_duties"), ("progress", "0009_closed_years")]
 
     operations = [migrations.RunPython(grant, revoke)]
