@@ -1,11 +1,14 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from pembinaan.progress.models import KecamatanShare, Milestone, ProgressCheck, Target
-from pembinaan.progress.services import check_and_record, rebuild
+from pembinaan.lib.service_admin import ServiceWriteMixin
+from pembinaan.progress.models import KecamatanShare, Letterhead, Milestone, ProgressCheck, Target
+from pembinaan.progress.services import LETTERHEAD_FIELDS, check_and_record, letterhead_update, rebuild
 from pembinaan.reference.models import Kecamatan
 
 
@@ -103,3 +106,36 @@ class ProgressCheckAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Letterhead)
+class LetterheadAdmin(ServiceWriteMixin, SimpleHistoryAdmin):
+    """The report's letterhead (name, address, logo) and signature block: one row, set by Admin Dinas."""
+
+    list_display = ("agency", "place", "signatory_title", "updated_at")
+    readonly_fields = ("updated_at", "updated_by")
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not Letterhead.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        # One letterhead: the list opens it (or the form to set it for the first time).
+        if (letterhead := Letterhead.objects.order_by("pk").first()) is not None:
+            return HttpResponseRedirect(reverse("admin:progress_letterhead_change", args=[letterhead.pk]))
+        return HttpResponseRedirect(reverse("admin:progress_letterhead_add"))
+
+    def get_changeform_initial_data(self, request):
+        current = Letterhead.current()
+        return {name: getattr(current, name) for name in LETTERHEAD_FIELDS}
+
+    def save_model(self, request, obj, form, change):
+        logo = form.cleaned_data.get("logo")
+        saved = letterhead_update(
+            data={name: form.cleaned_data.get(name, "") for name in LETTERHEAD_FIELDS},
+            logo=False if logo is False else (logo if "logo" in form.changed_data else None),
+            by=request.user,
+        )
+        obj.pk = saved.pk

@@ -23,10 +23,12 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import cm
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas as pdfcanvas
 from reportlab.platypus import (
     CondPageBreak,
     HRFlowable,
+    Image,
     KeepTogether,
     Paragraph,
     SimpleDocTemplate,
@@ -35,9 +37,11 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from pembinaan.lib.moments import format_moment
 from pembinaan.lib.money import format_rupiah
 from pembinaan.lib.numbers import format_number, format_percent
 from pembinaan.progress.maps import choropleth
+from pembinaan.progress.models import Letterhead
 
 TEAL = colors.HexColor("#0b5563")
 # The map's classes, light to dark (0 = none), as on the dashboard's map.
@@ -78,9 +82,8 @@ def _table(header: list[str], rows: list[list[str]], *, widths: list[float] | No
 
 
 def _when(frozen_at, as_of) -> str:
-    """ "3 Desember 2026 14.49" in the reader's language, never an ISO timestamp."""
-    moment = frozen_at or (parse_datetime(str(as_of)) if as_of else None) or timezone.now()
-    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+    """ "3 Desember 2026, 14.50 WITA" in the reader's language, never an ISO timestamp."""
+    return format_moment(frozen_at or (parse_datetime(str(as_of)) if as_of else None) or timezone.now())
 
 
 class _NumberedCanvas(pdfcanvas.Canvas):
@@ -111,22 +114,40 @@ class _NumberedCanvas(pdfcanvas.Canvas):
         super().save()
 
 
-def _letterhead(styles) -> list:
+def _logo(letterhead: Letterhead) -> Image | None:
+    """The dinas logo, as Admin Dinas uploaded it (re-encoded from its pixels when saved)."""
+    if not letterhead.logo:
+        return None
+    try:
+        with letterhead.logo.open("rb") as f:
+            data = io.BytesIO(f.read())
+    except OSError:
+        return None  # a missing file must not cost the council its report
+    width, height = ImageReader(data).getSize()
+    data.seek(0)
+    return Image(data, width=1.8 * cm * width / height, height=1.8 * cm)
+
+
+def _letterhead(styles, letterhead: Letterhead) -> list:
     head = ParagraphStyle("letterhead", parent=styles["Normal"], alignment=1, fontSize=9, leading=11)
     agency = ParagraphStyle("agency", parent=head, fontName="Helvetica-Bold", fontSize=12, leading=15)
-    lines = [_text(settings.PORTAL_GOVERNMENT.upper(), head), _text(settings.PORTAL_AGENCY.upper(), agency)]
-    if settings.PORTAL_AGENCY_ADDRESS:
-        lines.append(_text(settings.PORTAL_AGENCY_ADDRESS, head))
+    lines = [_text(letterhead.government.upper(), head), _text(letterhead.agency.upper(), agency)]
+    if letterhead.address:
+        lines.append(_text(letterhead.address, head))
+    if (logo := _logo(letterhead)) is not None:
+        block = Table([[logo, lines]], colWidths=[2.6 * cm, CONTENT_WIDTH - 2.6 * cm])
+        block.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
+        lines = [block]
     return [*lines, HRFlowable(width="100%", thickness=1.5, color=colors.black, spaceBefore=3, spaceAfter=8)]
 
 
-def _signature(styles, when: str) -> KeepTogether:
+def _signature(styles, when: str, letterhead: Letterhead) -> KeepTogether:
     style = ParagraphStyle("signature", parent=styles["Normal"], fontSize=9, leading=12)
-    name = settings.PORTAL_SIGNATORY_NAME or "(" + "." * 48 + ")"
-    nip = settings.PORTAL_SIGNATORY_NIP or "." * 36
+    name = letterhead.signatory_name or "(" + "." * 48 + ")"
+    nip = letterhead.signatory_nip or "." * 36
     block = [
-        _text(f"{settings.PORTAL_CITY}, {when}", style),
-        _text(settings.PORTAL_SIGNATORY_TITLE, style),
+        _text(f"{letterhead.place}, {when}", style),
+        _text(letterhead.signatory_title, style),
         Spacer(1, 1.8 * cm),
         _text(name, style),
         _text(_("NIP. %(nip)s") % {"nip": nip}, style),
@@ -162,7 +183,7 @@ def _year_chart(by_year: list[dict]) -> Drawing | None:
     return drawing
 
 
-def _kecamatan_chart(rows: list[dict]) -> Drawing | None:
+def _bar_chart(rows: list[dict]) -> Drawing | None:
     rows = [r for r in rows if r.get("coached") is not None]
     if not rows:
         return None
@@ -242,17 +263,20 @@ def report_pdf(*, title: str, target, figures: dict, frozen_at=None) -> bytes:
         topMargin=1.5 * cm,
         bottomMargin=1.8 * cm,
         title=title,
-        author=settings.PORTAL_AGENCY,
+        author=Letterhead.current().agency,
     )
     when = _when(frozen_at, figures.get("as_of"))
-    story = [*_letterhead(styles), _text(title, styles["Title"])]
+    letterhead = Letterhead.current()
+    filters = figures.get("filters") or []
+    if filters:  # the view is in the title: "…: Kecamatan Banjarmasin Tengah, APBN"
+        title = f"{title}: {', '.join(f['value'] if f['field'] != 'kecamatan' else _('Kecamatan %(name)s') % {'name': f['value']} for f in filters)}"
+    story = [*_letterhead(styles, letterhead), _text(title, styles["Title"])]
     period = f"{date_format(target.period_start)} – {date_format(target.period_end)}"
     story.append(_text(f"{figures['target']['name']} ({period})", styles["Normal"]))
     if frozen_at:
         story.append(_text(_("Angka dibekukan %(t)s; tidak berubah walau data dikoreksi kemudian.") % {"t": when}, styles["Normal"]))  # fmt: skip
     else:
         story.append(_text(_("Angka per %(t)s.") % {"t": when}, styles["Normal"]))
-    filters = figures.get("filters") or []
     story.append(
         _text(
             _("Filter: %(f)s") % {"f": "; ".join(f"{f['label']}: {f['value']}" for f in filters)}
@@ -290,8 +314,13 @@ def report_pdf(*, title: str, target, figures: dict, frozen_at=None) -> bytes:
             _text(_("Peta UMKM terbina per kelurahan"), styles["Heading3"]),
             shape_map,
         ]
-    if chart := _kecamatan_chart(figures.get("by_kecamatan", [])):
-        story += [CondPageBreak(6 * cm), _text(_("UMKM terbina per kecamatan"), styles["Heading3"]), chart]
+    for heading, rows in (
+        (_("UMKM terbina per kecamatan"), figures.get("by_kecamatan", [])),
+        (_("UMKM terbina per jenis pembinaan"), figures.get("by_type", [])),
+        (_("UMKM terbina per sumber dana"), figures.get("by_funding_source", [])),
+    ):
+        if chart := _bar_chart(rows):
+            story += [CondPageBreak(6 * cm), _text(heading, styles["Heading3"]), chart]
     sections = [
         (_("Per tahun pembinaan"), [_("Tahun"), _("Baru"), _("Kumulatif")],
          [[str(r["year"]), _number(r["coached_new"]), _number(r["coached_cumulative"])] for r in figures["by_year"]]),
@@ -369,7 +398,7 @@ def report_pdf(*, title: str, target, figures: dict, frozen_at=None) -> bytes:
         ),
     ):
         story.append(_text(text, styles["Normal"]))
-    story.append(_signature(styles, date_format(timezone.localdate(), "DATE_FORMAT")))
+    story.append(_signature(styles, date_format(timezone.localdate(), "DATE_FORMAT"), letterhead))
     footer = f"{settings.PORTAL_NAME} · {_('dicetak %(t)s') % {'t': _when(None, None)}}"
     doc.build(story, canvasmaker=lambda *a, **kw: _NumberedCanvas(*a, footer=footer, **kw))
     return out.getvalue()

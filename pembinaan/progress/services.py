@@ -9,10 +9,12 @@ difference, so a change costs a few small queries whatever the size of the regis
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Case, Count, F, IntegerField, Min, Q, Value, When
 from django.db.models.functions import ExtractYear
@@ -21,11 +23,13 @@ from django.utils.translation import gettext as _
 
 from pembinaan.accounts.models import User
 from pembinaan.coaching.models import Outcome
+from pembinaan.lib.uploads import check_upload, clean_image
 from pembinaan.progress import closing, independent_check
 from pembinaan.progress.models import (
     ClosedYear,
     CoachedAttribution,
     CoachedBusiness,
+    Letterhead,
     ProgressCheck,
     ReportSnapshot,
     Tally,
@@ -321,3 +325,37 @@ def check_and_record(*, via: str) -> list[str]:
         problems += independent_check.check(target)
     ProgressCheck.objects.create(ok=not problems, problems=problems, via=via)
     return problems
+
+
+LETTERHEAD_FIELDS = (
+    "government",
+    "agency",
+    "address",
+    "place",
+    "signatory_title",
+    "signatory_name",
+    "signatory_nip",
+)
+
+
+@transaction.atomic
+def letterhead_update(*, data: dict, logo: UploadedFile | None | bool, by: User) -> Letterhead:
+    """Admin Dinas sets the report's letterhead; a logo is checked and re-encoded from its pixels
+    (no EXIF or hidden payload reaches the PDF). `logo=False` removes it, None keeps it."""
+    letterhead = Letterhead.objects.order_by("pk").first() or Letterhead.current()
+    for name in LETTERHEAD_FIELDS:
+        if name in data:
+            setattr(letterhead, name, (data[name] or "").strip())
+    if letterhead.signatory_nip and not re.fullmatch(r"\d{18}", letterhead.signatory_nip.replace(" ", "")):
+        raise ValidationError({"signatory_nip": _("NIP terdiri dari 18 angka.")})
+    letterhead.signatory_nip = letterhead.signatory_nip.replace(" ", "")
+    if logo is False:
+        letterhead.logo = ""
+    elif logo:
+        check_upload(logo)
+        image = clean_image(logo, max_side=600)
+        letterhead.logo.save(f"logo{image.extension}", image.content, save=False)
+    letterhead.updated_by = by
+    letterhead.full_clean()
+    letterhead.save()
+    return letterhead
