@@ -15,7 +15,7 @@ class Plan:
     errors: list[list] = field(default_factory=list)  # [row, column label, message]
     notes: list[list] = field(default_factory=list)  # [row, note]
     refused_rows: list[int] = field(default_factory=list)
-    # Owners and businesses (planned in bulk, see registry/resources.py).
+    # Owners and businesses (planned in bulk, see registry/importers.py).
     new_owners: list[dict] = field(default_factory=list)
     owner_changes: dict[int, tuple[int, dict]] = field(default_factory=dict)  # pk → (row, values)
     new_businesses: list[dict] = field(default_factory=list)

@@ -15,7 +15,7 @@ from pembinaan.imports.models import ImportedRecord, ImportRun
 from pembinaan.progress.models import Target
 from pembinaan.progress.selectors import check_aggregates
 from pembinaan.progress.services import rebuild_all
-from pembinaan.registry import resources
+from pembinaan.registry import importers as resources
 from pembinaan.registry.models import Business, Owner, StatusChange
 from tests.factories import OwnerFactory, make_nik
 from tests.imports.files import HEADER, xlsx

@@ -1,0 +1,696 @@
+"""Spreadsheet import of owners with their businesses (registered with the imports app in apps.py).
+
+`OwnerBusinessImporter` takes rows already read and mapped
+(pembinaan/imports) and turns them into a plan — created, updated, skipped, refused, with
+reasons — checking every value with the same parsers and model rules as the web forms
+(lib/identifiers, lib/money, Business.clean). Looking up existing records is done in bulk, one
+query per batch of rows, so that a file of 100,000 rows takes seconds rather than minutes.
+"""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator
+from django.db import connections, router, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_update_with_history
+
+from pembinaan.imports.columns import Column
+from pembinaan.imports.importers import Importer, TouchedRecords
+from pembinaan.imports.plans import Plan
+from pembinaan.imports.reading import NumberCell
+from pembinaan.imports.regions import RegionMatcher
+from pembinaan.lib.bulk_insert import (
+    CopyText,
+    copy_text,
+    insert_columns,
+    insert_history,
+    insert_rows,
+    write_copy_text,
+)
+from pembinaan.lib.identifiers import parse_nib, parse_nik, parse_npwp, parse_phone
+from pembinaan.lib.money import parse_rupiah
+from pembinaan.reference.models import KbliCategory
+from pembinaan.registry.kbli import category_of
+from pembinaan.registry.models import (
+    Business,
+    BusinessSource,
+    BusinessStatus,
+    Gender,
+    Owner,
+    StatusChange,
+    normalise_name,
+)
+from pembinaan.registry.scale import classify
+from pembinaan.registry.services import duplicates_scan_all
+from pembinaan.registry.signals import announce_businesses_changed
+
+COLUMNS = (
+    Column("nik", "NIK", ("no nik", "nomor nik", "nik pemilik", "no ktp", "nomor ktp", "ktp")),
+    Column(
+        "owner_name",
+        "Nama Pemilik",
+        (
+            "nama pemilik usaha",
+            "pemilik",
+            "pemilik usaha",
+            "nama pelaku usaha",
+            "pelaku usaha",
+            "owner",
+            "owner name",
+            "nama lengkap",
+        ),
+        required=True,
+    ),  # fmt: skip
+    Column(
+        "gender",
+        "Jenis Kelamin",
+        ("jk", "l/p", "jenis kelamin (l/p)", "jenis kelamin pemilik", "gender", "sex"),
+    ),
+    Column(
+        "phone",
+        "No HP",
+        (
+            "no hp",
+            "nomor hp",
+            "no. hp",
+            "no telp",
+            "no. telp",
+            "no. telp/wa",
+            "no telp/wa",
+            "no wa",
+            "nomor wa",
+            "telepon",
+            "telp",
+            "whatsapp",
+            "hp",
+            "handphone",
+            "no handphone",
+            "phone",
+            "mobile",
+            "nomor telepon",
+        ),
+    ),  # fmt: skip
+    Column("email", "Email", ("e-mail", "surel", "alamat email")),
+    Column("owner_address", "Alamat Pemilik", ("alamat rumah", "alamat ktp", "owner address")),
+    Column(
+        "name",
+        "Nama Usaha",
+        (
+            "nama umkm",
+            "nama toko",
+            "nama usaha/umkm",
+            "nama ukm",
+            "usaha",
+            "umkm",
+            "business name",
+            "business",
+            "nama",
+        ),
+        required=True,
+    ),  # fmt: skip
+    Column("nib", "NIB", ("no nib", "nomor nib", "nomor induk berusaha")),
+    Column("npwp", "NPWP", ("no npwp", "nomor npwp")),
+    Column("kecamatan", "Kecamatan", ("kec", "kec.", "district")),
+    Column(
+        "kelurahan",
+        "Kelurahan",
+        ("kel", "kel.", "kelurahan/desa", "desa/kelurahan", "desa", "village", "wilayah"),
+        required=True,
+    ),
+    Column("address", "Alamat Usaha", ("alamat", "alamat tempat usaha", "lokasi usaha", "address")),
+    Column("kbli_category", "Kategori KBLI", ("kbli kategori", "sektor", "category")),
+    Column("kbli_code", "Kode KBLI", ("kbli", "kbli 5 digit", "kode kbli 5 digit")),
+    Column("start_year", "Tahun Mulai", ("tahun mulai usaha", "tahun berdiri", "mulai usaha", "start year")),
+    Column("employees", "Tenaga Kerja", ("jumlah tenaga kerja", "jumlah karyawan", "karyawan", "employees")),
+    Column(
+        "annual_sales",
+        "Omzet per Tahun",
+        (
+            "omzet",
+            "omset",
+            "omzet tahunan",
+            "omset per tahun",
+            "omzet/tahun",
+            "omzet per tahun (rp)",
+            "penjualan per tahun",
+            "annual sales",
+        ),
+    ),
+    Column("capital", "Modal Usaha", ("modal", "modal usaha (rp)", "capital")),
+    Column("products", "Produk", ("produk/jasa", "jenis produk", "kegiatan", "kegiatan usaha", "products")),
+)
+LABELS = {c.key: c.label for c in COLUMNS}
+OWNER_KEYS = ("nik", "owner_name", "gender", "phone", "email", "owner_address")
+# Import column → model field, for the columns that are stored as they are.
+OWNER_FIELD = {
+    "owner_name": "name",
+    "gender": "gender",
+    "phone": "phone",
+    "email": "email",
+    "owner_address": "address",
+}
+BUSINESS_FIELD = {
+    "name": "name", "nib": "nib", "npwp": "npwp", "kelurahan": "kelurahan_id", "address": "address",
+    "kbli_category": "kbli_category_id", "kbli_code": "kbli_code", "start_year": "start_year",
+    "employees": "employees", "annual_sales": "annual_sales", "capital": "capital", "products": "products",
+}  # fmt: skip
+
+OWNER_LABELS = {"nik": "NIK", **{name: LABELS[key] for key, name in OWNER_FIELD.items()}}
+BUSINESS_LABELS = {name: LABELS[key] for key, name in BUSINESS_FIELD.items()}
+
+# Above this many changed businesses the aggregates are rebuilt rather than refreshed one by one.
+REBUILD_ABOVE = 5000
+BATCH = 2000  # rows looked up together: one query per kind of lookup per batch
+CHUNK = 10_000  # rows written together
+
+
+# --- Values -------------------------------------------------------------------------------------
+
+
+def _text(limit: int) -> Callable[[str], str]:
+    def parse(value: str) -> str:
+        if len(value) > limit:
+            raise ValidationError(
+                _("Paling banyak %(limit)d karakter (yang diisi %(count)d).")
+                % {"limit": limit, "count": len(value)}
+            )
+        return value
+
+    return parse
+
+
+def parse_gender(value: str) -> str:
+    key = value.strip().lower().replace("-", "").replace(" ", "")
+    if key in ("l", "lakilaki", "laki", "pria", "male", "m"):
+        return Gender.MALE
+    if key in ("p", "perempuan", "wanita", "female", "f"):
+        return Gender.FEMALE
+    raise ValidationError(_("Isi L (laki-laki) atau P (perempuan)."))
+
+
+def parse_count(value: str) -> int:
+    """A whole number of people or a year; Excel's `12.0` for 12 is accepted."""
+    text = value.strip()
+    if isinstance(value, NumberCell) and text.endswith(".0"):
+        text = text[:-2]
+    if not text.isdigit():
+        raise ValidationError(_("Isi bilangan bulat, misalnya 12."))
+    return int(text)
+
+
+def parse_amount(value: str) -> int | None:
+    if isinstance(value, NumberCell):
+        number = float(value)
+        if not number.is_integer() or number < 0:
+            raise ValidationError(_("Isi dalam rupiah bulat, tanpa sen."))
+        return int(number)
+    return parse_rupiah(value)
+
+
+_email = EmailValidator(message=_("Alamat email tidak sah."))
+
+
+def parse_email(value: str) -> str:
+    _email(value)
+    return value.lower() if len(value) <= 254 else _text(254)(value)
+
+
+def parse_kbli_code(value: str) -> str:
+    text = value[:-2] if isinstance(value, NumberCell) and value.endswith(".0") else value
+    return text.strip()
+
+
+@dataclass
+class Row:
+    number: int  # as in the spreadsheet (1 = the first row of the file)
+    owner: dict[str, Any] = field(default_factory=dict)
+    business: dict[str, Any] = field(default_factory=dict)
+    errors: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class NewRecords:
+    """New owners and businesses with their ids, ready to write (see prepare_new)."""
+
+    now: datetime.datetime
+    by_id: int | None
+    owner_rows: list[dict] = field(default_factory=list)
+    business_rows: list[dict] = field(default_factory=list)
+    owner_text: CopyText | None = None
+    business_text: CopyText | None = None
+    owners_written: bool = False
+
+
+class OwnerBusinessImporter(Importer):
+    kind = "usaha"
+    columns = COLUMNS
+
+    def __init__(self, *, by=None, options: dict | None = None):
+        super().__init__(by=by, options=options)
+        self.regions = RegionMatcher()
+        self.kbli = {}
+        for code, name in KbliCategory.objects.values_list("code", "name_id"):
+            self.kbli[code.lower()] = code
+            self.kbli[normalise_name(name)] = code
+        self.parsers: dict[str, Callable[[str], Any]] = {
+            "nik": lambda v: parse_nik(v, today=self.today),
+            "owner_name": _text(150),
+            "gender": parse_gender,
+            "phone": parse_phone,
+            "email": parse_email,
+            "owner_address": _text(2000),
+            "name": _text(200),
+            "nib": parse_nib,
+            "npwp": parse_npwp,
+            "address": _text(2000),
+            "kbli_category": self._kbli_category,
+            "kbli_code": parse_kbli_code,
+            "start_year": parse_count,
+            "employees": parse_count,
+            "annual_sales": parse_amount,
+            "capital": parse_amount,
+            "products": _text(2000),
+        }
+        self.today = timezone.localdate()
+        self._model_checks: dict[tuple, list[tuple[str, str]]] = {}
+
+    def _kbli_category(self, value: str) -> str:
+        text = value.strip()
+        key = (
+            text[:1].lower() if len(text) == 1 or text[1:2] in (" ", "-", "–", ".") else normalise_name(text)
+        )
+        code = self.kbli.get(key) or self.kbli.get(normalise_name(text))
+        if code is None:
+            raise ValidationError(
+                _('Kategori KBLI "%(value)s" tidak dikenal; isi huruf A–U.') % {"value": text}
+            )
+        return code
+
+    # --- One row -----------------------------------------------------------------------------
+
+    def clean_row(self, number: int, cells: dict[str, str]) -> Row:
+        """Parse and check one row's cells (keyed by column); errors are collected, not raised."""
+        row = Row(number=number)
+        owner, business = row.owner, row.business
+        for key, value in cells.items():
+            parse = self.parsers.get(key)
+            if parse is None or value == "":
+                continue
+            try:
+                parsed = parse(value)
+            except ValidationError as exc:
+                row.errors.append((LABELS[key], " ".join(exc.messages)))
+                continue
+            if key == "nik":
+                owner["nik"], owner["gender"], owner["birth_date"] = (
+                    parsed.nik,
+                    parsed.gender,
+                    parsed.birth_date,
+                )
+            elif key in OWNER_FIELD:
+                # The NIK decides the gender (rule 3); a typed one is kept only without a NIK.
+                if not (key == "gender" and "nik" in owner):
+                    owner[OWNER_FIELD[key]] = parsed
+            else:
+                business[BUSINESS_FIELD[key]] = parsed
+        for key in ("owner_name", "name", "kelurahan"):
+            if not cells.get(key):
+                row.errors.append((LABELS[key], _("Wajib diisi.")))
+        kecamatan = cells.get("kecamatan", "")
+        if kecamatan:
+            try:
+                self.regions.kecamatan_code(kecamatan)
+            except ValidationError as exc:
+                row.errors.append((LABELS["kecamatan"], " ".join(exc.messages)))
+                kecamatan = ""
+        if cells.get("kelurahan"):
+            try:
+                business["kelurahan_id"] = self.regions.kelurahan_code(cells["kelurahan"], kecamatan)
+            except ValidationError as exc:
+                row.errors.append((LABELS["kelurahan"], " ".join(exc.messages)))
+        if row.errors:
+            return row
+        # The model's own rules (start year, KBLI code and category), as in the web form. Rows
+        # repeat few combinations of these values, so each combination is checked once.
+        key = (business.get("start_year"), business.get("kbli_code", ""), business.get("kbli_category_id"))
+        problems = self._model_checks.get(key)
+        if problems is None:
+            problems = self._model_checks[key] = self._check_model_rules(*key)
+        row.errors.extend(problems)
+        if business.get("kbli_code") and "kbli_category_id" not in business and not row.errors:
+            business["kbli_category_id"] = category_of(business["kbli_code"])
+        return row
+
+    def _check_model_rules(self, start_year, kbli_code, kbli_category_id) -> list[tuple[str, str]]:
+        # A bare instance: Business.clean() reads only these attributes.
+        probe = Business.__new__(Business)
+        probe.__dict__.update(
+            start_year=start_year, kbli_code=kbli_code, kbli_category_id=kbli_category_id, certifications=[]
+        )
+        try:
+            probe.clean()
+        except ValidationError as exc:
+            return [
+                (next((LABELS[k] for k, f in BUSINESS_FIELD.items() if f.removesuffix("_id") == name), name),
+                 " ".join(messages))
+                for name, messages in exc.message_dict.items()
+            ]  # fmt: skip
+        return []
+
+    # --- The whole file ----------------------------------------------------------------------
+
+    def plan(
+        self,
+        records,
+        *,
+        total: int | None = None,
+        progress: Callable[[int], None] | None = None,
+        on_chunk: Callable[[Plan], None] | None = None,
+    ) -> Plan:
+        """Classify every row; reads the database (in batches) but never writes to it.
+
+        With `on_chunk`, it is called whenever about CHUNK new records have been planned, and once
+        at the end, so that they can be written (`write_new`) while the rest is still planned.
+        """
+        plan = Plan()
+        seen_owner: dict[str, tuple[int, dict | int]] = {}  # key → (row, new owner dict or pk)
+        seen_business: dict[str, int] = {}
+        records = iter(records)
+        while batch := [self.clean_row(number, cells) for number, cells in itertools.islice(records, BATCH)]:
+            plan.rows_total += len(batch)
+            self._plan_batch(plan, batch, seen_owner, seen_business)
+            if progress:
+                progress(plan.rows_total)
+            if on_chunk is not None and len(plan.new_businesses) >= CHUNK:
+                on_chunk(plan)
+        if on_chunk is not None:
+            on_chunk(plan)
+        return plan
+
+    def _lookups(self, rows: list[Row]):
+        niks = {r.owner["nik"] for r in rows if r.owner.get("nik")}
+        phones = {r.owner["phone"] for r in rows if r.owner.get("phone") and not r.owner.get("nik")}
+        nibs = {r.business["nib"] for r in rows if r.business.get("nib")}
+        names = {normalise_name(r.business["name"]) for r in rows if not r.business.get("nib")}
+        owner_cols = ("pk", "nik", "name", "gender", "birth_date", "phone", "email", "address")
+        by_nik = {o["nik"]: o for o in Owner.objects.filter(nik__in=niks).values(*owner_cols)} if niks else {}
+        by_phone: dict[str, list[dict]] = {}
+        if phones:
+            for o in Owner.objects.active().filter(phone__in=phones).values(*owner_cols):
+                by_phone.setdefault(o["phone"], []).append(o)
+        business_cols = (
+            "pk", "owner_id", "name_normalized", *BUSINESS_FIELD.values(),
+            *(f"owner__{name}" for name in owner_cols if name != "pk"),
+        )  # fmt: skip
+        by_nib = (
+            {b["nib"]: b for b in Business.objects.filter(nib__in=nibs).values(*set(business_cols))}
+            if nibs
+            else {}
+        )
+        by_name: dict[tuple, list[dict]] = {}
+        if names:
+            for b in Business.objects.active().filter(name_normalized__in=names).values(*set(business_cols)):
+                by_name.setdefault((b["kelurahan_id"], b["name_normalized"]), []).append(b)
+        return by_nik, by_phone, by_nib, by_name
+
+    def _plan_batch(self, plan: Plan, rows: list[Row], seen_owner: dict, seen_business: dict) -> None:
+        valid = [r for r in rows if not r.errors]
+        by_nik, by_phone, by_nib, by_name = self._lookups(valid)
+        for row in rows:
+            if row.errors:
+                plan.refused_rows.append(row.number)
+                plan.errors.extend([row.number, column, message] for column, message in row.errors)
+                continue
+            self._plan_row(plan, row, by_nik, by_phone, by_nib, by_name, seen_owner, seen_business)
+
+    def _refuse(self, plan: Plan, row: Row, column: str, message: str) -> None:
+        plan.refused_rows.append(row.number)
+        plan.errors.append([row.number, LABELS[column], message])
+
+    def _plan_row(self, plan, row, by_nik, by_phone, by_nib, by_name, seen_owner, seen_business) -> None:
+        owner_values, business_values = row.owner, row.business
+        business_values["name_normalized"] = normalise_name(business_values["name"])
+        nib = business_values.get("nib")
+        business_key = (
+            f"nib:{nib}"
+            if nib
+            else f"name:{business_values['kelurahan_id']}:{business_values['name_normalized']}"
+        )
+        if business_key in seen_business:
+            plan.skipped += 1
+            plan.notes.append(
+                [
+                    row.number,
+                    _("Dilewati: baris ganda dalam berkas (sama dengan baris %(row)d).")
+                    % {"row": seen_business[business_key]},
+                ]
+            )
+            return
+
+        # The owner: by NIK, else by phone when exactly one active owner has it.
+        nik, phone = owner_values.get("nik"), owner_values.get("phone")
+        owner_key = f"nik:{nik}" if nik else (f"phone:{phone}" if phone else f"row:{row.number}")
+        existing_owner = None
+        if nik:
+            existing_owner = by_nik.get(nik)
+        elif phone and len(by_phone.get(phone, [])) == 1:
+            existing_owner = by_phone[phone][0]
+        # The business: by NIB, else by the duplicate rule (same name in the same kelurahan).
+        existing = None
+        if nib:
+            existing = by_nib.get(nib)
+        else:
+            candidates = by_name.get(
+                (business_values["kelurahan_id"], business_values["name_normalized"]), []
+            )
+            if len(candidates) == 1 and (not nik or candidates[0]["owner__nik"] in (None, nik)):
+                existing = candidates[0]
+        if existing is not None and existing_owner is None and owner_key not in seen_owner:
+            # A known business whose owner the row does not identify otherwise: that owner.
+            existing_owner = {
+                k.removeprefix("owner__"): v for k, v in existing.items() if k.startswith("owner__")
+            }
+            existing_owner["pk"] = existing["owner_id"]
+        owner_change: dict = {}
+        if owner_key in seen_owner:
+            owner_ref = seen_owner[owner_key][1]
+        elif existing_owner is not None:
+            owner_ref = existing_owner["pk"]
+            owner_change = {k: v for k, v in owner_values.items() if existing_owner.get(k) != v}
+            if nik and existing_owner.get("nik") == nik:
+                # Gender and birth date follow a NIK when it is entered, not on every re-import.
+                owner_change.pop("gender", None)
+                owner_change.pop("birth_date", None)
+        else:
+            if not owner_values.get("gender"):
+                self._refuse(plan, row, "gender", _("Isi jenis kelamin bila NIK tidak diisi."))
+                return
+            owner_ref = owner_values
+        if existing is not None and existing["owner_id"] != owner_ref:
+            self._refuse(
+                plan, row, "nib" if nib else "name",
+                _("Usaha ini sudah terdaftar atas pelaku usaha lain; periksa NIK/NIB atau gabungkan datanya di registri."),
+            )  # fmt: skip
+            return
+        seen_business[business_key] = row.number
+        if owner_key not in seen_owner:
+            seen_owner[owner_key] = (row.number, owner_ref)
+            if isinstance(owner_ref, dict):
+                plan.new_owners.append(owner_ref)
+                owner_ref["_row"] = row.number
+            elif owner_change:
+                plan.owner_changes[owner_ref] = (row.number, owner_change)
+        if existing is None:
+            business_values["_owner"] = owner_ref
+            business_values["_row"] = row.number
+            plan.new_businesses.append(business_values)
+            plan.created += 1
+            return
+        change = {k: v for k, v in business_values.items() if k != "name_normalized" and existing.get(k) != v}
+        if change:
+            plan.business_changes[existing["pk"]] = (row.number, change)
+        if change or owner_change:
+            plan.updated += 1
+            labels = [OWNER_LABELS[k] for k in owner_change if k in OWNER_LABELS]
+            labels += [BUSINESS_LABELS[k] for k in change if k in BUSINESS_LABELS]
+            plan.notes.append(
+                [
+                    row.number,
+                    _("Memperbarui usaha #%(pk)s: %(cols)s.")
+                    % {"pk": existing["pk"], "cols": ", ".join(labels)},
+                ]
+            )
+        else:
+            plan.skipped += 1
+            plan.notes.append(
+                [row.number, _("Dilewati: sama dengan data usaha #%(pk)s.") % {"pk": existing["pk"]}]
+            )
+
+    # --- Writing -----------------------------------------------------------------------------
+
+    @transaction.atomic
+    def apply(self, plan: Plan, *, by, run_id: int) -> dict[str, list[tuple[int, int, str, list]]]:
+        """Write the plan; returns the records touched, for the import's own record."""
+        touched = self.touched()
+        owners, businesses = plan.take_new()
+        self.write_new(owners, businesses, by=by, run_id=run_id, touched=touched)
+        self.write_changes(plan, by=by, touched=touched)
+        return touched
+
+    def after_write(self, touched: TouchedRecords) -> None:
+        """Keep the dashboard's tallies and the duplicate list true in the import's transaction."""
+        if not touched.get("registry.owner") and not touched.get("registry.business"):
+            return
+        # New businesses have no attendance yet, so only changed records can move a figure.
+        changed_owners = [
+            pk for pk, _row, action, _f in touched.get("registry.owner", []) if action == "diubah"
+        ]
+        changed = {pk for pk, _row, action, _f in touched.get("registry.business", []) if action == "diubah"}
+        if changed_owners:
+            changed.update(Business.objects.filter(owner__in=changed_owners).values_list("pk", flat=True))
+        if len(changed) > REBUILD_ABOVE:
+            announce_businesses_changed(None)
+        elif changed:
+            announce_businesses_changed(changed)
+        duplicates_scan_all()
+
+    def touched(self) -> dict[str, list[tuple[int, int, str, list]]]:
+        return {"registry.owner": [], "registry.business": []}
+
+    def write_new(
+        self, owners: list[dict], businesses: list[dict], *, by, run_id: int, touched: dict
+    ) -> None:
+        """Insert planned new owners, then new businesses (whose owners are written by now)."""
+        # In chunks, each row dict dropped once written: peak memory stays well under the file's size
+        # times a few, whatever the number of rows.
+        for start in range(0, len(owners), CHUNK):
+            prepared = self.prepare_new(owners[start : start + CHUNK], [], by=by)
+            self.write_prepared(prepared, touched=touched, run_id=run_id)
+        for start in range(0, len(businesses), CHUNK):
+            prepared = self.prepare_new([], businesses[start : start + CHUNK], by=by)
+            self.write_prepared(prepared, touched=touched, run_id=run_id)
+
+    def prepare_new(self, owners: list[dict], businesses: list[dict], *, by) -> NewRecords:
+        """The rows of planned new owners and businesses, with their ids, ready to be written.
+
+        On PostgreSQL the COPY text is built here too, so that an import can prepare a piece in
+        the planning thread while the writing thread sends the previous one (imports/services).
+        """
+        # One time for the whole import, however many pieces it is written in.
+        now = self._written_at = getattr(self, "_written_at", None) or timezone.now()
+        by_id = by.pk if by else None
+        owner_rows = [
+            {
+                "nik": values.get("nik"), "name": values["name"], "gender": values.get("gender", ""),
+                "birth_date": values.get("birth_date"), "phone": values.get("phone", ""),
+                "email": values.get("email", ""), "address": values.get("address", ""),
+                "created_by_id": by_id, "_row": values["_row"],
+            }
+            for values in owners
+        ]  # fmt: skip
+        prepared = NewRecords(now=now, by_id=by_id, owner_rows=owner_rows)
+        if owner_rows:
+            prepared.owner_text = self._prepare(Owner, owner_rows, now)
+            if prepared.owner_text is None:
+                insert_rows(Owner, owner_rows, now=now)  # SQLite & co: the ids come from the insert
+                prepared.owners_written = True
+        for values, row in zip(owners, owner_rows, strict=True):
+            # Later rows of the same owner point at this dict: from now on it holds the owner's id.
+            values.clear()
+            values["pk"] = row["id"]
+        for values in businesses:
+            owner = values.pop("_owner")
+            row = {k: v for k, v in values.items() if not k.startswith("_")}
+            row["owner_id"] = owner if isinstance(owner, int) else owner["pk"]
+            row["scale"], row["scale_basis"] = classify(
+                annual_sales=row.get("annual_sales"), capital=row.get("capital")
+            )
+            row.update(
+                status=BusinessStatus.VERIFIED, status_changed_at=now, source=BusinessSource.IMPORT,
+                created_by_id=by_id, certifications=[], _row=values["_row"],
+            )  # fmt: skip
+            row.setdefault("nib", None)
+            prepared.business_rows.append(row)
+        if prepared.business_rows:
+            prepared.business_text = self._prepare(Business, prepared.business_rows, now)
+        return prepared
+
+    @staticmethod
+    def _prepare(model, rows: list[dict], now) -> CopyText | None:
+        if connections[router.db_for_write(model)].vendor == "postgresql":
+            return copy_text(model, rows, now=now)
+        return None
+
+    def write_prepared(self, prepared: NewRecords, *, touched: dict, run_id: int) -> None:
+        now, by_id = prepared.now, prepared.by_id
+        if prepared.owner_rows:
+            if prepared.owner_text is not None:
+                write_copy_text(prepared.owner_text)
+            elif not prepared.owners_written:
+                insert_rows(Owner, prepared.owner_rows, now=now)
+            insert_history(Owner, prepared.owner_rows, now=now, default_user_id=by_id)
+            touched["registry.owner"].extend((r["id"], r["_row"], "dibuat", []) for r in prepared.owner_rows)
+        rows = prepared.business_rows
+        if not rows:
+            return
+        if prepared.business_text is not None:
+            write_copy_text(prepared.business_text)
+        else:
+            insert_rows(Business, rows, now=now)
+        insert_history(Business, rows, now=now, default_user_id=by_id)
+        insert_columns(
+            StatusChange,
+            {"business_id": [r["id"] for r in rows]},
+            same={"from_status": "", "to_status": BusinessStatus.VERIFIED,
+                  "reason": _("Diimpor dari berkas (impor #%(run)s)") % {"run": run_id},
+                  "changed_by_id": by_id, "changed_at": now},
+            now=now,
+        )  # fmt: skip
+        touched["registry.business"].extend((r["id"], r["_row"], "dibuat", []) for r in rows)
+
+    def write_changes(self, plan: Plan, *, by, touched: dict) -> None:
+        """Update the existing owners and businesses the plan changes (after `write_new`)."""
+        touched["registry.owner"].extend(self._update(Owner, plan.owner_changes, by))
+        touched["registry.business"].extend(self._update(Business, plan.business_changes, by))
+
+    def _update(self, model, changes: dict[int, tuple[int, dict]], by) -> list[tuple[int, int, str, list]]:
+        if not changes:
+            return []
+        out = []
+        objects = []
+        names: set[str] = set()
+        for pks in _chunks(list(changes)):
+            for obj in model.objects.filter(pk__in=pks):
+                row, values = changes[obj.pk]
+                for name, value in values.items():
+                    setattr(obj, name, value)
+                names.update(values)
+                if model is Business:
+                    # What Business.save() derives, since bulk updates do not call it.
+                    obj.name_normalized = normalise_name(obj.name)
+                    obj.scale, obj.scale_basis = classify(annual_sales=obj.annual_sales, capital=obj.capital)
+                obj.updated_at = timezone.now()
+                objects.append(obj)
+                out.append((obj.pk, row, "diubah", sorted(values)))
+        if model is Business:
+            names |= {"name_normalized", "scale", "scale_basis"}
+        names.add("updated_at")
+        bulk_update_with_history(objects, model, sorted(names), batch_size=1000, default_user=by)
+        return out
+
+
+def _chunks(values: list, size: int = 500):
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def today() -> datetime.date:
+    return timezone.localdate()
