@@ -1,15 +1,15 @@
 """Spreadsheet import of owners with their businesses (registered with the imports app in apps.py).
 
-`OwnerBusinessImporter` takes rows already read and mapped
-(pembinaan/imports) and turns them into a plan — created, updated, skipped, refused, with
-reasons — checking every value with the same parsers and model rules as the web forms
-(lib/identifiers, lib/money, Business.clean). Looking up existing records is done in bulk, one
-query per batch of rows, so that a file of 100,000 rows takes seconds rather than minutes.
+`OwnerBusinessImporter` takes rows already read and mapped (pembinaan/imports) and turns them into
+a plan — created, updated, skipped, refused, with reasons — checking every value with the same
+parsers and model rules as the web forms (lib/identifiers, lib/money, Business.clean). Existing
+records are matched by rule 2f (registry/matching.py), looked up in bulk, one query per batch of
+rows, so that a file of 100,000 rows takes seconds rather than minutes; the plan is written by the
+registry bulk writer (registry/bulk.py).
 """
 
 from __future__ import annotations
 
-import datetime
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,39 +17,29 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
-from django.db import connections, router, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_update_with_history
 
 from pembinaan.imports.columns import Column
 from pembinaan.imports.importers import Importer, TouchedRecords
 from pembinaan.imports.plans import Plan
 from pembinaan.imports.reading import NumberCell
 from pembinaan.imports.regions import RegionMatcher
-from pembinaan.lib.bulk_insert import (
-    CopyText,
-    copy_text,
-    insert_columns,
-    insert_history,
-    insert_rows,
-    write_copy_text,
-)
 from pembinaan.lib.identifiers import parse_nib, parse_nik, parse_npwp, parse_phone
 from pembinaan.lib.money import parse_rupiah
 from pembinaan.reference.models import KbliCategory
+from pembinaan.registry import bulk
 from pembinaan.registry.kbli import category_of
+from pembinaan.registry.matching import RowMatches, duplicates_scan_all, owner_of
 from pembinaan.registry.models import (
     Business,
     BusinessSource,
-    BusinessStatus,
     Gender,
     Owner,
-    StatusChange,
     normalise_name,
+    owner_fields_from_nik,
 )
-from pembinaan.registry.scale import classify
-from pembinaan.registry.services import duplicates_scan_all
 from pembinaan.registry.signals import announce_businesses_changed
 
 COLUMNS = (
@@ -148,7 +138,6 @@ COLUMNS = (
     Column("products", "Produk", ("produk/jasa", "jenis produk", "kegiatan", "kegiatan usaha", "products")),
 )
 LABELS = {c.key: c.label for c in COLUMNS}
-OWNER_KEYS = ("nik", "owner_name", "gender", "phone", "email", "owner_address")
 # Import column → model field, for the columns that are stored as they are.
 OWNER_FIELD = {
     "owner_name": "name",
@@ -236,19 +225,6 @@ class Row:
     errors: list[tuple[str, str]] = field(default_factory=list)
 
 
-@dataclass
-class NewRecords:
-    """New owners and businesses with their ids, ready to write (see prepare_new)."""
-
-    now: datetime.datetime
-    by_id: int | None
-    owner_rows: list[dict] = field(default_factory=list)
-    business_rows: list[dict] = field(default_factory=list)
-    owner_text: CopyText | None = None
-    business_text: CopyText | None = None
-    owners_written: bool = False
-
-
 class OwnerBusinessImporter(Importer):
     kind = "usaha"
     columns = COLUMNS
@@ -299,6 +275,16 @@ class OwnerBusinessImporter(Importer):
     def clean_row(self, number: int, cells: dict[str, str]) -> Row:
         """Parse and check one row's cells (keyed by column); errors are collected, not raised."""
         row = Row(number=number)
+        self._parse_cells(row, cells)
+        for key in ("owner_name", "name", "kelurahan"):
+            if not cells.get(key):
+                row.errors.append((LABELS[key], _("Wajib diisi.")))
+        self._find_region(row, cells)
+        if not row.errors:
+            self._check_business(row)
+        return row
+
+    def _parse_cells(self, row: Row, cells: dict[str, str]) -> None:
         owner, business = row.owner, row.business
         for key, value in cells.items():
             parse = self.parsers.get(key)
@@ -310,20 +296,15 @@ class OwnerBusinessImporter(Importer):
                 row.errors.append((LABELS[key], " ".join(exc.messages)))
                 continue
             if key == "nik":
-                owner["nik"], owner["gender"], owner["birth_date"] = (
-                    parsed.nik,
-                    parsed.gender,
-                    parsed.birth_date,
-                )
+                owner.update(owner_fields_from_nik(parsed))
             elif key in OWNER_FIELD:
                 # The NIK decides the gender (rule 3); a typed one is kept only without a NIK.
                 if not (key == "gender" and "nik" in owner):
                     owner[OWNER_FIELD[key]] = parsed
             else:
                 business[BUSINESS_FIELD[key]] = parsed
-        for key in ("owner_name", "name", "kelurahan"):
-            if not cells.get(key):
-                row.errors.append((LABELS[key], _("Wajib diisi.")))
+
+    def _find_region(self, row: Row, cells: dict[str, str]) -> None:
         kecamatan = cells.get("kecamatan", "")
         if kecamatan:
             try:
@@ -333,13 +314,14 @@ class OwnerBusinessImporter(Importer):
                 kecamatan = ""
         if cells.get("kelurahan"):
             try:
-                business["kelurahan_id"] = self.regions.kelurahan_code(cells["kelurahan"], kecamatan)
+                row.business["kelurahan_id"] = self.regions.kelurahan_code(cells["kelurahan"], kecamatan)
             except ValidationError as exc:
                 row.errors.append((LABELS["kelurahan"], " ".join(exc.messages)))
-        if row.errors:
-            return row
+
+    def _check_business(self, row: Row) -> None:
         # The model's own rules (start year, KBLI code and category), as in the web form. Rows
         # repeat few combinations of these values, so each combination is checked once.
+        business = row.business
         key = (business.get("start_year"), business.get("kbli_code", ""), business.get("kbli_category_id"))
         problems = self._model_checks.get(key)
         if problems is None:
@@ -347,7 +329,6 @@ class OwnerBusinessImporter(Importer):
         row.errors.extend(problems)
         if business.get("kbli_code") and "kbli_category_id" not in business and not row.errors:
             business["kbli_category_id"] = category_of(business["kbli_code"])
-        return row
 
     def _check_model_rules(self, start_year, kbli_code, kbli_category_id) -> list[tuple[str, str]]:
         # A bare instance: Business.clean() reads only these attributes.
@@ -381,12 +362,11 @@ class OwnerBusinessImporter(Importer):
         at the end, so that they can be written (`write_new`) while the rest is still planned.
         """
         plan = Plan()
-        seen_owner: dict[str, tuple[int, dict | int]] = {}  # key → (row, new owner dict or pk)
-        seen_business: dict[str, int] = {}
+        seen = _Seen()
         records = iter(records)
         while batch := [self.clean_row(number, cells) for number, cells in itertools.islice(records, BATCH)]:
             plan.rows_total += len(batch)
-            self._plan_batch(plan, batch, seen_owner, seen_business)
+            self._plan_batch(plan, batch, seen)
             if progress:
                 progress(plan.rows_total)
             if on_chunk is not None and len(plan.new_businesses) >= CHUNK:
@@ -395,149 +375,114 @@ class OwnerBusinessImporter(Importer):
             on_chunk(plan)
         return plan
 
-    def _lookups(self, rows: list[Row]):
-        niks = {r.owner["nik"] for r in rows if r.owner.get("nik")}
-        phones = {r.owner["phone"] for r in rows if r.owner.get("phone") and not r.owner.get("nik")}
-        nibs = {r.business["nib"] for r in rows if r.business.get("nib")}
-        names = {normalise_name(r.business["name"]) for r in rows if not r.business.get("nib")}
-        owner_cols = ("pk", "nik", "name", "gender", "birth_date", "phone", "email", "address")
-        by_nik = {o["nik"]: o for o in Owner.objects.filter(nik__in=niks).values(*owner_cols)} if niks else {}
-        by_phone: dict[str, list[dict]] = {}
-        if phones:
-            for o in Owner.objects.active().filter(phone__in=phones).values(*owner_cols):
-                by_phone.setdefault(o["phone"], []).append(o)
-        business_cols = (
-            "pk", "owner_id", "name_normalized", *BUSINESS_FIELD.values(),
-            *(f"owner__{name}" for name in owner_cols if name != "pk"),
-        )  # fmt: skip
-        by_nib = (
-            {b["nib"]: b for b in Business.objects.filter(nib__in=nibs).values(*set(business_cols))}
-            if nibs
-            else {}
-        )
-        by_name: dict[tuple, list[dict]] = {}
-        if names:
-            for b in Business.objects.active().filter(name_normalized__in=names).values(*set(business_cols)):
-                by_name.setdefault((b["kelurahan_id"], b["name_normalized"]), []).append(b)
-        return by_nik, by_phone, by_nib, by_name
-
-    def _plan_batch(self, plan: Plan, rows: list[Row], seen_owner: dict, seen_business: dict) -> None:
+    def _plan_batch(self, plan: Plan, rows: list[Row], seen: _Seen) -> None:
         valid = [r for r in rows if not r.errors]
-        by_nik, by_phone, by_nib, by_name = self._lookups(valid)
+        for row in valid:
+            row.business["name_normalized"] = normalise_name(row.business["name"])
+        matches = RowMatches.load(
+            [r.owner for r in valid], [r.business for r in valid], business_columns=BUSINESS_FIELD.values()
+        )
         for row in rows:
             if row.errors:
                 plan.refused_rows.append(row.number)
                 plan.errors.extend([row.number, column, message] for column, message in row.errors)
                 continue
-            self._plan_row(plan, row, by_nik, by_phone, by_nib, by_name, seen_owner, seen_business)
+            self._plan_row(plan, row, matches, seen)
 
     def _refuse(self, plan: Plan, row: Row, column: str, message: str) -> None:
         plan.refused_rows.append(row.number)
         plan.errors.append([row.number, LABELS[column], message])
 
-    def _plan_row(self, plan, row, by_nik, by_phone, by_nib, by_name, seen_owner, seen_business) -> None:
-        owner_values, business_values = row.owner, row.business
-        business_values["name_normalized"] = normalise_name(business_values["name"])
-        nib = business_values.get("nib")
-        business_key = (
-            f"nib:{nib}"
-            if nib
-            else f"name:{business_values['kelurahan_id']}:{business_values['name_normalized']}"
-        )
-        if business_key in seen_business:
+    def _plan_row(self, plan: Plan, row: Row, matches: RowMatches, seen: _Seen) -> None:
+        """A row is a new business, a change to one, a repeat, or refused (rule 2f)."""
+        business_key = _business_key(row.business)
+        if business_key in seen.business:
             plan.skipped += 1
             plan.notes.append(
                 [
                     row.number,
                     _("Dilewati: baris ganda dalam berkas (sama dengan baris %(row)d).")
-                    % {"row": seen_business[business_key]},
+                    % {"row": seen.business[business_key]},
                 ]
             )
             return
-
-        # The owner: by NIK, else by phone when exactly one active owner has it.
-        nik, phone = owner_values.get("nik"), owner_values.get("phone")
-        owner_key = f"nik:{nik}" if nik else (f"phone:{phone}" if phone else f"row:{row.number}")
-        existing_owner = None
-        if nik:
-            existing_owner = by_nik.get(nik)
-        elif phone and len(by_phone.get(phone, [])) == 1:
-            existing_owner = by_phone[phone][0]
-        # The business: by NIB, else by the duplicate rule (same name in the same kelurahan).
-        existing = None
-        if nib:
-            existing = by_nib.get(nib)
-        else:
-            candidates = by_name.get(
-                (business_values["kelurahan_id"], business_values["name_normalized"]), []
-            )
-            if len(candidates) == 1 and (not nik or candidates[0]["owner__nik"] in (None, nik)):
-                existing = candidates[0]
-        if existing is not None and existing_owner is None and owner_key not in seen_owner:
-            # A known business whose owner the row does not identify otherwise: that owner.
-            existing_owner = {
-                k.removeprefix("owner__"): v for k, v in existing.items() if k.startswith("owner__")
-            }
-            existing_owner["pk"] = existing["owner_id"]
-        owner_change: dict = {}
-        if owner_key in seen_owner:
-            owner_ref = seen_owner[owner_key][1]
-        elif existing_owner is not None:
-            owner_ref = existing_owner["pk"]
-            owner_change = {k: v for k, v in owner_values.items() if existing_owner.get(k) != v}
-            if nik and existing_owner.get("nik") == nik:
-                # Gender and birth date follow a NIK when it is entered, not on every re-import.
-                owner_change.pop("gender", None)
-                owner_change.pop("birth_date", None)
-        else:
-            if not owner_values.get("gender"):
-                self._refuse(plan, row, "gender", _("Isi jenis kelamin bila NIK tidak diisi."))
-                return
-            owner_ref = owner_values
+        owner_key = _owner_key(row)
+        existing = matches.business(row.owner, row.business)
+        owner_ref, owner_change = self._owner_ref(plan, row, owner_key, matches, existing, seen)
+        if owner_ref is None:
+            return
         if existing is not None and existing["owner_id"] != owner_ref:
             self._refuse(
-                plan, row, "nib" if nib else "name",
+                plan, row, "nib" if row.business.get("nib") else "name",
                 _("Usaha ini sudah terdaftar atas pelaku usaha lain; periksa NIK/NIB atau gabungkan datanya di registri."),
             )  # fmt: skip
             return
-        seen_business[business_key] = row.number
-        if owner_key not in seen_owner:
-            seen_owner[owner_key] = (row.number, owner_ref)
-            if isinstance(owner_ref, dict):
-                plan.new_owners.append(owner_ref)
-                owner_ref["_row"] = row.number
-            elif owner_change:
-                plan.owner_changes[owner_ref] = (row.number, owner_change)
+        seen.business[business_key] = row.number
+        if owner_key not in seen.owner:
+            self._plan_owner(plan, row, owner_key, owner_ref, owner_change, seen)
         if existing is None:
-            business_values["_owner"] = owner_ref
-            business_values["_row"] = row.number
-            plan.new_businesses.append(business_values)
-            plan.created += 1
-            return
-        change = {k: v for k, v in business_values.items() if k != "name_normalized" and existing.get(k) != v}
+            self._plan_new_business(plan, row, owner_ref)
+        else:
+            self._plan_business_change(plan, row, existing, owner_change)
+
+    def _owner_ref(
+        self, plan: Plan, row: Row, owner_key: str, matches: RowMatches, existing: dict | None, seen: _Seen
+    ) -> tuple[int | dict | None, dict]:
+        """The row's owner: one met earlier in the file, an existing one (with the row's changes to
+        it), or the row's values for a new one; None when the row is refused."""
+        if owner_key in seen.owner:
+            return seen.owner[owner_key][1], {}
+        found = matches.owner(row.owner)
+        if found is None and existing is not None:
+            found = owner_of(existing)  # a known business whose owner the row does not identify otherwise
+        if found is not None:
+            return found["pk"], _owner_change(row.owner, found)
+        if not row.owner.get("gender"):
+            self._refuse(plan, row, "gender", _("Isi jenis kelamin bila NIK tidak diisi."))
+            return None, {}
+        return row.owner, {}
+
+    @staticmethod
+    def _plan_owner(plan: Plan, row: Row, owner_key: str, owner_ref: int | dict, change: dict, seen: _Seen):
+        seen.owner[owner_key] = (row.number, owner_ref)
+        if isinstance(owner_ref, dict):
+            plan.new_owners.append(owner_ref)
+            owner_ref["_row"] = row.number
+        elif change:
+            plan.owner_changes[owner_ref] = (row.number, change)
+
+    @staticmethod
+    def _plan_new_business(plan: Plan, row: Row, owner_ref: int | dict) -> None:
+        row.business["_owner"] = owner_ref
+        row.business["_row"] = row.number
+        plan.new_businesses.append(row.business)
+        plan.created += 1
+
+    @staticmethod
+    def _plan_business_change(plan: Plan, row: Row, existing: dict, owner_change: dict) -> None:
+        change = {k: v for k, v in row.business.items() if k != "name_normalized" and existing.get(k) != v}
         if change:
             plan.business_changes[existing["pk"]] = (row.number, change)
-        if change or owner_change:
-            plan.updated += 1
-            labels = [OWNER_LABELS[k] for k in owner_change if k in OWNER_LABELS]
-            labels += [BUSINESS_LABELS[k] for k in change if k in BUSINESS_LABELS]
-            plan.notes.append(
-                [
-                    row.number,
-                    _("Memperbarui usaha #%(pk)s: %(cols)s.")
-                    % {"pk": existing["pk"], "cols": ", ".join(labels)},
-                ]
-            )
-        else:
+        if not change and not owner_change:
             plan.skipped += 1
             plan.notes.append(
                 [row.number, _("Dilewati: sama dengan data usaha #%(pk)s.") % {"pk": existing["pk"]}]
             )
+            return
+        plan.updated += 1
+        labels = [OWNER_LABELS[k] for k in owner_change if k in OWNER_LABELS]
+        labels += [BUSINESS_LABELS[k] for k in change if k in BUSINESS_LABELS]
+        plan.notes.append(
+            [
+                row.number,
+                _("Memperbarui usaha #%(pk)s: %(cols)s.") % {"pk": existing["pk"], "cols": ", ".join(labels)},
+            ]
+        )
 
-    # --- Writing -----------------------------------------------------------------------------
+    # --- Writing (through the registry bulk writer) --------------------------------------------
 
     @transaction.atomic
-    def apply(self, plan: Plan, *, by, run_id: int) -> dict[str, list[tuple[int, int, str, list]]]:
+    def apply(self, plan: Plan, *, by, run_id: int) -> TouchedRecords:
         """Write the plan; returns the records touched, for the import's own record."""
         touched = self.touched()
         owners, businesses = plan.take_new()
@@ -562,7 +507,7 @@ class OwnerBusinessImporter(Importer):
             announce_businesses_changed(changed)
         duplicates_scan_all()
 
-    def touched(self) -> dict[str, list[tuple[int, int, str, list]]]:
+    def touched(self) -> TouchedRecords:
         return {"registry.owner": [], "registry.business": []}
 
     def write_new(
@@ -578,7 +523,7 @@ class OwnerBusinessImporter(Importer):
             prepared = self.prepare_new([], businesses[start : start + CHUNK], by=by)
             self.write_prepared(prepared, touched=touched, run_id=run_id)
 
-    def prepare_new(self, owners: list[dict], businesses: list[dict], *, by) -> NewRecords:
+    def prepare_new(self, owners: list[dict], businesses: list[dict], *, by) -> bulk.NewRecords:
         """The rows of planned new owners and businesses, with their ids, ready to be written.
 
         On PostgreSQL the COPY text is built here too, so that an import can prepare a piece in
@@ -586,111 +531,60 @@ class OwnerBusinessImporter(Importer):
         """
         # One time for the whole import, however many pieces it is written in.
         now = self._written_at = getattr(self, "_written_at", None) or timezone.now()
-        by_id = by.pk if by else None
+        prepared = bulk.NewRecords(now=now, by_id=by.pk if by else None, source=BusinessSource.IMPORT)
         owner_rows = [
-            {
-                "nik": values.get("nik"), "name": values["name"], "gender": values.get("gender", ""),
-                "birth_date": values.get("birth_date"), "phone": values.get("phone", ""),
-                "email": values.get("email", ""), "address": values.get("address", ""),
-                "created_by_id": by_id, "_row": values["_row"],
-            }
-            for values in owners
-        ]  # fmt: skip
-        prepared = NewRecords(now=now, by_id=by_id, owner_rows=owner_rows)
-        if owner_rows:
-            prepared.owner_text = self._prepare(Owner, owner_rows, now)
-            if prepared.owner_text is None:
-                insert_rows(Owner, owner_rows, now=now)  # SQLite & co: the ids come from the insert
-                prepared.owners_written = True
+            {**bulk.owner_row(values, by_id=prepared.by_id), "_row": values["_row"]} for values in owners
+        ]
+        bulk.prepare_owners(prepared, owner_rows)
         for values, row in zip(owners, owner_rows, strict=True):
             # Later rows of the same owner point at this dict: from now on it holds the owner's id.
             values.clear()
             values["pk"] = row["id"]
+        with_owner = []
         for values in businesses:
             owner = values.pop("_owner")
-            row = {k: v for k, v in values.items() if not k.startswith("_")}
-            row["owner_id"] = owner if isinstance(owner, int) else owner["pk"]
-            row["scale"], row["scale_basis"] = classify(
-                annual_sales=row.get("annual_sales"), capital=row.get("capital")
-            )
-            row.update(
-                status=BusinessStatus.VERIFIED, status_changed_at=now, source=BusinessSource.IMPORT,
-                created_by_id=by_id, certifications=[], _row=values["_row"],
-            )  # fmt: skip
-            row.setdefault("nib", None)
-            prepared.business_rows.append(row)
-        if prepared.business_rows:
-            prepared.business_text = self._prepare(Business, prepared.business_rows, now)
+            with_owner.append((values, owner if isinstance(owner, int) else owner["pk"]))
+        bulk.prepare_businesses(prepared, with_owner)
         return prepared
 
-    @staticmethod
-    def _prepare(model, rows: list[dict], now) -> CopyText | None:
-        if connections[router.db_for_write(model)].vendor == "postgresql":
-            return copy_text(model, rows, now=now)
-        return None
-
-    def write_prepared(self, prepared: NewRecords, *, touched: dict, run_id: int) -> None:
-        now, by_id = prepared.now, prepared.by_id
-        if prepared.owner_rows:
-            if prepared.owner_text is not None:
-                write_copy_text(prepared.owner_text)
-            elif not prepared.owners_written:
-                insert_rows(Owner, prepared.owner_rows, now=now)
-            insert_history(Owner, prepared.owner_rows, now=now, default_user_id=by_id)
-            touched["registry.owner"].extend((r["id"], r["_row"], "dibuat", []) for r in prepared.owner_rows)
-        rows = prepared.business_rows
-        if not rows:
-            return
-        if prepared.business_text is not None:
-            write_copy_text(prepared.business_text)
-        else:
-            insert_rows(Business, rows, now=now)
-        insert_history(Business, rows, now=now, default_user_id=by_id)
-        insert_columns(
-            StatusChange,
-            {"business_id": [r["id"] for r in rows]},
-            same={"from_status": "", "to_status": BusinessStatus.VERIFIED,
-                  "reason": _("Diimpor dari berkas (impor #%(run)s)") % {"run": run_id},
-                  "changed_by_id": by_id, "changed_at": now},
-            now=now,
-        )  # fmt: skip
-        touched["registry.business"].extend((r["id"], r["_row"], "dibuat", []) for r in rows)
+    def write_prepared(self, prepared: bulk.NewRecords, *, touched: dict, run_id: int) -> None:
+        bulk.write_prepared(prepared, reason=_("Diimpor dari berkas (impor #%(run)s)") % {"run": run_id})
+        touched["registry.owner"].extend((r["id"], r["_row"], "dibuat", []) for r in prepared.owner_rows)
+        touched["registry.business"].extend(
+            (r["id"], r["_row"], "dibuat", []) for r in prepared.business_rows
+        )
 
     def write_changes(self, plan: Plan, *, by, touched: dict) -> None:
         """Update the existing owners and businesses the plan changes (after `write_new`)."""
-        touched["registry.owner"].extend(self._update(Owner, plan.owner_changes, by))
-        touched["registry.business"].extend(self._update(Business, plan.business_changes, by))
-
-    def _update(self, model, changes: dict[int, tuple[int, dict]], by) -> list[tuple[int, int, str, list]]:
-        if not changes:
-            return []
-        out = []
-        objects = []
-        names: set[str] = set()
-        for pks in _chunks(list(changes)):
-            for obj in model.objects.filter(pk__in=pks):
-                row, values = changes[obj.pk]
-                for name, value in values.items():
-                    setattr(obj, name, value)
-                names.update(values)
-                if model is Business:
-                    # What Business.save() derives, since bulk updates do not call it.
-                    obj.name_normalized = normalise_name(obj.name)
-                    obj.scale, obj.scale_basis = classify(annual_sales=obj.annual_sales, capital=obj.capital)
-                obj.updated_at = timezone.now()
-                objects.append(obj)
-                out.append((obj.pk, row, "diubah", sorted(values)))
-        if model is Business:
-            names |= {"name_normalized", "scale", "scale_basis"}
-        names.add("updated_at")
-        bulk_update_with_history(objects, model, sorted(names), batch_size=1000, default_user=by)
-        return out
+        touched["registry.owner"].extend(bulk.update_with_history(Owner, plan.owner_changes, by=by))
+        touched["registry.business"].extend(bulk.update_with_history(Business, plan.business_changes, by=by))
 
 
-def _chunks(values: list, size: int = 500):
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
+@dataclass
+class _Seen:
+    """Owners and businesses met earlier in the file: key → (row, new owner's values or pk); key → row."""
+
+    owner: dict[str, tuple[int, dict | int]] = field(default_factory=dict)
+    business: dict[str, int] = field(default_factory=dict)
 
 
-def today() -> datetime.date:
-    return timezone.localdate()
+def _business_key(values: dict) -> str:
+    """Two rows with the same key are one business: the same NIB, else the same name in one kelurahan."""
+    if values.get("nib"):
+        return f"nib:{values['nib']}"
+    return f"name:{values['kelurahan_id']}:{values['name_normalized']}"
+
+
+def _owner_key(row: Row) -> str:
+    """Two rows with the same key are one owner: the same NIK, else the same phone; else none."""
+    nik, phone = row.owner.get("nik"), row.owner.get("phone")
+    return f"nik:{nik}" if nik else (f"phone:{phone}" if phone else f"row:{row.number}")
+
+
+def _owner_change(values: dict, existing: dict) -> dict:
+    change = {k: v for k, v in values.items() if existing.get(k) != v}
+    if values.get("nik") and existing.get("nik") == values["nik"]:
+        # Gender and birth date follow a NIK when it is entered, not on every re-import.
+        change.pop("gender", None)
+        change.pop("birth_date", None)
+    return change

@@ -44,6 +44,7 @@ from pembinaan.lib.identifiers import GENDER_FEMALE, GENDER_MALE, format_phone
 from pembinaan.progress.services import rebuild_all
 from pembinaan.reference.models import KbliCategory, Kelurahan
 from pembinaan.registry.kbli import category_of
+from pembinaan.registry.matching import duplicates_scan_all
 from pembinaan.registry.models import (
     Business,
     BusinessSource,
@@ -54,7 +55,6 @@ from pembinaan.registry.models import (
     normalise_name,
 )
 from pembinaan.registry.scale import classify
-from pembinaan.registry.services import duplicates_scan_all
 
 S = BusinessStatus
 SRC = BusinessSource
