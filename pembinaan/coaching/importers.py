@@ -404,54 +404,14 @@ class CapitalAssistanceImporter(RowImporter):
             raise ValidationError({"status": refusal})
 
     def write_row(self, values):
-        business, activity = values["business"], values["activity"]
-        grant = CapitalAssistance.objects.filter(activity=activity, business=business).first()
+        grant = CapitalAssistance.objects.filter(
+            activity=values["activity"], business=values["business"]
+        ).first()
         if grant is None:
-            if values["status"] == G.CANCELLED:
-                raise ValidationError(
-                    {
-                        "status": _(
-                            "Bantuan yang dibatalkan tidak diimpor; hanya usulan, disetujui atau disalurkan."
-                        )
-                    }
-                )
-            grant = grant_services.grant_propose(
-                by=self.by,
-                business=business,
-                activity=activity,
-                amount=values["amount"],
-                date=values["date"],
-                form=values["form"],
-                description=values["description"],
-                budget_line=values["budget_line"],
-            )
-            self._advance(grant, values)
-            return "created", "", [("funding.capitalassistance", grant.pk, "dibuat", [])]
+            return self._propose(values)
         if values["status"] == G.CANCELLED or grant.status == G.CANCELLED:
-            # A cancellation needs its reason, given on the grant's screen; an exported cancelled
-            # grant read back is left as it is.
-            if grant.status == values["status"]:
-                return "skipped", _("Dilewati: bantuan ini sudah dibatalkan."), []
-            raise ValidationError(
-                {
-                    "status": _("Bantuan ini dibatalkan di portal; ubah lewat layar bantuan.")
-                    if grant.status == G.CANCELLED
-                    else _("Pembatalan tidak diimpor; batalkan di layar bantuan dengan alasannya.")
-                }
-            )
-        changed = {
-            key: values[key]
-            for key in ("date", "form", "amount", "budget_line")
-            if getattr(grant, key) != values[key] and (key != "budget_line" or values["line_given"])
-        }
-        if values["has_description"] and grant.description != values["description"]:
-            changed["description"] = values["description"]
-        if grant.status == G.DISBURSED and values.get("disbursed_on") not in (None, grant.disbursed_on):
-            changed["disbursed_on"] = values["disbursed_on"]
-        if changed and grant.status == G.DISBURSED:
-            raise ValidationError(
-                _("Bantuan ini sudah disalurkan; ubah datanya di layar bantuan dengan alasan perubahan.")
-            )
+            return self._cancelled(grant, values)
+        changed = _grant_changes(grant, values)
         advances = _STATUS_RANK[values["status"]] > _STATUS_RANK[grant.status]
         if not changed and not advances:
             return "skipped", _("Dilewati: bantuan ini sudah sama."), []
@@ -464,3 +424,58 @@ class CapitalAssistanceImporter(RowImporter):
             _("Bantuan #%(pk)s diperbarui.") % {"pk": grant.pk},
             [("funding.capitalassistance", grant.pk, "diubah", fields_changed)],
         )
+
+    def _propose(self, values):
+        """A grant the portal does not have yet: proposed, then taken as far as the file says."""
+        if values["status"] == G.CANCELLED:
+            raise ValidationError(
+                {
+                    "status": _(
+                        "Bantuan yang dibatalkan tidak diimpor; hanya usulan, disetujui atau disalurkan."
+                    )
+                }
+            )
+        grant = grant_services.grant_propose(
+            by=self.by,
+            business=values["business"],
+            activity=values["activity"],
+            amount=values["amount"],
+            date=values["date"],
+            form=values["form"],
+            description=values["description"],
+            budget_line=values["budget_line"],
+        )
+        self._advance(grant, values)
+        return "created", "", [("funding.capitalassistance", grant.pk, "dibuat", [])]
+
+    @staticmethod
+    def _cancelled(grant, values):
+        # A cancellation needs its reason, given on the grant's screen; an exported cancelled
+        # grant read back is left as it is.
+        if grant.status == values["status"]:
+            return "skipped", _("Dilewati: bantuan ini sudah dibatalkan."), []
+        raise ValidationError(
+            {
+                "status": _("Bantuan ini dibatalkan di portal; ubah lewat layar bantuan.")
+                if grant.status == G.CANCELLED
+                else _("Pembatalan tidak diimpor; batalkan di layar bantuan dengan alasannya.")
+            }
+        )
+
+
+def _grant_changes(grant, values) -> dict:
+    """What the row changes in an existing grant; a disbursed grant is changed only on its screen."""
+    changed = {
+        key: values[key]
+        for key in ("date", "form", "amount", "budget_line")
+        if getattr(grant, key) != values[key] and (key != "budget_line" or values["line_given"])
+    }
+    if values["has_description"] and grant.description != values["description"]:
+        changed["description"] = values["description"]
+    if grant.status == G.DISBURSED and values.get("disbursed_on") not in (None, grant.disbursed_on):
+        changed["disbursed_on"] = values["disbursed_on"]
+    if changed and grant.status == G.DISBURSED:
+        raise ValidationError(
+            _("Bantuan ini sudah disalurkan; ubah datanya di layar bantuan dengan alasan perubahan.")
+        )
+    return changed
