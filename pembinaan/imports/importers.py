@@ -32,6 +32,10 @@ class Importer:
 
     kind: ClassVar[str] = ""
     columns: ClassVar[tuple[Column, ...]] = ()
+    # An importer that can write while it still plans (a large file on PostgreSQL, see
+    # imports/services.py::_plan_and_write) offers touched(), prepare_planned(), write_prepared()
+    # and write_changes().
+    writes_while_planning: ClassVar[bool] = False
 
     def __init__(self, *, by=None, options: dict | None = None):
         self.by = by

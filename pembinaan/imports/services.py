@@ -185,7 +185,7 @@ def _confirm(*, run: ImportRun, by: User | None, progress, own_transaction: bool
     importer = importer_for(run.kind, by=run.created_by, options=run.options)
     if (
         own_transaction
-        and hasattr(importer, "prepare_new")
+        and importer.writes_while_planning
         and transaction.get_connection().vendor == "postgresql"
     ):
         try:
@@ -246,12 +246,9 @@ def _plan_and_write(run: ImportRun, importer, *, by: User | None, progress):
     def hand_over(plan) -> None:
         if stop.is_set():
             raise _Stop
-        owners, businesses = plan.take_new()
-        if plan.refused and not run.valid_rows_only:
-            prepared = None  # the file will be refused: nothing more is worth writing
-        else:
-            # Ids and COPY text made here, so that the writing thread only waits on the database.
-            prepared = importer.prepare_new(owners, businesses, by=by)
+        # Ids and COPY text made here, so that the writing thread only waits on the database; when
+        # the file will be refused, nothing more is worth writing.
+        prepared = importer.prepare_planned(plan, by=by, keep=not (plan.refused and not run.valid_rows_only))
         pieces.put((prepared, plan.rows_total))
 
     def planner() -> None:

@@ -218,6 +218,23 @@ def parse_kbli_code(value: str) -> str:
 
 
 @dataclass
+class OwnerBusinessPlan(Plan):
+    """The plan with what the registry bulk writer will write: new owners and businesses (their
+    values) and changes to existing ones ({pk: (row number, {field: value})})."""
+
+    new_owners: list[dict] = field(default_factory=list)
+    owner_changes: dict[int, tuple[int, dict]] = field(default_factory=dict)
+    new_businesses: list[dict] = field(default_factory=list)
+    business_changes: dict[int, tuple[int, dict]] = field(default_factory=dict)
+
+    def take_new(self) -> tuple[list[dict], list[dict]]:
+        """The owners and businesses planned since the last call, handed over to be written."""
+        owners, businesses = self.new_owners, self.new_businesses
+        self.new_owners, self.new_businesses = [], []
+        return owners, businesses
+
+
+@dataclass
 class Row:
     number: int  # as in the spreadsheet (1 = the first row of the file)
     owner: dict[str, Any] = field(default_factory=dict)
@@ -228,6 +245,7 @@ class Row:
 class OwnerBusinessImporter(Importer):
     kind = "usaha"
     columns = COLUMNS
+    writes_while_planning = True
 
     def __init__(self, *, by=None, options: dict | None = None):
         super().__init__(by=by, options=options)
@@ -354,14 +372,14 @@ class OwnerBusinessImporter(Importer):
         *,
         total: int | None = None,
         progress: Callable[[int], None] | None = None,
-        on_chunk: Callable[[Plan], None] | None = None,
-    ) -> Plan:
+        on_chunk: Callable[[OwnerBusinessPlan], None] | None = None,
+    ) -> OwnerBusinessPlan:
         """Classify every row; reads the database (in batches) but never writes to it.
 
         With `on_chunk`, it is called whenever about CHUNK new records have been planned, and once
         at the end, so that they can be written (`write_new`) while the rest is still planned.
         """
-        plan = Plan()
+        plan = OwnerBusinessPlan()
         seen = _Seen()
         records = iter(records)
         while batch := [self.clean_row(number, cells) for number, cells in itertools.islice(records, BATCH)]:
@@ -375,7 +393,7 @@ class OwnerBusinessImporter(Importer):
             on_chunk(plan)
         return plan
 
-    def _plan_batch(self, plan: Plan, rows: list[Row], seen: _Seen) -> None:
+    def _plan_batch(self, plan: OwnerBusinessPlan, rows: list[Row], seen: _Seen) -> None:
         valid = [r for r in rows if not r.errors]
         for row in valid:
             row.business["name_normalized"] = normalise_name(row.business["name"])
@@ -389,11 +407,11 @@ class OwnerBusinessImporter(Importer):
                 continue
             self._plan_row(plan, row, matches, seen)
 
-    def _refuse(self, plan: Plan, row: Row, column: str, message: str) -> None:
+    def _refuse(self, plan: OwnerBusinessPlan, row: Row, column: str, message: str) -> None:
         plan.refused_rows.append(row.number)
         plan.errors.append([row.number, LABELS[column], message])
 
-    def _plan_row(self, plan: Plan, row: Row, matches: RowMatches, seen: _Seen) -> None:
+    def _plan_row(self, plan: OwnerBusinessPlan, row: Row, matches: RowMatches, seen: _Seen) -> None:
         """A row is a new business, a change to one, a repeat, or refused (rule 2f)."""
         business_key = _business_key(row.business)
         if business_key in seen.business:
@@ -426,7 +444,13 @@ class OwnerBusinessImporter(Importer):
             self._plan_business_change(plan, row, existing, owner_change)
 
     def _owner_ref(
-        self, plan: Plan, row: Row, owner_key: str, matches: RowMatches, existing: dict | None, seen: _Seen
+        self,
+        plan: OwnerBusinessPlan,
+        row: Row,
+        owner_key: str,
+        matches: RowMatches,
+        existing: dict | None,
+        seen: _Seen,
     ) -> tuple[int | dict | None, dict]:
         """The row's owner: one met earlier in the file, an existing one (with the row's changes to
         it), or the row's values for a new one; None when the row is refused."""
@@ -443,7 +467,9 @@ class OwnerBusinessImporter(Importer):
         return row.owner, {}
 
     @staticmethod
-    def _plan_owner(plan: Plan, row: Row, owner_key: str, owner_ref: int | dict, change: dict, seen: _Seen):
+    def _plan_owner(
+        plan: OwnerBusinessPlan, row: Row, owner_key: str, owner_ref: int | dict, change: dict, seen: _Seen
+    ):
         seen.owner[owner_key] = (row.number, owner_ref)
         if isinstance(owner_ref, dict):
             plan.new_owners.append(owner_ref)
@@ -452,14 +478,14 @@ class OwnerBusinessImporter(Importer):
             plan.owner_changes[owner_ref] = (row.number, change)
 
     @staticmethod
-    def _plan_new_business(plan: Plan, row: Row, owner_ref: int | dict) -> None:
+    def _plan_new_business(plan: OwnerBusinessPlan, row: Row, owner_ref: int | dict) -> None:
         row.business["_owner"] = owner_ref
         row.business["_row"] = row.number
         plan.new_businesses.append(row.business)
         plan.created += 1
 
     @staticmethod
-    def _plan_business_change(plan: Plan, row: Row, existing: dict, owner_change: dict) -> None:
+    def _plan_business_change(plan: OwnerBusinessPlan, row: Row, existing: dict, owner_change: dict) -> None:
         change = {k: v for k, v in row.business.items() if k != "name_normalized" and existing.get(k) != v}
         if change:
             plan.business_changes[existing["pk"]] = (row.number, change)
@@ -482,7 +508,7 @@ class OwnerBusinessImporter(Importer):
     # --- Writing (through the registry bulk writer) --------------------------------------------
 
     @transaction.atomic
-    def apply(self, plan: Plan, *, by, run_id: int) -> TouchedRecords:
+    def apply(self, plan: OwnerBusinessPlan, *, by, run_id: int) -> TouchedRecords:
         """Write the plan; returns the records touched, for the import's own record."""
         touched = self.touched()
         owners, businesses = plan.take_new()
@@ -523,6 +549,12 @@ class OwnerBusinessImporter(Importer):
             prepared = self.prepare_new([], businesses[start : start + CHUNK], by=by)
             self.write_prepared(prepared, touched=touched, run_id=run_id)
 
+    def prepare_planned(self, plan: OwnerBusinessPlan, *, by, keep: bool = True) -> bulk.NewRecords | None:
+        """Take the new records planned since the last call off the plan, and prepare them to be
+        written unless `keep` is false (the file will be refused)."""
+        owners, businesses = plan.take_new()
+        return self.prepare_new(owners, businesses, by=by) if keep else None
+
     def prepare_new(self, owners: list[dict], businesses: list[dict], *, by) -> bulk.NewRecords:
         """The rows of planned new owners and businesses, with their ids, ready to be written.
 
@@ -554,7 +586,7 @@ class OwnerBusinessImporter(Importer):
             (r["id"], r["_row"], "dibuat", []) for r in prepared.business_rows
         )
 
-    def write_changes(self, plan: Plan, *, by, touched: dict) -> None:
+    def write_changes(self, plan: OwnerBusinessPlan, *, by, touched: dict) -> None:
         """Update the existing owners and businesses the plan changes (after `write_new`)."""
         touched["registry.owner"].extend(bulk.update_with_history(Owner, plan.owner_changes, by=by))
         touched["registry.business"].extend(bulk.update_with_history(Business, plan.business_changes, by=by))
