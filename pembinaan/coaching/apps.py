@@ -7,8 +7,15 @@ class CoachingConfig(AppConfig):
     verbose_name = _("Pembinaan")
 
     def ready(self) -> None:
-        from pembinaan.coaching.exports import participants_table
-        from pembinaan.jobs.export_jobs import register_export_source
+        # Registrations need the models loaded: at start-up, not when this module is imported.
+        from pembinaan.coaching.exports import participants_table  # noqa: PLC0415
+        from pembinaan.coaching.importers import (  # noqa: PLC0415
+            CapitalAssistanceImporter,
+            OutcomeImporter,
+            ParticipantImporter,
+        )
+        from pembinaan.imports.importers import register_importer  # noqa: PLC0415
+        from pembinaan.jobs.export_jobs import register_export_source  # noqa: PLC0415
 
         register_export_source("peserta", participants_table)
 
@@ -32,4 +39,10 @@ class CoachingConfig(AppConfig):
             order=50,
             template="coaching/_business_figures.html",
             context=business_page.figures_context,
+        )
+        register_importer(kind="peserta", importer=ParticipantImporter)
+        register_importer(kind="capaian", importer=OutcomeImporter)
+        # Recording a grant from a file is proposing it: the same permission as the grant screen.
+        register_importer(
+            kind="bantuan", importer=CapitalAssistanceImporter, permission="funding.add_capitalassistance"
         )

@@ -276,7 +276,7 @@ def step_refusal(*, grant: CapitalAssistance, user: User, step: str) -> str | No
 def _check_separation(grant: CapitalAssistance, by: User, step: str, *, decided_outside_portal: bool) -> None:
     if decided_outside_portal:
         # The importer records a decision already taken on paper by someone else; it checks that
-        # the importing user holds the step's permission (funding/resources.py).
+        # the importing user holds the step's permission (coaching/importers.py).
         return
     if (refusal := step_refusal(grant=grant, user=by, step=step)) is not None:
         raise ValidationError(refusal)

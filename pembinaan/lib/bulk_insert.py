@@ -4,7 +4,7 @@ Like `bulk_create`, but without building a model instance per row or preparing e
 one, which dominate the time of a 100,000-row seed: SQLite gets one prepared statement run by the
 driver's C loop, PostgreSQL a COPY. No `save()` and no signals run, so the caller sets derived
 fields itself. Used by `seed_demo` and by the spreadsheet importer's bulk path
-(registry/resources.py), which checks every row with the services' rules first and writes the
+(registry/importers.py), which checks every row with the services' rules first and writes the
 history and status rows itself; other application code goes through the services.
 """
 
