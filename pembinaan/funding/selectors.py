@@ -11,9 +11,9 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 
+from pembinaan.coaching.counting import attended_participations, counted_business
 from pembinaan.coaching.models import Activity, Participation, ParticipationStatus
 from pembinaan.funding.models import BudgetLine, CapitalAssistance, FundingSource
-from pembinaan.progress.selectors import COUNTED_STATUSES
 
 
 @dataclass
@@ -52,10 +52,8 @@ class BudgetRow:
 
 
 def _attended(year: int | None) -> QuerySet[Participation]:
-    qs = Participation.objects.filter(status=ParticipationStatus.ATTENDED).exclude(
-        activity__status=Activity.Status.CANCELLED
-    )
-    return qs.filter(activity__budget_line__fiscal_year=year) if year else qs
+    """Attendance that can make a business coached (rule 6a), by its budget line's fiscal year (8c)."""
+    return attended_participations(Q(activity__budget_line__fiscal_year=year) if year else None)
 
 
 def budget_overview(*, year: int | None = None) -> list[BudgetRow]:
@@ -96,7 +94,7 @@ def budget_overview(*, year: int | None = None) -> list[BudgetRow]:
             coached=Count(
                 "business",
                 distinct=True,
-                filter=Q(business__status__in=COUNTED_STATUSES, business__merged_into__isnull=True),
+                filter=counted_business("business__"),
             ),
         )
     ):
