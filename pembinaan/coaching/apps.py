@@ -7,7 +7,8 @@ class CoachingConfig(AppConfig):
     verbose_name = _("Pembinaan")
 
     def ready(self) -> None:
-        from pembinaan.coaching.exports import participants_table
-        from pembinaan.jobs.export_jobs import register_export_source
+        from pembinaan.coaching.exports import grants_table, participants_table  # noqa: PLC0415 — models must be ready
+        from pembinaan.jobs.export_jobs import register_export_source  # noqa: PLC0415 — as above
 
         register_export_source("peserta", participants_table)
+        register_export_source("bantuan", grants_table)

@@ -309,6 +309,8 @@ class OutcomeType(models.Model):
 
 
 NAIK_KELAS = "naik-kelas"
+# The coaching type of a grant round: capital assistance is given through such an activity.
+GRANT_ROUND_TYPE = "bantuan-modal"
 LOAN = "kur"
 
 

@@ -7,9 +7,7 @@ class FundingConfig(AppConfig):
     verbose_name = _("Pendanaan")
 
     def ready(self) -> None:
-        from pembinaan.funding.exports import budget_lines_table, budget_overview_table, grants_table
-        from pembinaan.jobs.export_jobs import register_export_source
+        from pembinaan.funding.exports import budget_lines_table  # noqa: PLC0415 — models must be ready
+        from pembinaan.jobs.export_jobs import register_export_source  # noqa: PLC0415 — as above
 
-        register_export_source("bantuan", grants_table)
         register_export_source("pagu", budget_lines_table)
-        register_export_source("anggaran", budget_overview_table)

@@ -10,6 +10,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
@@ -23,6 +24,7 @@ from pembinaan.coaching.counting import coached_businesses, qualifying_participa
 from pembinaan.coaching.models import CoachingType, Outcome, OutcomeType
 from pembinaan.funding.models import FundingSource
 from pembinaan.progress.models import Target
+from pembinaan.progress.money import budget_overview, money_by_source
 from pembinaan.reference.models import KbliCategory, Kecamatan, Kelurahan
 from pembinaan.registry.models import Gender
 from pembinaan.registry.scale import Scale
@@ -447,8 +449,6 @@ def report_figures(target: Target, *, today: datetime.date | None = None) -> dic
             ],
         }
     )
-    from pembinaan.funding.selectors import budget_overview
-
     figures["budget"] = [
         {
             "year": r.year,
@@ -487,10 +487,6 @@ def _money(target: Target, *, first_year: int, last_year: int) -> dict[int, tupl
     The sums read whole tables (hundreds of milliseconds at a million businesses) while the
     tallies beside them cost a few; attendance, the common change, never moves them.
     """
-    from django.core.cache import cache
-
-    # Imported here until the money figures move into progress (the next step of issue 16).
-    from pembinaan.funding.selectors import money_by_source
     from pembinaan.progress.models import TallyState
 
     version = TallyState.objects.filter(target=target).values_list("money_changed_at", flat=True).first()

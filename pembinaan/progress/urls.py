@@ -13,4 +13,9 @@ urlpatterns = [
     path("dasbor/laporan/pdf/", views.report_pdf_view, name="report-pdf"),
     path("dasbor/laporan/bekukan/", views.snapshot_create, name="snapshot-create"),
     path("dasbor/laporan/arsip/<int:pk>/", views.snapshot_detail, name="snapshot"),
+    path("pendanaan/anggaran/", views.budget_overview, name="budget-overview"),
+    path("pendanaan/anggaran/ekspor.<slug:fmt>", views.budget_overview_export, name="budget-overview-export"),
+    path(
+        "pendanaan/anggaran/<int:year>/<slug:source_code>/", views.budget_drilldown, name="budget-drilldown"
+    ),
 ]
