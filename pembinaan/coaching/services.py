@@ -66,8 +66,6 @@ def _check_activity(activity: Activity) -> None:
         if activity.capacity not in (None, 1):
             errors["capacity"] = _("Pendampingan satu-satu hanya untuk satu peserta.")
         activity.capacity = 1
-    if activity.start_date and activity.end_date and activity.end_date < activity.start_date:
-        errors["end_date"] = _("Tanggal selesai tidak boleh sebelum tanggal mulai.")
     if (
         activity.fiscal_year
         and activity.start_date
