@@ -29,7 +29,7 @@ from pembinaan.coaching.models import (
 )
 from pembinaan.funding import services as funding_services
 from pembinaan.lib.uploads import attach_evidence, check_upload
-from pembinaan.registry.models import Business
+from pembinaan.registry.models import Business, BusinessStatus
 from pembinaan.registry.scale import SCALE_ORDER, classify
 from pembinaan.registry.signals import announce_businesses_changed
 
@@ -435,8 +435,8 @@ def signup_is_open(activity: Activity, now: datetime.datetime | None = None) -> 
 @transaction.atomic
 def participation_self_signup(*, activity: Activity, business: Business, by: User) -> Participation:
     """An owner signs up one of their verified businesses for an open activity (capacity holds)."""
-    from pembinaan.notifications import notices
-    from pembinaan.registry.models import BusinessStatus
+    # Imported here: the outbox's notices still reach up into coaching and privacy (issue 16, h1).
+    from pembinaan.notifications import notices  # noqa: PLC0415 — see above
 
     # Lock first, so that two owners taking the last seat cannot both get it.
     activity = Activity.objects.select_for_update().get(pk=activity.pk)
