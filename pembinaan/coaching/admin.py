@@ -1,9 +1,11 @@
+from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from pembinaan.coaching import services
+from pembinaan.coaching import grants, services
 from pembinaan.coaching.models import Activity, CoachingType, Outcome, OutcomeType, Participation
+from pembinaan.funding.models import CapitalAssistance
 from pembinaan.lib.service_admin import ServiceWriteMixin, changed, staff_link
 
 
@@ -130,6 +132,71 @@ class OutcomeAdmin(ServiceWriteMixin, SimpleHistoryAdmin):
         obj.pk, obj._state.adding = created.pk, False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# Grants: the table is funding's, the workflow coaching's (docs/architecture.md).
+
+
+class GrantAdminForm(forms.ModelForm):
+    change_reason_input = forms.CharField(
+        label=_("alasan perubahan"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Wajib untuk bantuan yang sudah disalurkan; riwayat menyimpannya."),
+    )
+
+    class Meta:
+        model = CapitalAssistance
+        fields = "__all__"  # noqa: DJ007 - the admin narrows them (read-only fields)
+
+
+@admin.register(CapitalAssistance)
+class CapitalAssistanceAdmin(ServiceWriteMixin, SimpleHistoryAdmin):
+    """Edited through coaching/grants.py grant_update (a disbursed grant needs a reason); the
+    steps (propose, approve, disburse, cancel) are the staff screens' (rule 14), so the status and
+    what the steps set are read-only here."""
+
+    form = GrantAdminForm
+    list_display = ("business", "activity", "amount", "status", "date")
+    list_filter = ("status", "form", "budget_line__fiscal_year", "budget_line__source")
+    raw_id_fields = ("business", "activity", "budget_line")
+    list_select_related = ("business", "activity")
+    readonly_fields = (
+        "business",
+        "activity",
+        "status",
+        "double_funding_reason",
+        "approved_on",
+        "approved_by",
+        "disbursed_on",
+        "disbursed_by",
+        "change_reason",
+        "evidence",
+        "evidence_name",
+        "created_by",
+        "staff_page",
+    )
+
+    @admin.display(description=_("layar staf"))
+    def staff_page(self, obj):
+        return staff_link(("coaching:grant-detail",), obj.pk, obj) if obj.pk else ""
+
+    def save_model(self, request, obj, form, change):
+        fields = changed(form, grants.GRANT_EDITABLE)
+        if fields:
+            grants.grant_update(
+                grant=CapitalAssistance.objects.get(pk=obj.pk),
+                by=request.user,
+                reason=form.cleaned_data.get("change_reason_input") or "",
+                **fields,
+            )
+
+    def has_add_permission(self, request):
+        # Proposed on the staff screen (grant_propose): the recipient joins the round there.
         return False
 
     def has_delete_permission(self, request, obj=None):

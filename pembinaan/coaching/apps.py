@@ -8,7 +8,8 @@ class CoachingConfig(AppConfig):
 
     def ready(self) -> None:
         # Registrations need the models loaded: at start-up, not when this module is imported.
-        from pembinaan.coaching.exports import participants_table  # noqa: PLC0415
+        from pembinaan.coaching import business_page  # noqa: PLC0415
+        from pembinaan.coaching.exports import grants_table, participants_table  # noqa: PLC0415
         from pembinaan.coaching.importers import (  # noqa: PLC0415
             CapitalAssistanceImporter,
             OutcomeImporter,
@@ -16,11 +17,10 @@ class CoachingConfig(AppConfig):
         )
         from pembinaan.imports.importers import register_importer  # noqa: PLC0415
         from pembinaan.jobs.export_jobs import register_export_source  # noqa: PLC0415
+        from pembinaan.registry.extensions import register_business_section  # noqa: PLC0415
 
         register_export_source("peserta", participants_table)
-
-        from pembinaan.coaching import business_page  # noqa: PLC0415 — registered once the apps are loaded
-        from pembinaan.registry.extensions import register_business_section  # noqa: PLC0415 — idem
+        register_export_source("bantuan", grants_table)
 
         register_business_section(
             "coaching-activities",
@@ -33,6 +33,12 @@ class CoachingConfig(AppConfig):
             order=30,
             template="coaching/_business_outcomes.html",
             context=business_page.outcomes_context,
+        )
+        register_business_section(
+            "capital-assistance",
+            order=40,
+            template="coaching/_business_capital_assistance.html",
+            context=business_page.capital_assistance_context,
         )
         register_business_section(
             "coaching-figures",

@@ -16,10 +16,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from pembinaan.coaching import grants as grant_services
 from pembinaan.coaching import services
 from pembinaan.coaching.models import Activity, Outcome, OutcomeType, Participation, ParticipationStatus
 from pembinaan.coaching.pickers import ActivityChoiceField
-from pembinaan.funding import services as grant_services
 from pembinaan.funding.models import BudgetLine, CapitalAssistance
 from pembinaan.imports.columns import Column
 from pembinaan.imports.reading import NumberCell

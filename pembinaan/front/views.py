@@ -31,9 +31,9 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("ownerspace:home")
     # Kepala Bidang and Bendahara work from the grants waiting for their step (rule 14).
     if user.has_perm("funding.approve_capitalassistance"):
-        return redirect(reverse("funding:grant-list") + "?status=diusulkan")
+        return redirect(reverse("coaching:grant-list") + "?status=diusulkan")
     if user.has_perm("funding.disburse_capitalassistance"):
-        return redirect(reverse("funding:grant-list") + "?status=disetujui")
+        return redirect(reverse("coaching:grant-list") + "?status=disetujui")
     if user.has_perm("progress.view_dashboard"):
         return redirect("progress:dashboard")
     return render(request, "front/home.html")

@@ -1,7 +1,7 @@
-"""The counting rules behind every number the council sees (docs/rules.md rules 6–8).
+"""Every number the council sees, counted by the rules of docs/rules.md 6–8.
 
-This module is the one place where "coached" (terbina) is written in code: the dashboard, the
-open-data API and a business's own page all ask it.
+Who counts as coached is not written here but in `pembinaan/coaching/counting.py`; the dashboard,
+the open-data API and the report ask it through this module.
 """
 
 from __future__ import annotations
@@ -10,27 +10,24 @@ import datetime
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Subquery
+from django.core.cache import cache
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pembinaan.coaching.models import (
-    Activity,
-    CoachingType,
-    Outcome,
-    OutcomeType,
-    Participation,
-    ParticipationStatus,
-)
+# COUNTED_STATUSES and business_coaching_status stay importable from here for the callers not yet
+# moved to coaching.counting (progress.services, registry); this module itself only uses the rest.
+from pembinaan.coaching.counting import COUNTED_STATUSES as COUNTED_STATUSES
+from pembinaan.coaching.counting import business_coaching_status as business_coaching_status
+from pembinaan.coaching.counting import coached_businesses, qualifying_participations
+from pembinaan.coaching.models import CoachingType, Outcome, OutcomeType
 from pembinaan.funding.models import FundingSource
 from pembinaan.progress.models import FigureCorrection, Target
+from pembinaan.progress.money import budget_overview, money_by_source
 from pembinaan.reference.models import KbliCategory, Kecamatan, Kelurahan
-from pembinaan.registry.models import Business, BusinessStatus, Gender
+from pembinaan.registry.models import Gender
 from pembinaan.registry.scale import Scale
-
-# Rule 6: verified businesses count, and stay counted when they later close.
-COUNTED_STATUSES = (BusinessStatus.VERIFIED, BusinessStatus.INACTIVE)
 
 
 def kecamatan_lookup(prefix: str = "") -> str:
@@ -40,75 +37,6 @@ def kecamatan_lookup(prefix: str = "") -> str:
     characters, which stop agreeing when Admin Dinas moves a kelurahan to another kecamatan).
     """
     return f"{prefix}kelurahan__kecamatan"
-
-
-def qualifying_participations(
-    *, period_start: datetime.date, period_end: datetime.date, activities: Q | None = None
-) -> QuerySet[Participation]:
-    """Attendance that makes a business coached: present, activity not cancelled, started in the period.
-
-    `activities` narrows it to some activities (a dashboard filter by type, source or fiscal year:
-    rule 8 attributes a business to each type and source in which it attended).
-    """
-    qs = Participation.objects.filter(
-        status=ParticipationStatus.ATTENDED,
-        activity__start_date__gte=period_start,
-        activity__start_date__lte=period_end,
-    ).exclude(activity__status=Activity.Status.CANCELLED)
-    return qs.filter(activities) if activities is not None else qs
-
-
-def coached_businesses(
-    *, period_start: datetime.date, period_end: datetime.date, activities: Q | None = None
-) -> QuerySet[Business]:
-    """Businesses that count once for a period (rule 6); merged-away and rejected records never do."""
-    qualifying = qualifying_participations(
-        period_start=period_start, period_end=period_end, activities=activities
-    )
-    return Business.objects.filter(
-        status__in=COUNTED_STATUSES,
-        merged_into__isnull=True,
-    ).filter(Exists(qualifying.filter(business=OuterRef("pk"))))
-
-
-@dataclass(frozen=True)
-class CoachingStatus:
-    counts: bool
-    first_coached_on: datetime.date | None
-    reason: str
-
-
-def business_coaching_status(
-    business: Business, *, period_start: datetime.date, period_end: datetime.date
-) -> CoachingStatus:
-    """Whether one business counts as coached for a period, and since when (its coaching year)."""
-    first = (
-        qualifying_participations(period_start=period_start, period_end=period_end)
-        .filter(business=business)
-        .aggregate(first=Min("activity__start_date"))["first"]
-    )
-    if business.merged_into_id:
-        return CoachingStatus(False, first, "merged")
-    if business.status not in COUNTED_STATUSES:
-        return CoachingStatus(False, first, "not-verified")
-    if first is None:
-        return CoachingStatus(False, None, "no-attendance")
-    return CoachingStatus(True, first, "coached")
-
-
-# --- Progress against a target: the open-data contract of docs/rules.md ---------------------------
-
-
-def first_coached_subquery(
-    period_start: datetime.date, period_end: datetime.date, activities: Q | None = None
-):
-    first = (
-        qualifying_participations(period_start=period_start, period_end=period_end, activities=activities)
-        .filter(business=OuterRef("pk"))
-        .order_by("activity__start_date")
-        .values("activity__start_date")[:1]
-    )
-    return Subquery(first)
 
 
 def _percent(part: int, whole: int) -> float:
@@ -627,8 +555,6 @@ def report_figures(
             "per_kecamatan": dict(d["per_kecamatan"]),
         }
     )
-    from pembinaan.funding.selectors import budget_overview
-
     # Money is kept per year and funding source: those two filters narrow the budget table; a
     # kecamatan or coaching-type filter cannot (the report says so under the table).
     figures["budget"] = [
@@ -673,10 +599,6 @@ def _money(target: Target, *, first_year: int, last_year: int) -> dict[int, tupl
     The sums read whole tables (hundreds of milliseconds at a million businesses) while the
     tallies beside them cost a few; attendance, the common change, never moves them.
     """
-    from django.core.cache import cache
-
-    # Imported here: the funding selectors use this module's counting rule themselves.
-    from pembinaan.funding.selectors import money_by_source
     from pembinaan.progress.models import TallyState
 
     version = TallyState.objects.filter(target=target).values_list("money_changed_at", flat=True).first()

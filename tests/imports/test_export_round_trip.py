@@ -137,7 +137,7 @@ def test_the_assistance_export_imports_back_without_any_change(admin_client, adm
     )
     before = list(CapitalAssistance.objects.order_by("pk").values())
     result = reimport(
-        "bantuan", admin_client, reverse("funding:grant-export", args=[fmt]), fmt, by=admin_user
+        "bantuan", admin_client, reverse("coaching:grant-export", args=[fmt]), fmt, by=admin_user
     )
     assert result.skipped_count == 4
     assert list(CapitalAssistance.objects.order_by("pk").values()) == before

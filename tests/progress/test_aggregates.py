@@ -6,9 +6,9 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from pembinaan.coaching import grants
 from pembinaan.coaching import services as coaching
 from pembinaan.coaching.models import Activity, OutcomeType, Participation, ParticipationStatus
-from pembinaan.funding import services as funding
 from pembinaan.funding.models import CapitalAssistance
 from pembinaan.progress.models import TallyState, Target
 from pembinaan.progress.selectors import check_aggregates, coached_businesses, dashboard, dashboard_fresh
@@ -132,11 +132,11 @@ def test_outcomes_and_capital_assistance_keep_the_figures_true(target, staff_use
         .first()
     )
     if approved is not None:
-        funding.grant_disburse(grant=approved, by=staff_user, disbursed_on=approved.activity.start_date)
+        grants.grant_disburse(grant=approved, by=staff_user, disbursed_on=approved.activity.start_date)
         _agree(target)
     proposed = CapitalAssistance.objects.filter(status__in=["diusulkan", "disetujui"]).first()
     if proposed is not None:
-        funding.grant_cancel(grant=proposed, by=staff_user, reason="Tidak memenuhi syarat")
+        grants.grant_cancel(grant=proposed, by=staff_user, reason="Tidak memenuhi syarat")
         _agree(target)
 
 
