@@ -23,7 +23,14 @@ from pembinaan.coaching.counting import business_coaching_status as business_coa
 from pembinaan.coaching.counting import coached_businesses, qualifying_participations
 from pembinaan.coaching.models import CoachingType, Outcome, OutcomeType
 from pembinaan.funding.models import FundingSource
-from pembinaan.progress.models import FigureCorrection, Target
+from pembinaan.progress.models import (
+    CoachedAttribution,
+    CoachedBusiness,
+    FigureCorrection,
+    Tally,
+    TallyState,
+    Target,
+)
 from pembinaan.progress.money import budget_overview, money_by_source
 from pembinaan.reference.models import KbliCategory, Kecamatan, Kelurahan
 from pembinaan.registry.models import Gender
@@ -206,8 +213,6 @@ def _maintained_counts(target: Target, today: datetime.date, *, kecamatan: str |
     figures are grouped from the maintained facts of its businesses (two more queries), never
     recounted from the raw tables.
     """
-    from pembinaan.progress.models import CoachedBusiness, Tally
-
     by: dict[str, dict[str, int]] = {}
     for dimension, key, n in Tally.objects.filter(target=target).values_list("dimension", "key", "count"):
         if n:
@@ -242,8 +247,6 @@ def _maintained_kecamatan_counts(
     target: Target, today: datetime.date, kecamatan: str, *, city: dict[str, int]
 ) -> Counts:
     """One kecamatan's counts from the maintained facts (CoachedBusiness, CoachedAttribution)."""
-    from pembinaan.progress.models import CoachedAttribution, CoachedBusiness
-
     facts = CoachedBusiness.objects.filter(target=target, kecamatan=kecamatan)
     recent_since = today - datetime.timedelta(days=365)
     total = new = recent = 0
@@ -412,8 +415,6 @@ def dashboard(
     maintain (fast at any size); other filters, which narrow the qualifying attendance, and
     targets whose aggregates were never built, are computed fresh.
     """
-    from pembinaan.progress.models import TallyState
-
     filters = filters or DashboardFilters()
     today = today or timezone.localdate()
     state = TallyState.objects.filter(target=target).first()
@@ -433,8 +434,6 @@ FIGURES = (
 
 def check_aggregates(target: Target, *, today: datetime.date | None = None) -> list[str]:
     """The figures where the maintained aggregates differ from a fresh computation (empty: all agree)."""
-    from pembinaan.progress.models import TallyState
-
     if not TallyState.objects.filter(target=target).exists():
         return [f"{target}: aggregates not built (run rebuild_progress)"]
     today = today or timezone.localdate()
@@ -599,8 +598,6 @@ def _money(target: Target, *, first_year: int, last_year: int) -> dict[int, tupl
     The sums read whole tables (hundreds of milliseconds at a million businesses) while the
     tallies beside them cost a few; attendance, the common change, never moves them.
     """
-    from pembinaan.progress.models import TallyState
-
     version = TallyState.objects.filter(target=target).values_list("money_changed_at", flat=True).first()
     if version is None:
         return money_by_source(first_year=first_year, last_year=last_year)

@@ -1,4 +1,6 @@
-"""Cached dashboards and open data are keyed on TallyState.changed_at; these writes move it too."""
+"""Imported by ProgressConfig.ready() only, once every model is loaded.
+
+Cached dashboards and open data are keyed on TallyState.changed_at; these writes move it too."""
 
 from __future__ import annotations
 
@@ -7,6 +9,17 @@ from django.db import connections
 from django.db.models.signals import post_delete, post_migrate, post_save
 
 from pembinaan.lib.bulk_insert import rows_inserted
+from pembinaan.progress.closing import guard_rebuild
+from pembinaan.progress.models import TallyState
+from pembinaan.progress.services import (
+    build_missing,
+    figures_touched,
+    money_touched,
+    rebuild,
+    rebuild_all,
+    refresh_businesses,
+    refresh_kelurahan,
+)
 
 # Where pagu and realisasi come from (rule 9).
 MONEY = ("coaching.Activity", "funding.BudgetLine", "funding.CapitalAssistance")
@@ -26,16 +39,12 @@ WATCHED = (
 def _touched(sender, raw: bool = False, **kwargs) -> None:
     if raw:  # loaddata: the fixtures' own state is loaded as it is
         return
-    from pembinaan.progress.services import figures_touched
-
     figures_touched()
 
 
 def _money_touched(sender, raw: bool = False, **kwargs) -> None:
     if raw:
         return
-    from pembinaan.progress.services import money_touched
-
     money_touched()
 
 
@@ -53,8 +62,6 @@ def target_saved(sender, instance, raw: bool = False, **kwargs) -> None:
     a service, a shell); a moved period changes which attendance counts, so it is rebuilt too."""
     if raw:
         return
-    from pembinaan.progress.services import rebuild
-
     rebuild(instance)
 
 
@@ -62,8 +69,6 @@ def kelurahan_saved(sender, instance, raw: bool = False, **kwargs) -> None:
     """A kelurahan moved to another kecamatan: its coached businesses' kecamatan figures follow."""
     if raw:
         return
-    from pembinaan.progress.services import refresh_kelurahan
-
     refresh_kelurahan(instance.pk)
 
 
@@ -72,9 +77,6 @@ def build_missing_after_migrate(sender, using: str = "default", **kwargs) -> Non
 
     The primary target is created by a data migration, which runs no model signals.
     """
-    from pembinaan.progress.models import TallyState
-    from pembinaan.progress.services import build_missing
-
     if TallyState._meta.db_table not in connections[using].introspection.table_names():
         return  # migrated backwards past the aggregates
     build_missing()
@@ -82,9 +84,6 @@ def build_missing_after_migrate(sender, using: str = "default", **kwargs) -> Non
 
 def refresh_tallies(sender, business_ids=None, **kwargs) -> None:
     """The registry's `businesses_changed`: the tallies move in the writer's transaction."""
-    from pembinaan.progress.closing import guard_rebuild
-    from pembinaan.progress.services import rebuild_all, refresh_businesses
-
     if business_ids is None:
         guard_rebuild(rebuild_all)
     else:

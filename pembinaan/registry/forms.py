@@ -9,8 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from pembinaan.lib.forms import list_filters as list_filters  # importable from here, as before
 from pembinaan.lib.identifiers import parse_nib, parse_nik, parse_npwp, parse_phone
 from pembinaan.lib.money import RupiahField
-from pembinaan.reference.models import Kecamatan, Kelurahan
-from pembinaan.registry.models import Business, Certification, Owner
+from pembinaan.reference.models import KbliCategory, Kecamatan, Kelurahan
+from pembinaan.registry.models import Business, BusinessStatus, Certification, Owner
+from pembinaan.registry.scale import Scale
 from pembinaan.registry.selectors import BUSINESS_SORTS
 
 
@@ -258,10 +259,6 @@ class BusinessFilterForm(forms.Form):
     SORTS = BUSINESS_SORTS
 
     def __init__(self, *args, **kwargs):
-        from pembinaan.reference.models import KbliCategory
-        from pembinaan.registry.models import BusinessStatus
-        from pembinaan.registry.scale import Scale
-
         super().__init__(*args, **kwargs)
         self.fields["kbli"].choices = [("", "---------")] + [
             (c.code, str(c)) for c in KbliCategory.objects.all()
