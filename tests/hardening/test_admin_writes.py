@@ -14,8 +14,8 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from pembinaan.accounts import roles
+from pembinaan.coaching.admin import CapitalAssistanceAdmin
 from pembinaan.coaching.models import Activity, ParticipationStatus
-from pembinaan.funding.admin import CapitalAssistanceAdmin
 from pembinaan.funding.models import BudgetLine, CapitalAssistance
 from pembinaan.ownerspace.models import BusinessProfile
 from pembinaan.progress import independent_check
