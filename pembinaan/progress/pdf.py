@@ -252,60 +252,56 @@ def _verdict(figures: dict) -> str:
     return _("Tidak tercapai dengan laju sekarang")
 
 
-def report_pdf(*, title: str, target, figures: dict, frozen_at=None) -> bytes:
-    styles = getSampleStyleSheet()
-    out = io.BytesIO()
-    doc = SimpleDocTemplate(
-        out,
-        pagesize=A4,
-        leftMargin=1.8 * cm,
-        rightMargin=1.8 * cm,
-        topMargin=1.5 * cm,
-        bottomMargin=1.8 * cm,
-        title=title,
-        author=Letterhead.current().agency,
-    )
+def _heading(figures: dict, target, title: str, frozen_at, styles) -> list:
+    """Title (with the view's filters), target and period, when the figures are from, the filters."""
     when = _when(frozen_at, figures.get("as_of"))
-    letterhead = Letterhead.current()
     filters = figures.get("filters") or []
     if filters:  # the view is in the title: "…: Kecamatan Banjarmasin Tengah, APBN"
-        title = f"{title}: {', '.join(f['value'] if f['field'] != 'kecamatan' else _('Kecamatan %(name)s') % {'name': f['value']} for f in filters)}"
-    story = [*_letterhead(styles, letterhead), _text(title, styles["Title"])]
+        names = [
+            _("Kecamatan %(name)s") % {"name": f["value"]} if f["field"] == "kecamatan" else f["value"]
+            for f in filters
+        ]
+        title = f"{title}: {', '.join(names)}"
     period = f"{date_format(target.period_start)} – {date_format(target.period_end)}"
-    story.append(_text(f"{figures['target']['name']} ({period})", styles["Normal"]))
-    if frozen_at:
-        story.append(_text(_("Angka dibekukan %(t)s; tidak berubah walau data dikoreksi kemudian.") % {"t": when}, styles["Normal"]))  # fmt: skip
-    else:
-        story.append(_text(_("Angka per %(t)s.") % {"t": when}, styles["Normal"]))
-    story.append(
-        _text(
-            _("Filter: %(f)s") % {"f": "; ".join(f"{f['label']}: {f['value']}" for f in filters)}
-            if filters
-            else _("Tanpa filter: seluruh kota, semua jenis pembinaan, sumber dana dan tahun."),
-            styles["Normal"],
-        )
+    freshness = (
+        _("Angka dibekukan %(t)s; tidak berubah walau data dikoreksi kemudian.") % {"t": when}
+        if frozen_at
+        else _("Angka per %(t)s.") % {"t": when}
     )
+    named = (
+        _("Filter: %(f)s") % {"f": "; ".join(f"{f['label']}: {f['value']}" for f in filters)}
+        if filters
+        else _("Tanpa filter: seluruh kota, semua jenis pembinaan, sumber dana dan tahun.")
+    )
+    return [
+        _text(title, styles["Title"]),
+        _text(f"{figures['target']['name']} ({period})", styles["Normal"]),
+        _text(freshness, styles["Normal"]),
+        _text(named, styles["Normal"]),
+    ]
+
+
+def _summary(figures: dict) -> list:
     goal_row = (
         [_("Bagian target kecamatan"), _number(figures.get("goal"))]
         if figures.get("goal_is_share")
         else [_("Target"), _number(figures["target"]["value"])]
     )
-    story += [
-        Spacer(1, 0.4 * cm),
-        _table(
-            [_("Ringkasan"), ""],
-            [
-                [_("UMKM terbina"), _number(figures["coached_total"])],
-                goal_row,
-                [_("Capaian target"), format_percent(figures["percent_of_target"])],
-                [_("Seharusnya hari ini (laju rata)"), _number(figures.get("expected_today"))],
-                [_("Proyeksi akhir periode"), _number(figures.get("projected"))],
-                [_("Penilaian"), _verdict(figures)],
-                [_("Wirausaha baru"), _number(figures["new_entrepreneurs"])],
-            ],
-            widths=[7 * cm, 6 * cm],
-        ),
+    rows = [
+        [_("UMKM terbina"), _number(figures["coached_total"])],
+        goal_row,
+        [_("Capaian target"), format_percent(figures["percent_of_target"])],
+        [_("Seharusnya hari ini (laju rata)"), _number(figures.get("expected_today"))],
+        [_("Proyeksi akhir periode"), _number(figures.get("projected"))],
+        [_("Penilaian"), _verdict(figures)],
+        [_("Wirausaha baru"), _number(figures["new_entrepreneurs"])],
     ]
+    return [Spacer(1, 0.4 * cm), _table([_("Ringkasan"), ""], rows, widths=[7 * cm, 6 * cm])]
+
+
+def _charts(figures: dict, styles) -> list:
+    """The year chart, the map, and a bar chart per kecamatan, coaching type and funding source."""
+    story = []
     if chart := _year_chart(figures.get("by_year", [])):
         story += [Spacer(1, 0.3 * cm), _text(_("UMKM terbina per tahun"), styles["Heading3"]), chart]
     if shape_map := _map(figures):
@@ -321,6 +317,10 @@ def report_pdf(*, title: str, target, figures: dict, frozen_at=None) -> bytes:
     ):
         if chart := _bar_chart(rows):
             story += [CondPageBreak(6 * cm), _text(heading, styles["Heading3"]), chart]
+    return story
+
+
+def _tables(figures: dict, styles) -> list:
     sections = [
         (_("Per tahun pembinaan"), [_("Tahun"), _("Baru"), _("Kumulatif")],
          [[str(r["year"]), _number(r["coached_new"]), _number(r["coached_cumulative"])] for r in figures["by_year"]]),
@@ -336,6 +336,7 @@ def report_pdf(*, title: str, target, figures: dict, frozen_at=None) -> bytes:
            format_percent(r["absorbed_percent"], 1) if r.get("absorbed_percent") is not None else "–",
            _number(r.get("coached"))] for r in figures.get("budget", [])]),
     ]  # fmt: skip
+    story = []
     for heading, header, rows in sections:
         story += [Spacer(1, 0.4 * cm), _text(heading, styles["Heading3"]), _table(header, rows)]
     if figures.get("budget_whole_city"):
@@ -348,35 +349,32 @@ def report_pdf(*, title: str, target, figures: dict, frozen_at=None) -> bytes:
                 styles["Normal"],
             )
         )
-    if corrections := figures.get("corrections"):
-        story += [
-            Spacer(1, 0.4 * cm),
-            _text(
-                _("Koreksi setelah laporan ini dibekukan") if frozen_at else _("Koreksi setelah tutup tahun"),
-                styles["Heading3"],
-            ),
-            _table(
-                [
-                    _("Waktu"),
-                    _("Tahun"),
-                    _("Alasan"),
-                    _("Terbina s.d. akhir tahun"),
-                    _("Baru pada tahun itu"),
-                ],
-                [
-                    [
-                        _when(None, c["made_at"]),
-                        str(c["year"]),
-                        _text(c["reason"], styles["BodyText"]),
-                        f"{_number(c['coached_before'])} » {_number(c['coached_after'])}",
-                        f"{_number(c['new_before'])} » {_number(c['new_after'])}",
-                    ]
-                    for c in corrections
-                ],
-                widths=[3.4 * cm, 1.2 * cm, 6 * cm, 3 * cm, 3 * cm],
-            ),
+    return story
+
+
+def _corrections(figures: dict, frozen_at, styles) -> list:
+    """Rule 15: corrections to closed years (for a frozen report, those made since it was frozen)."""
+    corrections = figures.get("corrections")
+    if not corrections:
+        return []
+    heading = _("Koreksi setelah laporan ini dibekukan") if frozen_at else _("Koreksi setelah tutup tahun")
+    header = [_("Waktu"), _("Tahun"), _("Alasan"), _("Terbina s.d. akhir tahun"), _("Baru pada tahun itu")]
+    rows = [
+        [
+            _when(None, c["made_at"]),
+            str(c["year"]),
+            _text(c["reason"], styles["BodyText"]),
+            f"{_number(c['coached_before'])} » {_number(c['coached_after'])}",
+            f"{_number(c['new_before'])} » {_number(c['new_after'])}",
         ]
-    story += [Spacer(1, 0.4 * cm), _text(_("Definisi"), styles["Heading3"])]
+        for c in corrections
+    ]
+    widths = [3.4 * cm, 1.2 * cm, 6 * cm, 3 * cm, 3 * cm]
+    return [Spacer(1, 0.4 * cm), _text(heading, styles["Heading3"]), _table(header, rows, widths=widths)]
+
+
+def _definitions(styles) -> list:
+    story = [Spacer(1, 0.4 * cm), _text(_("Definisi"), styles["Heading3"])]
     for text in (
         _(
             "UMKM terbina: usaha terverifikasi (atau kemudian tidak aktif) yang paling sedikit sekali hadir pada "
@@ -398,7 +396,33 @@ def report_pdf(*, title: str, target, figures: dict, frozen_at=None) -> bytes:
         ),
     ):
         story.append(_text(text, styles["Normal"]))
-    story.append(_signature(styles, date_format(timezone.localdate(), "DATE_FORMAT"), letterhead))
+    return story
+
+
+def report_pdf(*, title: str, target, figures: dict, frozen_at=None) -> bytes:
+    styles = getSampleStyleSheet()
+    letterhead = Letterhead.current()
+    out = io.BytesIO()
+    doc = SimpleDocTemplate(
+        out,
+        pagesize=A4,
+        leftMargin=1.8 * cm,
+        rightMargin=1.8 * cm,
+        topMargin=1.5 * cm,
+        bottomMargin=1.8 * cm,
+        title=title,
+        author=letterhead.agency,
+    )
+    story = [
+        *_letterhead(styles, letterhead),
+        *_heading(figures, target, title, frozen_at, styles),
+        *_summary(figures),
+        *_charts(figures, styles),
+        *_tables(figures, styles),
+        *_corrections(figures, frozen_at, styles),
+        *_definitions(styles),
+        _signature(styles, date_format(timezone.localdate(), "DATE_FORMAT"), letterhead),
+    ]
     footer = f"{settings.PORTAL_NAME} · {_('dicetak %(t)s') % {'t': _when(None, None)}}"
     doc.build(story, canvasmaker=lambda *a, **kw: _NumberedCanvas(*a, footer=footer, **kw))
     return out.getvalue()
