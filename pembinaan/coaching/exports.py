@@ -81,6 +81,8 @@ def grant_columns(*, full_nik: bool) -> list[Column]:
         Column(_("Bentuk"), lambda g: forms.get(g.form, g.form)),
         Column(_("Nilai (Rp)"), lambda g: g.amount),
         Column(_("Status"), lambda g: statuses.get(g.status, g.status)),
+        # Rule 14: when it was approved (and the importer reads it back under the same header).
+        Column(_("Tanggal Disetujui"), lambda g: g.approved_on),
         Column(_("Tanggal Disalurkan"), lambda g: g.disbursed_on),
         Column(_("Uraian"), lambda g: g.description),
     ]

@@ -336,10 +336,13 @@ def grant_update(*, grant: CapitalAssistance, by: User, reason: str = "", **fiel
         raise ValidationError({"reason": _("Bantuan ini sudah disalurkan; tuliskan alasan perubahan.")})
     if grant.status == G.CANCELLED:
         raise ValidationError(_("Bantuan yang dibatalkan tidak dapat diubah."))
-    previous_line = grant.budget_line_id
+    previous_line, previous_amount = grant.budget_line_id, grant.amount
     for key in GRANT_EDITABLE:
         if key in fields:
             setattr(grant, key, fields[key])
+    if grant.status == G.APPROVED and grant.amount != previous_amount:
+        # Rule 14: the approver approved an amount; a different one goes back to be approved again.
+        grant.status, grant.approved_on, grant.approved_by = G.PROPOSED, None, None
     if grant.budget_line_id is None:
         grant.budget_line = grant.activity.budget_line  # empty means the round's own line
     if not grant.amount or grant.amount <= 0:

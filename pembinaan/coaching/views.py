@@ -511,13 +511,19 @@ def grant_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         data.pop("evidence", None)
+        was_approved = grant.status == CapitalAssistance.Status.APPROVED
         try:
-            grants.grant_update(grant=grant, by=request.user, **data)
+            updated = grants.grant_update(grant=grant, by=request.user, **data)
         except ValidationError as exc:
             grant.refresh_from_db()
             apply_to_forms(exc, form)
         else:
-            messages.success(request, _("Perubahan tersimpan."))
+            if was_approved and updated.status == CapitalAssistance.Status.PROPOSED:
+                messages.warning(
+                    request, _("Nilai bantuan berubah: bantuan kembali diusulkan dan perlu disetujui lagi.")
+                )
+            else:
+                messages.success(request, _("Perubahan tersimpan."))
             return redirect("coaching:grant-detail", pk=grant.pk)
     return render(
         request, "coaching/grant_form.html", {"form": form, "grant": grant, "business": grant.business}

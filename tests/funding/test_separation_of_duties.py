@@ -355,3 +355,46 @@ def test_the_kepala_bidang_and_the_bendahara_land_on_the_grants_waiting_for_thei
     page = client.get(response["Location"])
     assert page.status_code == 200
     assert 'href="{}"'.format(reverse("coaching:grant-list")) in page.content.decode()
+
+
+def test_changing_the_amount_of_an_approved_grant_sends_it_back_to_be_approved(round_2024, staff_user):
+    approver = UserFactory(role=roles.APPROVER, email="kabid2@dinas.test")
+    grant = _approve(_propose(staff_user, round_2024), approver)
+    response = _client(staff_user).post(
+        reverse("coaching:grant-edit", args=[grant.pk]),
+        {
+            "budget_line": "",
+            "date": grant.date.isoformat(),
+            "form": grant.form,
+            "amount": "7.500.000",
+            "description": grant.description,
+        },
+        follow=True,
+    )
+    assert "kembali diusulkan dan perlu disetujui lagi" in response.content.decode()
+    grant.refresh_from_db()
+    assert (grant.status, grant.amount, grant.approved_by_id, grant.approved_on) == (
+        G.PROPOSED,
+        7_500_000,
+        None,
+        None,
+    )
+
+
+def test_an_approved_grant_edited_without_touching_the_amount_stays_approved(round_2024, staff_user):
+    approver = UserFactory(role=roles.APPROVER, email="kabid3@dinas.test")
+    grant = _approve(_propose(staff_user, round_2024), approver)
+    grants.grant_update(grant=grant, by=staff_user, description="Etalase dan rak")
+    grant.refresh_from_db()
+    assert (grant.status, grant.approved_by_id) == (G.APPROVED, approver.pk)
+
+
+def test_the_grant_export_carries_the_approval_date(round_2024, staff_user, admin_client):
+    approver = UserFactory(role=roles.APPROVER, email="kabid4@dinas.test")
+    grant = _approve(_propose(staff_user, round_2024), approver)
+    response = admin_client.get(reverse("coaching:grant-export", args=["csv"]))
+    text = b"".join(response.streaming_content).decode() if response.streaming else response.content.decode()
+    header, *rows = text.splitlines()
+    assert "Tanggal Disetujui" in header
+    column = header.split(",").index("Tanggal Disetujui")
+    assert rows[0].split(",")[column] == grant.approved_on.isoformat()
