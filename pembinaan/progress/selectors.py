@@ -453,44 +453,23 @@ def filter_names(d: dict) -> list[dict]:
     def name_of(rows: list[dict], code: str) -> str:
         return next((str(r["name"]) for r in rows if r["code"] == code), code)
 
-    names = []
-    if f.kecamatan:
-        names.append(
-            {
-                "field": "kecamatan",
-                "code": f.kecamatan,
-                "label": str(_("Kecamatan")),
-                "value": str(d["kecamatan_name"]),
-            }
-        )
-    if f.coaching_type:
-        names.append(
-            {
-                "field": "jenis",
-                "code": f.coaching_type,
-                "label": str(_("Jenis pembinaan")),
-                "value": name_of(d["by_type"], f.coaching_type),
-            }
-        )
-    if f.funding_source:
-        names.append(
-            {
-                "field": "sumber",
-                "code": f.funding_source,
-                "label": str(_("Sumber dana")),
-                "value": name_of(d["by_funding_source"], f.funding_source),
-            }
-        )
-    if f.fiscal_year:
-        names.append(
-            {
-                "field": "tahun",
-                "code": f.fiscal_year,
-                "label": str(_("Tahun anggaran")),
-                "value": str(f.fiscal_year),
-            }
-        )
-    return names
+    # (query parameter, code, label, the name a reader knows), in the order reports print them
+    chosen = (
+        ("kecamatan", f.kecamatan, _("Kecamatan"), lambda: str(d["kecamatan_name"])),
+        ("jenis", f.coaching_type, _("Jenis pembinaan"), lambda: name_of(d["by_type"], f.coaching_type)),
+        (
+            "sumber",
+            f.funding_source,
+            _("Sumber dana"),
+            lambda: name_of(d["by_funding_source"], f.funding_source),
+        ),
+        ("tahun", f.fiscal_year, _("Tahun anggaran"), lambda: str(f.fiscal_year)),
+    )
+    return [
+        {"field": field, "code": code, "label": str(label), "value": value()}
+        for field, code, label, value in chosen
+        if code
+    ]
 
 
 def closed_year_corrections(target: Target, *, since: datetime.datetime | None = None) -> list[dict]:
