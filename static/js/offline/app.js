@@ -290,8 +290,8 @@
     fieldError(input, $("walkin-pesan"), "");
     const isNib = checked.value.length === 13;
     const label = isNib ? checked.value : checked.value.slice(0, 4) + " **** **** " + checked.value.slice(-4);
+    input.value = ""; // at once: the officer may type the next number while this one is stored
     await queue({ kind: "walkin", status: HADIR, nik: isNib ? "" : checked.value, nib: isNib ? checked.value : "", label: label });
-    input.value = "";
     say(T.walkin_added, "success");
   }
 
@@ -324,6 +324,7 @@
       missing.focus();
       return;
     }
+    form.reset();
     await queue({
       kind: "registration",
       status: HADIR,
@@ -335,7 +336,6 @@
       kbli_category: values.kbli_category,
       label: values.business_name.trim(),
     });
-    form.reset();
     say(T.walkin_added, "success");
   }
 
