@@ -80,6 +80,10 @@ def _strings() -> dict[str, str]:
         "drop": _("Buang perubahan ini"),
         "nik_or_nib": _("Isi NIK (16 digit) atau NIB (13 digit)."),
         "required": _("Wajib diisi."),
+        "logout_pending": _(
+            "Masih ada %(n)s perubahan yang belum terkirim. Keluar akan menghapusnya dari perangkat ini. Tetap keluar?"
+        ),
+        "logout_offline": _("Keluar hanya dapat dilakukan saat daring."),
     }
 
 

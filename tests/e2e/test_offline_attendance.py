@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 from pembinaan.accounts import roles
 from pembinaan.coaching import services as coaching
 from pembinaan.coaching.models import OfflineChange, Participation, ParticipationStatus
+from pembinaan.registry.models import BusinessStatus
 from tests.coaching.factories import ActivityFactory, ParticipationFactory
 from tests.e2e.browser import PHONE, check, digits
 from tests.e2e.test_phone_and_weight import _as_served_in_production
@@ -95,18 +96,19 @@ def test_an_officer_takes_attendance_offline_and_sends_it_once(browsing, hall):
     page.locator("#cari").fill("")
     # Two walk-ins: one by the owner's NIK, one by the business's NIB; a mistyped NIK is caught on the phone.
     page.locator("#walkin-nomor").fill("6371011506850000")
-    page.get_by_role("button", name="Catat hadir").click()
+    page.get_by_role("button", name="Catat hadir", exact=True).click()
     expect(page.locator("#walkin-pesan")).to_contain_text("0000")
     page.locator("#walkin-nomor").fill(hall["by_nik"].owner.nik)
-    page.get_by_role("button", name="Catat hadir").click()
+    page.get_by_role("button", name="Catat hadir", exact=True).click()
     page.locator("#walkin-nomor").fill("912-000-987-6543")
-    page.get_by_role("button", name="Catat hadir").click()
+    page.get_by_role("button", name="Catat hadir", exact=True).click()
     expect(page.locator("#jumlah-antrean")).to_have_text("22")
     assert page.locator("#daftar-peserta li .belum-terkirim").count() == 22
     check(page, "offline-02-marked-offline")
 
     # Reload while offline: the screen comes from the service worker, the queue from IndexedDB.
-    page.reload()
+    response = page.reload()
+    assert response.from_service_worker
     _wait_ready(page)
     assert _queued(page) == 22
     assert page.locator("#daftar-peserta li").count() == 22
@@ -160,8 +162,80 @@ def test_an_officer_takes_attendance_offline_and_sends_it_once(browsing, hall):
     page.get_by_role("button", name="Budi").click()
     page.get_by_role("button", name="Keluar").click()
     page.wait_for_load_state()
-    names = page.evaluate("indexedDB.databases().then((dbs) => dbs.map((d) => d.name))")
+    names = page.evaluate("() => indexedDB.databases().then((dbs) => dbs.map((d) => d.name))")
     assert DB_NAME not in names
+
+
+def test_a_registration_offline_and_conflicts_taken_from_the_server_or_dropped(browsing):
+    activity = ActivityFactory(title="Klinik Kemasan Keliling")
+    first, second = (
+        ParticipationFactory(activity=activity, business=BusinessFactory(name=name))
+        for name in ("Usaha Pertama", "Usaha Kedua")
+    )
+    officer = UserFactory(role=roles.STAFF, email="pendamping@dinas.test", full_name="Budi Pendamping")
+    colleague = UserFactory(role=roles.STAFF, email="rekan@dinas.test", full_name="Rina Kolega")
+    page = browsing.page(viewport=PHONE)
+    browsing.login(page, officer.email)
+    page.goto(f"/pembinaan/luring/?kegiatan={activity.pk}")
+    _wait_ready(page)
+    expect(page.locator("#daftar-peserta li")).to_have_count(2)
+    page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
+
+    page.context.set_offline(True)
+    page.wait_for_function("() => !navigator.onLine")
+    _item(page, "Usaha Pertama").get_by_role("button", name="Hadir", exact=True).click()
+    _item(page, "Usaha Kedua").get_by_role("button", name="Tidak hadir", exact=True).click()
+    # Someone not in the registry yet: entered as a submission, verified by staff later.
+    page.get_by_text("Belum terdaftar di registri?").click()
+    page.get_by_label("Nama pemilik", exact=True).fill("Hj. Mariana")
+    page.get_by_label("NIK pemilik (opsional)").fill("6371010000000000")
+    page.get_by_label("Nama usaha", exact=True).fill("Amplang Mariana")
+    page.get_by_label("Kelurahan", exact=True).select_option(index=1)
+    page.get_by_label("Kategori usaha (KBLI)").select_option("C")
+    page.get_by_role("button", name="Daftarkan dan catat hadir").click()
+    expect(page.locator("#daftar-nik-pesan")).to_contain_text("NIK")
+    page.get_by_label("NIK pemilik (opsional)").fill("6371014403900007")
+    page.get_by_role("button", name="Daftarkan dan catat hadir").click()
+    # A walk-in whose NIK is well formed but not in the registry.
+    page.locator("#walkin-nomor").fill("6371011203880009")
+    page.get_by_role("button", name="Catat hadir", exact=True).click()
+    expect(page.locator("#jumlah-antrean")).to_have_text("4")
+    check(page, "offline-05-registration-offline")
+
+    coaching.attendance_record(
+        activity=activity, statuses={first.pk: ParticipationStatus.ABSENT}, by=colleague
+    )
+    page.problems.clear()
+    page.context.set_offline(False)
+    page.get_by_role("button", name="Kirim sekarang").click()
+    expect(page.locator("#daftar-konflik li")).to_have_count(2)
+    expect(page.locator("#jumlah-antrean")).to_have_text("0")
+    check(page, "offline-06-two-conflicts")
+    registered = Participation.objects.get(activity=activity, business__name="Amplang Mariana")
+    assert registered.status == HADIR
+    assert registered.business.status == BusinessStatus.SUBMITTED
+    assert Participation.objects.get(pk=second.pk).status == ParticipationStatus.ABSENT
+
+    # The colleague was right about the first one: take theirs.
+    changed = page.locator("#daftar-konflik li", has_text="Usaha Pertama")
+    expect(changed).to_contain_text("Di server: Tidak hadir (oleh Rina")
+    changed.get_by_role("button", name="Pakai dari server").click()
+    expect(
+        _item(page, "Usaha Pertama").get_by_role("button", name="Tidak hadir", exact=True)
+    ).to_have_attribute("aria-pressed", "true")
+    # The walk-in nobody can find: dropped, knowingly.
+    unknown = page.locator("#daftar-konflik li", has_text="6371 **** **** 0009")
+    expect(unknown).to_contain_text("Tidak ditemukan di registri")
+    unknown.get_by_role("button", name="Buang perubahan ini").click()
+    expect(page.locator("#daftar-konflik li")).to_have_count(0)
+    assert Participation.objects.get(pk=first.pk).status == ParticipationStatus.ABSENT
+
+    # Signing out from the offline screen wipes the device's copy.
+    page.get_by_role("button", name="Keluar").click()
+    page.wait_for_url(lambda url: "/luring/" not in url)
+    names = page.evaluate("() => indexedDB.databases().then((dbs) => dbs.map((d) => d.name))")
+    assert DB_NAME not in names
+    assert page.evaluate("() => caches.keys()") == []
 
 
 def _offline_screen_weight(page, url: str) -> float:

@@ -479,6 +479,41 @@
     }
   }
 
+  /* Signing out takes the device's copy with it: IndexedDB, the kept screen and the worker here,
+     and the server's answer (Clear-Site-Data) for whatever else the portal stored. */
+  async function logout(event) {
+    event.preventDefault();
+    const form = event.target;
+    if (!navigator.onLine) {
+      say(T.logout_offline, "warning");
+      return;
+    }
+    const all = await getAll("changes");
+    const unsent = all.length;
+    if (unsent && !window.confirm(fmt(T.logout_pending, { n: unsent }))) return;
+    try {
+      const session = await currentSession();
+      form.elements.csrfmiddlewaretoken.value = session.csrf;
+    } catch (error) {
+      say(T.logout_offline, "warning");
+      return;
+    }
+    db.close();
+    await new Promise((done) => {
+      const request = indexedDB.deleteDatabase(DB_NAME);
+      request.onsuccess = request.onerror = request.onblocked = () => done();
+    });
+    if (window.caches) {
+      const keys = await caches.keys();
+      await Promise.all(keys.filter((k) => k.startsWith("kehadiran-luring-")).map((k) => caches.delete(k)));
+    }
+    if ("serviceWorker" in navigator) {
+      const registrations = await navigator.serviceWorker.getRegistrations();
+      await Promise.all(registrations.map((r) => r.unregister()));
+    }
+    form.submit();
+  }
+
   /* --- Start --------------------------------------------------------------------------- */
 
   async function start() {
@@ -526,6 +561,7 @@
   $("cari").addEventListener("input", renderList);
   $("form-walkin").addEventListener("submit", addWalkin);
   $("form-daftar").addEventListener("submit", addRegistration);
+  $("keluar").addEventListener("submit", logout);
   window.addEventListener("online", () => {
     showNetwork();
     sync();
