@@ -16,7 +16,7 @@ from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from pembinaan.accounts.access import require
 from pembinaan.coaching import offline
@@ -88,7 +88,7 @@ def _strings() -> dict[str, str]:
 
 
 @login_required
-@require_GET
+@require_safe
 def offline_app(request: HttpRequest) -> HttpResponse:
     """The screen itself; which activity it shows comes from `?kegiatan=` and the device's store."""
     require(request.user, PERMISSION)
@@ -138,7 +138,7 @@ def _nik_messages() -> dict[str, str]:
     }
 
 
-@require_GET
+@require_safe
 def service_worker(request: HttpRequest) -> HttpResponse:
     """Served from `luring/` so that its scope is the offline screen; it holds no personal data."""
     assets = [static(path) for path in ASSETS]
@@ -153,7 +153,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     return _no_store(response)
 
 
-@require_GET
+@require_safe
 def manifest(request: HttpRequest) -> JsonResponse:
     shell = reverse("coaching:offline-app")
     return JsonResponse(
@@ -173,7 +173,7 @@ def manifest(request: HttpRequest) -> JsonResponse:
     )
 
 
-@require_GET
+@require_safe
 def session(request: HttpRequest) -> JsonResponse:
     """Who is signed in on this device, and a fresh CSRF token for the next send."""
     user = request.user
@@ -189,7 +189,7 @@ def session(request: HttpRequest) -> JsonResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def activity_data(request: HttpRequest, pk: int) -> JsonResponse:
     activity = get_activity_for_user(request.user, pk, permission=PERMISSION)
     package = offline.activity_package(activity)
