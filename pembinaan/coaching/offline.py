@@ -145,7 +145,7 @@ def _status(activity: Activity, change: dict, by: User) -> Participation:
 
 
 def _find_business(change: dict) -> Business:
-    nib, nik = (change.get("nib") or "").strip(), (change.get("nik") or "").strip()
+    nib, nik = str(change.get("nib") or "").strip(), str(change.get("nik") or "").strip()
     try:
         if nib:
             business = Business.objects.active().filter(nib=parse_nib(nib)).first()

@@ -256,6 +256,24 @@ def test_an_unreadable_send_is_a_clear_400(staff_client, activity, body, words):
     assert words in response.json()["error"]
 
 
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"kind": "walkin", "nib": 9120001234567},
+        {"kind": "walkin", "nik": ["6371011506850001"]},
+        {"kind": "walkin", "nik": {"a": 1}},
+        {"kind": "status", "participation": {"pk": 1}, "status": ["hadir"], "base": 7},
+        {"kind": ["status"]},
+        {"kind": "registration", "owner_name": 5, "business_name": [], "kelurahan": {}, "kbli_category": 3},
+        {"kind": "registration", "owner_name": "A", "business_name": "B", "kelurahan": None, "nik": 1.5},
+    ],
+)
+def test_values_of_the_wrong_type_never_break_the_send(staff_client, activity, change):
+    response = _send(staff_client, activity, [dict(change, key=_key())])
+    assert response.status_code == 200
+    assert response.json()["results"][0]["outcome"] in ("ok", "conflict")
+
+
 def test_changes_without_a_usable_key_are_refused(staff_client, activity, registered):
     results = _send(
         staff_client, activity, ["hadir", {"kind": "status"}, dict(_mark(registered[0]), key="a b;c")]

@@ -366,6 +366,9 @@
 
   async function currentSession() {
     const response = await fetch(URLS.session, { credentials: "same-origin", headers: { Accept: "application/json" } });
+    const type = response.headers.get("Content-Type") || "";
+    // A session that ended (idle timeout) is sent to the login page: nobody is signed in.
+    if (response.redirected || !type.includes("json")) return { user: null, csrf: "" };
     if (!response.ok) throw new Error(String(response.status));
     return response.json();
   }
