@@ -53,6 +53,7 @@ def _strings() -> dict[str, str]:
         "preparing": _("Menyimpan daftar peserta…"),
         "prepare_failed": _("Daftar tidak dapat diambil: %(error)s"),
         "pending": _("belum terkirim"),
+        "to_decide": _("perlu diputuskan"),
         "sending": _("Mengirim…"),
         "sent": _("%(n)s perubahan terkirim."),
         "nothing_to_send": _("Tidak ada yang perlu dikirim."),

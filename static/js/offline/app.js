@@ -114,8 +114,9 @@
     return node;
   }
 
-  function pendingBadge() {
-    return element("span", { class: "badge belum-terkirim ms-1" }, T.pending);
+  function pendingBadge(change) {
+    const decide = change && change.state === "conflict";
+    return element("span", { class: "badge belum-terkirim ms-1" }, decide ? T.to_decide : T.pending);
   }
 
   function participantItem(p) {
@@ -123,7 +124,7 @@
     const status = change ? change.status : p.status;
     const li = element("li", { "data-peserta": String(p.id) });
     const name = element("div", { class: "nama" }, p.business);
-    if (change) name.appendChild(pendingBadge());
+    if (change) name.appendChild(pendingBadge(change));
     li.appendChild(name);
     li.appendChild(element("div", { class: "rinci" }, [p.owner, p.nik, p.kelurahan].filter(Boolean).join(" · ")));
     const group = element("div", { class: "pilihan", role: "group", "aria-label": fmt(T.group, { name: p.business }) });
@@ -227,7 +228,7 @@
     if (pack) {
       const a = pack.activity;
       $("judul").textContent = a.title;
-      $("kegiatan-info").textContent = [a.date, a.venue, fmt(T.prepared, { time: new Date(pack.prepared_at).toLocaleString() })]
+      $("kegiatan-info").textContent = [a.date, a.venue, fmt(T.prepared, { time: new Date(pack.prepared_at).toLocaleString(document.documentElement.lang) })]
         .filter(Boolean).join(" · ");
       $("bagian-walkin").hidden = !a.can_mark;
       if (!a.can_mark) say(T.cannot_mark, "warning");
@@ -404,7 +405,7 @@
       pack = data;
       fillSelect($("daftar-kelurahan"), pack.kelurahan);
       fillSelect($("daftar-kbli"), pack.kbli);
-      say(fmt(T.prepared, { time: new Date(pack.prepared_at).toLocaleString() }), "success");
+      say(fmt(T.prepared, { time: new Date(pack.prepared_at).toLocaleString(document.documentElement.lang) }), "success");
       render();
     } catch (error) {
       say(fmt(T.prepare_failed, { error: error.message }), "danger");
