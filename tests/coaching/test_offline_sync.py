@@ -12,6 +12,9 @@ from django.urls import reverse
 from pembinaan.coaching import services
 from pembinaan.coaching.models import OfflineChange, Participation, ParticipationStatus
 from pembinaan.coaching.offline import version
+from pembinaan.progress.models import ReportSnapshot, Target
+from pembinaan.progress.selectors import report_figures
+from pembinaan.progress.services import rebuild, year_close
 from pembinaan.reference.models import Kelurahan
 from pembinaan.registry.models import Business, BusinessStatus
 from tests.coaching.factories import ActivityFactory, ParticipationFactory
@@ -200,17 +203,21 @@ def test_a_walk_in_not_in_the_registry_is_a_conflict_not_a_loss(staff_client, ac
     assert "pendaftaran baru" in result["message"]
 
 
-def test_a_refusal_by_a_service_rule_is_a_conflict(staff_client, activity, registered, monkeypatch):
-    # Any ValidationError of the services (a closed year, for instance) reaches the officer.
-    from django.core.exceptions import ValidationError
-
-    def closed(**kwargs):
-        raise ValidationError("Tahun 2024 sudah ditutup; perubahan perlu alasan.", code="closed_year")
-
-    monkeypatch.setattr(services, "attendance_record", closed)
+def test_a_change_to_a_closed_year_without_a_reason_is_a_conflict(
+    staff_client, admin_user, activity, registered
+):
+    # The closed-years rule refuses it deep in the tally refresh (ClosedYearChange): the officer
+    # sees it with the rule's message and resends once a reason is given on the corrections page.
+    target = Target.primary()
+    rebuild(target)
+    report = ReportSnapshot.objects.create(
+        target=target, title="Laporan Tahun 2024", figures=report_figures(target), created_by=admin_user
+    )
+    year_close(year=activity.start_date.year, report=report, by=admin_user)
     result = _send(staff_client, activity, [_mark(registered[0])]).json()["results"][0]
     assert (result["outcome"], result["reason"]) == ("conflict", "refused")
-    assert "ditutup" in result["message"]
+    assert "alasan" in result["message"]
+    assert Participation.objects.get(pk=registered[0].pk).status == ParticipationStatus.REGISTERED
 
 
 @pytest.mark.parametrize(
