@@ -61,10 +61,10 @@ urlpatterns = [
 
 # --- Offline attendance (issue 20) ---
 urlpatterns += [
-    path("luring/", offline_views.offline_app, name="offline-app"),
-    path("luring/sw.js", offline_views.service_worker, name="offline-worker"),
-    path("luring/manifest.webmanifest", offline_views.manifest, name="offline-manifest"),
-    path("luring/sesi/", offline_views.session, name="offline-session"),
-    path("luring/kegiatan/<int:pk>/data/", offline_views.activity_data, name="offline-data"),
-    path("luring/kegiatan/<int:pk>/kirim/", offline_views.activity_sync, name="offline-sync"),
+    path("pembinaan/luring/", offline_views.offline_app, name="offline-app"),
+    path("pembinaan/luring/sw.js", offline_views.service_worker, name="offline-worker"),
+    path("pembinaan/luring/manifest.webmanifest", offline_views.manifest, name="offline-manifest"),
+    path("pembinaan/luring/sesi/", offline_views.session, name="offline-session"),
+    path("pembinaan/luring/kegiatan/<int:pk>/data/", offline_views.activity_data, name="offline-data"),
+    path("pembinaan/luring/kegiatan/<int:pk>/kirim/", offline_views.activity_sync, name="offline-sync"),
 ]
