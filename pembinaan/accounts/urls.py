@@ -1,4 +1,3 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from pembinaan.accounts import views
@@ -7,7 +6,7 @@ app_name = "accounts"
 
 urlpatterns = [
     path("masuk/", views.LoginView.as_view(), name="login"),
-    path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
+    path("keluar/", views.LogoutView.as_view(), name="logout"),
     path("kata-sandi/", views.PasswordChangeView.as_view(), name="password-change"),
     path("kata-sandi/selesai/", views.PasswordChangeDoneView.as_view(), name="password-change-done"),
     path("lupa-kata-sandi/", views.PasswordResetView.as_view(), name="password-reset"),

@@ -45,6 +45,16 @@ class LoginView(auth_views.LoginView):
         return super().post(request, *args, **kwargs)
 
 
+class LogoutView(auth_views.LogoutView):
+    """Signing out also empties the browser's storage for the portal: the participant lists and
+    queued changes a field officer kept for offline attendance (issue 20) leave with the person."""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = '"storage"'
+        return response
+
+
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:password-change-done")

@@ -398,3 +398,26 @@ class FiguresSnapshot(models.Model):
             snapshot.business = keep
             snapshot._history_user = by
             snapshot.save(update_fields=["business"])
+
+
+class OfflineChange(models.Model):
+    """One change an officer's phone queued offline (issue 20), kept once applied.
+
+    The device gives every change its own key; a send that is retried (a dropped connection, a
+    second tap) finds the key here and gets the stored answer back instead of recording twice.
+    """
+
+    key = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    activity = models.ForeignKey(Activity, on_delete=models.PROTECT, related_name="offline_changes")
+    kind = models.CharField(max_length=20)
+    result = models.JSONField(default=dict)
+    applied_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["applied_at", "pk"]
+        verbose_name = _("perubahan luring")
+        verbose_name_plural = _("perubahan luring")
+
+    def __str__(self) -> str:
+        return self.key

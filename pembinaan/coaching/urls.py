@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pembinaan.coaching import views
+from pembinaan.coaching import offline_views, views
 
 app_name = "coaching"
 
@@ -57,4 +57,14 @@ urlpatterns = [
     path("pendanaan/bantuan/<int:pk>/salurkan/", views.grant_disburse, name="grant-disburse"),
     path("pendanaan/bantuan/<int:pk>/batalkan/", views.grant_cancel, name="grant-cancel"),
     path("pendanaan/bantuan/<int:pk>/berita-acara/", views.grant_evidence, name="grant-evidence"),
+]
+
+# --- Offline attendance (issue 20) ---
+urlpatterns += [
+    path("pembinaan/luring/", offline_views.offline_app, name="offline-app"),
+    path("pembinaan/luring/sw.js", offline_views.service_worker, name="offline-worker"),
+    path("pembinaan/luring/manifest.webmanifest", offline_views.manifest, name="offline-manifest"),
+    path("pembinaan/luring/sesi/", offline_views.session, name="offline-session"),
+    path("pembinaan/luring/kegiatan/<int:pk>/data/", offline_views.activity_data, name="offline-data"),
+    path("pembinaan/luring/kegiatan/<int:pk>/kirim/", offline_views.activity_sync, name="offline-sync"),
 ]
