@@ -217,8 +217,8 @@ def _registration(activity: Activity, change: dict, by: User) -> Participation:
     business = registry_services.business_create(
         by=by,
         owner=owner,
-        # Not checked by anyone yet: it waits in the verification queue like a self-registration.
-        source=BusinessSource.SELF,
+        # Not checked by anyone yet: it waits in the verification queue, marked as from the field.
+        source=BusinessSource.FIELD,
         name=business_name,
         kelurahan=kelurahan,
         kbli_category=kbli,

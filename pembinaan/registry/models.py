@@ -145,6 +145,8 @@ class BusinessSource(models.TextChoices):
     STAFF = "staf", _("Dientri staf")
     SELF = "mandiri", _("Daftar mandiri")
     IMPORT = "impor", _("Impor berkas")
+    # Registered by an officer in the field (offline attendance, issue 20): not checked yet.
+    FIELD = "lapangan", _("Didaftarkan di lapangan")
 
 
 class Certification(models.TextChoices):
@@ -156,9 +158,11 @@ class Certification(models.TextChoices):
 
 
 def first_status(source: str) -> str:
-    """A business entered by staff or from a file is verified at entry; a self-registration arrives
-    submitted (rule 1). Used by the registry services and the registry bulk writer."""
-    return BusinessStatus.SUBMITTED if source == BusinessSource.SELF else BusinessStatus.VERIFIED
+    """A business entered by staff or from a file is verified at entry; a self-registration, or one
+    an officer wrote down in a hall without the papers, arrives submitted (rule 1). Used by the
+    registry services and the registry bulk writer."""
+    unchecked = (BusinessSource.SELF, BusinessSource.FIELD)
+    return BusinessStatus.SUBMITTED if source in unchecked else BusinessStatus.VERIFIED
 
 
 # The columns a business derives from its others: kept with the row so that lists can filter and

@@ -148,6 +148,8 @@ def test_a_new_registration_waits_for_verification_and_is_marked_present(staff_c
     assert result["outcome"] == "ok", result
     business = Business.objects.get(name="Amplang Siti")
     assert business.status == BusinessStatus.SUBMITTED
+    assert business.get_source_display() == "Didaftarkan di lapangan"  # not "Daftar mandiri"
+    assert "Amplang Siti" in staff_client.get(reverse("enrolment:queue")).content.decode()
     assert business.owner.nik == nik
     assert activity.participations.get(business=business).status == HADIR
     assert result["participant"]["nik"].endswith(nik[-4:]) and nik not in json.dumps(result)
