@@ -141,7 +141,8 @@ def test_the_assistance_export_imports_back_without_any_change(admin_client, adm
     )
     assert result.skipped_count == 4
     assert list(CapitalAssistance.objects.order_by("pk").values()) == before
+    # Every column of the export is read back, the approval date included (rule 14, issue 17).
     assert {key for key in result.mapping if key} == {
-        "nik", "nib", "name", "round", "budget_code", "date", "form", "amount", "status", "disbursed_on",
-        "description",
+        "nik", "nib", "name", "round", "budget_code", "date", "form", "amount", "status", "approved_on",
+        "disbursed_on", "description",
     }  # fmt: skip
