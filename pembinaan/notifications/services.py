@@ -21,7 +21,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -34,7 +34,16 @@ from pembinaan.notifications.models import Channel, OutboxMessage
 
 if TYPE_CHECKING:
     from pembinaan.accounts.models import User
-    from pembinaan.registry.models import Owner
+
+
+class Owner(Protocol):
+    """Whom a notice goes to: a registry owner, as far as the outbox needs to know one (the outbox
+    sits below the registry and names no registry model)."""
+
+    pk: int
+    phone: str
+    email: str
+
 
 log = logging.getLogger(__name__)
 
