@@ -25,8 +25,11 @@ from pembinaan.imports.columns import Column
 from pembinaan.imports.reading import NumberCell
 from pembinaan.imports.rowwise import RowImporter
 from pembinaan.lib.money import parse_rupiah
+from pembinaan.registry.importers import IDENTITY_WORDS
 from pembinaan.registry.matching import BusinessFinder
 
+# Columns of registry/exports.py::identity_columns that a business is not found by.
+IDENTITY_EXPORT = ("Nama Pemilik", "No HP", "WhatsApp", "Kelurahan", "Kecamatan")
 IDENTITY = (
     Column("nik", "NIK", ("nik pemilik", "no nik", "no ktp")),
     Column("nib", "NIB", ("no nib", "nomor induk berusaha")),
@@ -82,9 +85,16 @@ class ParticipantImporter(RowImporter):
         *IDENTITY,
         Column("status", "Status Kehadiran", ("status", "kehadiran", "hadir", "absensi", "attendance")),
     )
+    # The participant export (coaching/exports.py): the business's owner and place, and what the
+    # participation page records itself.
+    skipped_headers = (*IDENTITY_EXPORT, "Daftar Sendiri", "Tanggal Didaftarkan", "Catatan")
+    header_words = {
+        **IDENTITY_WORDS,
+        "status": ("status kehadiran", "kehadiran", "hadir", "presensi", "absensi", "daftar hadir", "absen"),
+    }
 
-    def __init__(self, *, by=None, options: dict | None = None):
-        super().__init__(by=by, options=options)
+    def __init__(self, *, by=None, options: dict | None = None, factors: dict | None = None):
+        super().__init__(by=by, options=options, factors=factors)
         activity = Activity.objects.filter(pk=self.options.get("activity")).first()
         if activity is None:
             raise ValidationError({"activity": _("Pilih kegiatan yang pesertanya diimpor.")})
@@ -158,6 +168,22 @@ class OutcomeImporter(RowImporter):
         Column("amount", "Nilai (Rp)", ("nilai", "jumlah", "nominal", "amount")),
         Column("note", "Catatan", ("keterangan", "note")),
     )
+    header_words = {
+        **IDENTITY_WORDS,
+        "outcome_type": (
+            "jenis capaian", "capaian", "jenis legalitas", "jenis sertifikat", "jenis izin", "hasil pembinaan",
+        ),
+        "achieved_on": (
+            "tanggal capaian", "tanggal terbit", "tanggal diterbitkan", "tanggal sertifikat", "tanggal diperoleh",
+            "tanggal izin",
+        ),
+        "reference_number": (
+            "nomor dokumen", "nomor sertifikat", "nomor izin", "nomor registrasi", "nomor surat", "nomor sk",
+        ),
+        "institution": ("lembaga", "lembaga penerbit", "instansi", "instansi penerbit", "bank penyalur"),
+        "amount": ("nilai", "nominal", "plafon", "plafon kredit", "nilai kredit", "jumlah kredit"),
+        "note": ("catatan", "keterangan"),
+    }  # fmt: skip
 
     def plan(self, records, *, total=None, progress=None):
         records = list(records)
@@ -258,6 +284,24 @@ class CapitalAssistanceImporter(RowImporter):
         Column("reason", "Alasan Bantuan Kedua", ("alasan", "alasan persetujuan")),
         Column("description", "Uraian", ("keterangan", "uraian bantuan", "description")),
     )
+    # The grant export (coaching/exports.py): the owner and place, and the budget line's source and year.
+    skipped_headers = (*IDENTITY_EXPORT, "Sumber Dana", "Tahun Anggaran")
+    header_words = {
+        **IDENTITY_WORDS,
+        "round": (
+            "putaran penyaluran", "putaran", "nama kegiatan", "kegiatan penyaluran", "tahap", "tahap penyaluran",
+            "gelombang",
+        ),
+        "budget_code": ("kode rekening dpa", "kode rekening", "dpa", "kode anggaran"),
+        "date": ("tanggal usulan", "tanggal pengajuan", "tanggal diusulkan"),
+        "form": ("bentuk", "bentuk bantuan", "jenis bantuan"),
+        "amount": ("nilai bantuan", "jumlah bantuan", "besaran bantuan", "nominal bantuan", "nilai"),
+        "status": ("status bantuan", "status", "keputusan"),
+        "approved_on": ("tanggal disetujui", "tanggal persetujuan"),
+        "disbursed_on": ("tanggal disalurkan", "tanggal penyaluran", "tanggal pencairan", "tanggal cair"),
+        "reason": ("alasan bantuan kedua", "alasan"),
+        "description": ("uraian", "keterangan", "uraian bantuan"),
+    }  # fmt: skip
 
     @classmethod
     def upload_fields(cls) -> dict[str, forms.Field]:
