@@ -13,6 +13,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -77,10 +78,33 @@ def _activity_field() -> forms.Field:
     )
 
 
+def _business_labels(records) -> dict[tuple[str, int], tuple[str, str]]:
+    """Participations, outcomes and grants an import touched, named by their business."""
+    wanted: dict[str, list[int]] = {}
+    for model, pk in records:
+        wanted.setdefault(model, []).append(pk)
+    labels = {}
+    kinds = (
+        ("coaching.participation", Participation, _("peserta %(name)s")),
+        ("coaching.outcome", Outcome, _("capaian %(name)s")),
+        ("funding.capitalassistance", CapitalAssistance, _("bantuan untuk %(name)s")),
+    )
+    for label, model, text in kinds:
+        for pk, name, business in model.objects.filter(pk__in=wanted.get(label, [])).values_list(
+            "pk", "business__name", "business_id"
+        ):
+            labels[(label, pk)] = (
+                text % {"name": name},
+                reverse("registry:business-detail", args=[business]),
+            )
+    return labels
+
+
 class ParticipantImporter(RowImporter):
     """Participants of one activity (chosen at upload), found by NIB or owner's NIK."""
 
     kind = "peserta"
+    record_labels = staticmethod(_business_labels)
     columns = (
         *IDENTITY,
         Column("status", "Status Kehadiran", ("status", "kehadiran", "hadir", "absensi", "attendance")),
@@ -157,6 +181,7 @@ class ParticipantImporter(RowImporter):
 
 class OutcomeImporter(RowImporter):
     kind = "capaian"
+    record_labels = staticmethod(_business_labels)
     columns = (
         *IDENTITY,
         Column("outcome_type", "Jenis Capaian", ("capaian", "jenis", "outcome"), required=True),
@@ -254,6 +279,7 @@ class CapitalAssistanceImporter(RowImporter):
     """
 
     kind = "bantuan"
+    record_labels = staticmethod(_business_labels)
     columns = (
         *IDENTITY,
         Column(

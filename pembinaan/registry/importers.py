@@ -18,6 +18,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -585,6 +586,28 @@ class OwnerBusinessImporter(Importer):
                 _("Memperbarui usaha #%(pk)s: %(cols)s.") % {"pk": existing["pk"], "cols": ", ".join(labels)},
             ]
         )
+
+    @classmethod
+    def record_labels(cls, records) -> dict[tuple[str, int], tuple[str, str]]:
+        """The owners and businesses an import touched, by name, with a link to their page."""
+        wanted: dict[str, list[int]] = {}
+        for model, pk in records:
+            wanted.setdefault(model, []).append(pk)
+        labels = {}
+        for pk, name in Owner.objects.filter(pk__in=wanted.get("registry.owner", [])).values_list(
+            "pk", "name"
+        ):
+            labels[("registry.owner", pk)] = (
+                _("pelaku usaha %(name)s") % {"name": name},
+                reverse("registry:owner-detail", args=[pk]),
+            )
+        businesses = Business.objects.filter(pk__in=wanted.get("registry.business", []))
+        for pk, name in businesses.values_list("pk", "name"):
+            labels[("registry.business", pk)] = (
+                _("usaha %(name)s") % {"name": name},
+                reverse("registry:business-detail", args=[pk]),
+            )
+        return labels
 
     # --- Writing (through the registry bulk writer) --------------------------------------------
 
