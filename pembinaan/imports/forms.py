@@ -71,9 +71,8 @@ class MappingForm(forms.Form):
             self.fields[name] = forms.ChoiceField(
                 label=header or _("(kolom %(n)d tanpa judul)") % {"n": index + 1},
                 choices=undecided if open_ else choices,
-                required=open_,
+                required=False,
                 initial=UNDECIDED if open_ else (mapping[index] if index < len(mapping) else ""),
-                error_messages={"required": _("Petakan kolom ini atau abaikan.")},
                 widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
             )
             self.column_fields.append(name)
@@ -88,8 +87,11 @@ class MappingForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        for name in self.column_fields:
-            if data.get(name) == UNDECIDED:
+        for name, row in zip(self.column_fields, self.rows, strict=True):
+            # An unplaced column must be answered: a field, or "" to ignore it on purpose; a form
+            # sent without it, or with the "— pilih —" it starts on, is not an answer.
+            undecided = row["open"] and (name not in self.data or data.get(name) == UNDECIDED)
+            if undecided or data.get(name) == UNDECIDED:
                 self.add_error(name, _("Petakan kolom ini atau abaikan."))
         return data
 
