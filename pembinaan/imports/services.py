@@ -237,6 +237,21 @@ def factor_notes(run: ImportRun) -> list[str]:
     return notes
 
 
+def skipped_notes(run: ImportRun) -> list[str]:
+    """One line per column of the file that the import does not read, and why (nothing unsaid)."""
+    match = header_match(run)
+    notes = []
+    for column in match.columns:
+        if run.mapping[column.index] or column.reason == "empty" or not column.header:
+            continue
+        why = column.message if column.field is None else _("Diabaikan atas pilihan Anda")
+        notes.append(
+            _("Kolom %(n)d “%(header)s” tidak diimpor: %(why)s")
+            % {"n": column.index + 1, "header": column.header, "why": why}
+        )
+    return notes
+
+
 @transaction.atomic
 def import_start(
     *,

@@ -59,6 +59,14 @@ def write(tmp_path, data: bytes, name="umkm.xlsx") -> str:
 # --- Services ---------------------------------------------------------------------------------
 
 
+def test_the_command_says_what_it_skipped_and_multiplied(tmp_path, capsys):
+    call_command("import_data", "usaha", write(tmp_path, issue_sheet()))
+    out = capsys.readouterr().out
+    assert "Kolom 1 “NO” tidak diimpor: Kolom nomor urut, dilewati" in out
+    assert "Kolom “OMZET (Rp/bulan)”: nilainya dikalikan 12" in out
+    assert "2 dibuat" in out
+
+
 def test_the_issue_sheet_imports_phones_and_the_yearly_turnover(staff_user):
     run = services.run_file(kind="usaha", file_name="dinas.xlsx", data=issue_sheet(), by=staff_user)
     assert run.status == ImportRun.Status.DONE, run.errors
@@ -133,6 +141,7 @@ def test_the_command_refuses_an_unplaced_column_and_writes_nothing(tmp_path, cap
 def test_the_command_accepts_the_column_ignored_or_mapped(tmp_path, capsys):
     path = write(tmp_path, with_column("Aset", ["Rp 1.000.000", "Rp 2.000.000"]))
     call_command("import_data", "usaha", path, "--ignore", "Aset")
+    assert "Kolom 5 “Aset” tidak diimpor: Diabaikan atas pilihan Anda" in capsys.readouterr().out
     assert Business.objects.count() == 2 and not Business.objects.filter(capital__isnull=False).exists()
     Business.objects.all().delete()
     Owner.objects.all().delete()

@@ -206,7 +206,7 @@ class Command(BaseCommand):
             self.stderr.write("")
         if run.remembered_from_id:
             self.stdout.write(services.remembered_note(run.remembered_from))
-        for note in services.factor_notes(run):
+        for note in [*services.skipped_notes(run), *services.factor_notes(run)]:
             self.stdout.write(note)
         what = "Uji coba" if run.dry_run else run.get_status_display()
         self.stdout.write(
