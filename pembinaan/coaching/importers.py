@@ -13,6 +13,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -25,8 +26,11 @@ from pembinaan.imports.columns import Column
 from pembinaan.imports.reading import NumberCell
 from pembinaan.imports.rowwise import RowImporter
 from pembinaan.lib.money import parse_rupiah
+from pembinaan.registry.importers import IDENTITY_WORDS
 from pembinaan.registry.matching import BusinessFinder
 
+# Columns of registry/exports.py::identity_columns that a business is not found by.
+IDENTITY_EXPORT = ("Nama Pemilik", "No HP", "WhatsApp", "Kelurahan", "Kecamatan")
 IDENTITY = (
     Column("nik", "NIK", ("nik pemilik", "no nik", "no ktp")),
     Column("nib", "NIB", ("no nib", "nomor induk berusaha")),
@@ -74,17 +78,47 @@ def _activity_field() -> forms.Field:
     )
 
 
+def _business_labels(records) -> dict[tuple[str, int], tuple[str, str]]:
+    """Participations, outcomes and grants an import touched, named by their business."""
+    wanted: dict[str, list[int]] = {}
+    for model, pk in records:
+        wanted.setdefault(model, []).append(pk)
+    labels = {}
+    kinds = (
+        ("coaching.participation", Participation, _("peserta %(name)s")),
+        ("coaching.outcome", Outcome, _("capaian %(name)s")),
+        ("funding.capitalassistance", CapitalAssistance, _("bantuan untuk %(name)s")),
+    )
+    for label, model, text in kinds:
+        for pk, name, business in model.objects.filter(pk__in=wanted.get(label, [])).values_list(
+            "pk", "business__name", "business_id"
+        ):
+            labels[(label, pk)] = (
+                text % {"name": name},
+                reverse("registry:business-detail", args=[business]),
+            )
+    return labels
+
+
 class ParticipantImporter(RowImporter):
     """Participants of one activity (chosen at upload), found by NIB or owner's NIK."""
 
     kind = "peserta"
+    record_labels = staticmethod(_business_labels)
     columns = (
         *IDENTITY,
         Column("status", "Status Kehadiran", ("status", "kehadiran", "hadir", "absensi", "attendance")),
     )
+    # The participant export (coaching/exports.py): the business's owner and place, and what the
+    # participation page records itself.
+    skipped_headers = (*IDENTITY_EXPORT, "Daftar Sendiri", "Tanggal Didaftarkan", "Catatan")
+    header_words = {
+        **IDENTITY_WORDS,
+        "status": ("status kehadiran", "kehadiran", "hadir", "presensi", "absensi", "daftar hadir", "absen"),
+    }
 
-    def __init__(self, *, by=None, options: dict | None = None):
-        super().__init__(by=by, options=options)
+    def __init__(self, *, by=None, options: dict | None = None, factors: dict | None = None):
+        super().__init__(by=by, options=options, factors=factors)
         activity = Activity.objects.filter(pk=self.options.get("activity")).first()
         if activity is None:
             raise ValidationError({"activity": _("Pilih kegiatan yang pesertanya diimpor.")})
@@ -147,6 +181,7 @@ class ParticipantImporter(RowImporter):
 
 class OutcomeImporter(RowImporter):
     kind = "capaian"
+    record_labels = staticmethod(_business_labels)
     columns = (
         *IDENTITY,
         Column("outcome_type", "Jenis Capaian", ("capaian", "jenis", "outcome"), required=True),
@@ -158,6 +193,22 @@ class OutcomeImporter(RowImporter):
         Column("amount", "Nilai (Rp)", ("nilai", "jumlah", "nominal", "amount")),
         Column("note", "Catatan", ("keterangan", "note")),
     )
+    header_words = {
+        **IDENTITY_WORDS,
+        "outcome_type": (
+            "jenis capaian", "capaian", "jenis legalitas", "jenis sertifikat", "jenis izin", "hasil pembinaan",
+        ),
+        "achieved_on": (
+            "tanggal capaian", "tanggal terbit", "tanggal diterbitkan", "tanggal sertifikat", "tanggal diperoleh",
+            "tanggal izin",
+        ),
+        "reference_number": (
+            "nomor dokumen", "nomor sertifikat", "nomor izin", "nomor registrasi", "nomor surat", "nomor sk",
+        ),
+        "institution": ("lembaga", "lembaga penerbit", "instansi", "instansi penerbit", "bank penyalur"),
+        "amount": ("nilai", "nominal", "plafon", "plafon kredit", "nilai kredit", "jumlah kredit"),
+        "note": ("catatan", "keterangan"),
+    }  # fmt: skip
 
     def plan(self, records, *, total=None, progress=None):
         records = list(records)
@@ -228,6 +279,7 @@ class CapitalAssistanceImporter(RowImporter):
     """
 
     kind = "bantuan"
+    record_labels = staticmethod(_business_labels)
     columns = (
         *IDENTITY,
         Column(
@@ -258,6 +310,24 @@ class CapitalAssistanceImporter(RowImporter):
         Column("reason", "Alasan Bantuan Kedua", ("alasan", "alasan persetujuan")),
         Column("description", "Uraian", ("keterangan", "uraian bantuan", "description")),
     )
+    # The grant export (coaching/exports.py): the owner and place, and the budget line's source and year.
+    skipped_headers = (*IDENTITY_EXPORT, "Sumber Dana", "Tahun Anggaran")
+    header_words = {
+        **IDENTITY_WORDS,
+        "round": (
+            "putaran penyaluran", "putaran", "nama kegiatan", "kegiatan penyaluran", "tahap", "tahap penyaluran",
+            "gelombang",
+        ),
+        "budget_code": ("kode rekening dpa", "kode rekening", "dpa", "kode anggaran"),
+        "date": ("tanggal usulan", "tanggal pengajuan", "tanggal diusulkan"),
+        "form": ("bentuk", "bentuk bantuan", "jenis bantuan"),
+        "amount": ("nilai bantuan", "jumlah bantuan", "besaran bantuan", "nominal bantuan", "nilai"),
+        "status": ("status bantuan", "status", "keputusan"),
+        "approved_on": ("tanggal disetujui", "tanggal persetujuan"),
+        "disbursed_on": ("tanggal disalurkan", "tanggal penyaluran", "tanggal pencairan", "tanggal cair"),
+        "reason": ("alasan bantuan kedua", "alasan"),
+        "description": ("uraian", "keterangan", "uraian bantuan"),
+    }  # fmt: skip
 
     @classmethod
     def upload_fields(cls) -> dict[str, forms.Field]:

@@ -24,6 +24,15 @@ class BudgetLineImporter(RowImporter):
         Column("budget_code", "Kode Rekening", ("kode", "kode rekening / dpa", "dpa", "kode anggaran")),
         Column("note", "Catatan", ("keterangan", "note")),
     )
+    skipped_headers = ("Perlu Dilengkapi",)  # the budget line export's review flag (funding/exports.py)
+    header_words = {
+        "source": ("sumber dana", "sumber anggaran", "sumber pendanaan", "asal dana"),
+        "fiscal_year": ("tahun anggaran", "tahun", "ta", "tahun dpa"),
+        "amount": ("pagu", "pagu anggaran", "nilai pagu", "pagu dana", "alokasi", "alokasi anggaran", "anggaran"),
+        "programme": ("program", "sub kegiatan", "kegiatan", "nama kegiatan", "program kegiatan", "nama program"),
+        "budget_code": ("kode rekening", "kode", "dpa", "kode anggaran", "kode sub kegiatan", "nomor dpa"),
+        "note": ("catatan", "keterangan"),
+    }  # fmt: skip
 
     def plan(self, records, *, total=None, progress=None):
         records = list(records)

@@ -39,28 +39,61 @@ class UploadForm(forms.Form):
         return self._options
 
 
+# The choice an unplaced column starts with: not a decision, so the form refuses it.
+UNDECIDED = "?"
+
+
 class MappingForm(forms.Form):
-    """One choice per column of the file: which import column it is, or ignored."""
+    """One choice per column of the file: which import column it is, or ignored.
+
+    With the header match (imports/headers.py), a column that could not be placed, or that claims a
+    field another column claims too, starts on "— pilih —" and must be mapped or ignored before the
+    dry run: checked here, on the server, whatever the browser sends.
+    """
 
     valid_rows_only = forms.BooleanField(
         label=_("Impor baris yang sah saja (baris yang ditolak dilaporkan, tidak diimpor)"), required=False
     )
 
-    def __init__(self, *args, headers: list[str], columns, mapping: list[str], **kwargs):
+    def __init__(
+        self, *args, headers: list[str], columns, mapping: list[str], match=None, samples=None, **kwargs
+    ):
         super().__init__(*args, **kwargs)
-        choices = [("", _("— abaikan kolom ini —"))] + [
-            (c.key, f"{c.label}{' *' if c.required else ''}") for c in columns
-        ]
+        fields = [(c.key, f"{c.label}{' *' if c.required else ''}") for c in columns]
+        choices = [("", _("— abaikan kolom ini —")), *fields]
+        undecided = [(UNDECIDED, _("— pilih: petakan atau abaikan —")), *choices]
         self.column_fields = []
+        self.rows = []
         for index, header in enumerate(headers):
             name = f"col_{index}"
+            column = match.columns[index] if match is not None and index < len(match.columns) else None
+            open_ = column is not None and (column.unplaced or column.reason == "conflict")
             self.fields[name] = forms.ChoiceField(
                 label=header or _("(kolom %(n)d tanpa judul)") % {"n": index + 1},
-                choices=choices,
+                choices=undecided if open_ else choices,
                 required=False,
-                initial=mapping[index] if index < len(mapping) else "",
+                initial=UNDECIDED if open_ else (mapping[index] if index < len(mapping) else ""),
+                widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
             )
             self.column_fields.append(name)
+            self.rows.append(
+                {
+                    "field": self[name],
+                    "match": column,
+                    "open": open_,
+                    "samples": (samples[index] if samples and index < len(samples) else []),
+                }
+            )
+
+    def clean(self):
+        data = super().clean()
+        for name, row in zip(self.column_fields, self.rows, strict=True):
+            # An unplaced column must be answered: a field, or "" to ignore it on purpose; a form
+            # sent without it, or with the "— pilih —" it starts on, is not an answer.
+            undecided = row["open"] and (name not in self.data or data.get(name) == UNDECIDED)
+            if undecided or data.get(name) == UNDECIDED:
+                self.add_error(name, _("Petakan kolom ini atau abaikan."))
+        return data
 
     @property
     def mapping_fields(self):

@@ -12,7 +12,7 @@ the way a person reads it:
   "/tahun", "per bulan"; a per-month amount of a yearly field is reported with a factor of 12,
   because the registry keeps yearly figures, and "(Rp juta)" with a factor of 1,000,000;
 - a header then scores against every phrase of every field: the column's label, key and aliases,
-  plus the synonyms the importer supplies (`header_words.SYNONYMS`). Equal to a phrase is certain;
+  plus the synonyms the importer supplies (its `header_words`). Equal to a phrase is certain;
   containing a phrase ("Alamat Usaha Lengkap") is likely; a typo ("Kelurhan") is possible. Words that
   say the column is something else ("Target Omzet", "Kebutuhan Modal", "Tgl Lahir") only ever match
   a phrase exactly;
@@ -110,6 +110,7 @@ VETO = frozenset(
      "waris", "kandung", "rekomendasi", "pinjaman"}
 )  # fmt: skip
 
+POSITION = re.compile(r"#[1-9][0-9]*")  # "#3": the third column, in a user's choices
 _BRACKET = re.compile(r"[(\[{]([^)\]}]*)[)\]}]?")
 _ALTERNATIVE = re.compile(r"\s*(?:/|\||\\|\batau\b|\bor\b)\s*")
 _PERIOD_PATTERNS = (
@@ -414,8 +415,13 @@ class HeaderMatcher:
         columns: Sequence[Column],
         synonyms: Mapping[str, Iterable[str]] | None = None,
         yearly: Iterable[str] = (),
+        skipped: Iterable[str] = (),
     ):
         self.vocabulary = Vocabulary(columns, synonyms, yearly)
+        # Headers of the portal's own exports that this import reads nothing from ("Skala Usaha",
+        # "Diduga Ganda"): skipped with a note when they would be unplaced, or when they claim a
+        # field another column holds ("WhatsApp" beside "No HP"); placed as usual otherwise.
+        self.skipped = frozenset(header_key(h) for h in skipped)
 
     def place(self, index: int, header: object, values: Sequence[object] = ()) -> ColumnMatch:
         """One column on its own; conflicts between columns are found by `match`."""
@@ -477,10 +483,11 @@ class HeaderMatcher:
         `samples`: the first data rows (a few are enough), to tell a row-number column that has
         no header or only "Nomor". `assigned`: what the user decided, header → field key, or "" to
         ignore the column; it wins over what the header says (CLI --map/--ignore, the mapping
-        screen, a remembered mapping).
+        screen, a remembered mapping). A key "#3" names the third column by its place, for a
+        column without a header or with the same header as another.
         """
         vocabulary = self.vocabulary
-        chosen = {header_key(h): key for h, key in (assigned or {}).items()}
+        chosen = {(h if POSITION.fullmatch(h) else header_key(h)): key for h, key in (assigned or {}).items()}
         bad = {key for key in chosen.values() if key and key not in vocabulary.labels}
         if bad:
             raise ValueError(f"not a column of this import: {sorted(bad)}")
@@ -488,7 +495,7 @@ class HeaderMatcher:
         for index, header in enumerate(headers):
             text = str(header or "").strip()
             values = [row[index] if index < len(row) else "" for row in samples]
-            key = header_key(text)
+            key = f"#{index + 1}" if f"#{index + 1}" in chosen else header_key(text)
             if key in chosen and chosen[key] == "":
                 placed.append(
                     ColumnMatch(index, text, None, None, 0, "ignored", _("Diabaikan atas pilihan Anda"))
@@ -499,6 +506,7 @@ class HeaderMatcher:
                 placed.append(self._placed(index, text, chosen[key], EXACT, "assigned", message, reading))
             else:
                 placed.append(self.place(index, text, values))
+        self._skip_exported(placed)
         claims: dict[str, list[ColumnMatch]] = {}
         for column in placed:
             if column.field:
@@ -524,6 +532,21 @@ class HeaderMatcher:
         filled = {c.field for c in placed if c.field} | {c.field for c in conflicts}
         missing = tuple(c for c in vocabulary.columns if c.required and c.key not in filled)
         return HeaderMatch(tuple(placed), tuple(conflicts), missing)
+
+    def _skip_exported(self, placed: list[ColumnMatch]) -> None:
+        """Columns of the portal's own exports that this import does not read (see __init__)."""
+        if not self.skipped:
+            return
+        exported = [
+            c
+            for c in placed
+            if header_key(c.header) in self.skipped and c.reason not in ("assigned", "ignored")
+        ]
+        others = {c.field for c in placed if c.field and c not in exported}
+        message = _("Kolom ekspor portal yang tidak diimpor, dilewati")
+        for c in exported:
+            if c.unplaced or c.field in others:
+                placed[c.index] = ColumnMatch(c.index, c.header, None, None, 0, "not_imported", message)
 
 
 def match_headers(

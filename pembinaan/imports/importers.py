@@ -13,14 +13,17 @@ needs besides the file (`upload_fields`, turned into the run's options by `uploa
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from django import forms
+from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.utils.translation import gettext as _
 
 from pembinaan.imports.columns import Column
+from pembinaan.imports.headers import HeaderMatcher
 from pembinaan.imports.models import ImportKind
 
 # What an importer's apply() returns: {model label: [(pk, row number, "dibuat"/"diubah", fields)]}.
@@ -32,14 +35,57 @@ class Importer:
 
     kind: ClassVar[str] = ""
     columns: ClassVar[tuple[Column, ...]] = ()
+    # The words people use in headers for each column, besides its label and aliases (field key →
+    # phrases), and the fields kept as a yearly figure, which a "per bulan" header multiplies by 12.
+    header_words: ClassVar[dict[str, tuple[str, ...]]] = {}
+    yearly_fields: ClassVar[frozenset[str]] = frozenset()
+    # Headers of the portal's own exports of this kind that the import reads nothing from (derived
+    # values, another record's fields): skipped with a note, so that an export imports back.
+    skipped_headers: ClassVar[tuple[str, ...]] = ()
     # An importer that can write while it still plans (a large file on PostgreSQL, see
     # imports/services.py::_plan_and_write) offers touched(), prepare_planned(), write_prepared()
     # and write_changes().
     writes_while_planning: ClassVar[bool] = False
 
-    def __init__(self, *, by=None, options: dict | None = None):
+    def __init__(self, *, by=None, options: dict | None = None, factors: dict[str, int] | None = None):
         self.by = by
         self.options = options or {}
+        # Field key → what its parsed numbers are multiplied by: 12 for a per-month amount of a
+        # yearly field, 1,000 for "(Rp ribu)" (imports/headers.py).
+        self.factors = factors or {}
+
+    @classmethod
+    def header_matcher(cls) -> HeaderMatcher:
+        """Places the columns of a file of this kind (imports/headers.py)."""
+        return HeaderMatcher(cls.columns, cls.header_words, cls.yearly_fields, cls.skipped_headers)
+
+    def scaled(self, key: str, value):
+        """A parsed number times the factor its header asks for; anything else as it is."""
+        factor = self.factors.get(key, 1)
+        if factor == 1 or isinstance(value, bool) or not isinstance(value, int):
+            return value
+        return value * factor
+
+    @classmethod
+    def record_labels(cls, records: Iterable[tuple[str, int]]) -> dict[tuple[str, int], tuple[str, str]]:
+        """(model label, pk) → (what the record is called, its page or "") for the review list.
+
+        By default the model's own name for the record and its `get_absolute_url`; an app whose
+        records need something else (a link that is not on the model) overrides it.
+        """
+        wanted: dict[str, set[int]] = {}
+        for model, pk in records:
+            wanted.setdefault(model, set()).add(pk)
+        labels: dict[tuple[str, int], tuple[str, str]] = {}
+        for model, pks in wanted.items():
+            try:
+                model_class = apps.get_model(model)
+            except (LookupError, ValueError):
+                continue
+            for pk, record in model_class._default_manager.in_bulk(pks).items():
+                url = record.get_absolute_url() if hasattr(record, "get_absolute_url") else ""
+                labels[(model, pk)] = (str(record), url)
+        return labels
 
     @classmethod
     def upload_fields(cls) -> dict[str, forms.Field]:

@@ -37,6 +37,21 @@ class ImportRun(models.Model):
     header_row = models.PositiveIntegerField(_("baris judul kolom"), default=1)
     headers = models.JSONField(_("judul kolom di berkas"), default=list)
     mapping = models.JSONField(_("pemetaan kolom"), default=list)
+    # The choices that placed what the headers alone did not (header or "#3" → field key, "" to
+    # ignore), from the user or a remembered mapping; the mapping follows from them (issue 19).
+    assigned = models.JSONField(_("pilihan pemetaan"), default=dict, blank=True)
+    # Field key → what its numbers are multiplied by (12 for a per-month turnover).
+    factors = models.JSONField(_("pengali nilai"), default=dict, blank=True)
+    # Up to three values from each column (NIKs masked), for the mapping screen; dropped with the file.
+    samples = models.JSONField(_("contoh isi kolom"), default=list, blank=True)
+    remembered_from = models.ForeignKey(
+        "HeaderMapping",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("pemetaan yang diingat"),
+    )
     # What the import type needs besides the file, e.g. {"activity": 12} for participants.
     options = models.JSONField(_("pilihan"), default=dict, blank=True)
     valid_rows_only = models.BooleanField(_("hanya baris yang sah"), default=False)
@@ -106,3 +121,46 @@ class ImportedRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.run_id}: {self.model} {self.object_id} {self.action}"
+
+
+class HeaderMapping(models.Model):
+    """A mapping chosen once for a spreadsheet layout, offered again when the same layout arrives.
+
+    The layout is the header row as `headers.header_fingerprint` reads it (case, spacing and
+    punctuation aside), per import kind; `assigned` holds only the choices the headers alone did
+    not make (header or "#3" → field key, "" for a column ignored on purpose).
+    """
+
+    kind = models.CharField(_("jenis impor"), max_length=20, choices=ImportKind.choices)
+    fingerprint = models.CharField(_("sidik judul kolom"), max_length=64)
+    headers = models.JSONField(_("judul kolom"), default=list)
+    assigned = models.JSONField(_("pilihan pemetaan"), default=dict)
+    run = models.ForeignKey(
+        ImportRun,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("dari impor"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("oleh"),
+    )
+    updated_at = models.DateTimeField(_("diperbarui"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("pemetaan kolom yang diingat")
+        verbose_name_plural = _("pemetaan kolom yang diingat")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "fingerprint"], name="imports_headermapping_unique_layout"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {', '.join(str(h) for h in self.headers)[:80]}"

@@ -97,8 +97,12 @@ class RegionMatcher:
         key = normalise_region(name)
         found = self.kelurahan.get(key)
         kecamatan_code = self.kecamatan_code(kecamatan) if kecamatan else ""
+        # With the row's kecamatan, the suggestions are its own kelurahan, not the whole city's.
+        candidates = self._in_kecamatan(kecamatan_code) if kecamatan_code else list(self.kelurahan)
         if not found:
-            closest = self._closest(key, list(self.kelurahan))
+            closest = self._closest(key, candidates) or (
+                self._closest(key, list(self.kelurahan)) if kecamatan_code else ""
+            )
             raise ValidationError(
                 _('Kelurahan "%(name)s" tidak dikenal.') % {"name": name}
                 + (" " + _("Mungkin maksudnya: %(names)s.") % {"names": closest} if closest else "")
@@ -106,9 +110,17 @@ class RegionMatcher:
         if kecamatan_code:
             inside = [code for code, kec in found if kec == kecamatan_code]
             if not inside:
+                closest = self._closest(key, candidates)
                 raise ValidationError(
                     _("Kelurahan %(kel)s tidak berada di Kecamatan %(kec)s.")
                     % {"kel": self.kelurahan_names[found[0][0]], "kec": self.kecamatan_names[kecamatan_code]}
+                    + (" " + _("Mungkin maksudnya: %(names)s.") % {"names": closest} if closest else "")
                 )
             return inside[0]
         return found[0][0]
+
+    def _in_kecamatan(self, kecamatan_code: str) -> list[str]:
+        """The normalised names of the kelurahan that lie in one kecamatan."""
+        return [
+            key for key, places in self.kelurahan.items() if any(kec == kecamatan_code for _c, kec in places)
+        ]

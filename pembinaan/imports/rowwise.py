@@ -69,9 +69,14 @@ class RowImporter(Importer):
         cleaned = []
         for number, cells in records:
             try:
-                cleaned.append((number, self.clean_row(cells)))
+                values = self.clean_row(cells)
             except ValidationError as exc:
                 self._errors(plan, number, exc)
+                continue
+            for key in self.factors:  # "(Rp ribu)" in a header: the amounts are multiplied
+                if key in values:
+                    values[key] = self.scaled(key, values[key])
+            cleaned.append((number, values))
         with transaction.atomic():
             self._run(plan, cleaned, None, progress)
             transaction.set_rollback(True)  # the dry run: every service call is undone

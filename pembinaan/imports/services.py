@@ -10,32 +10,60 @@ from __future__ import annotations
 import datetime
 import hashlib
 import queue
+import re
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connections, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from pembinaan.accounts.models import User
-from pembinaan.imports.columns import find_header_row, guess_mapping
+from pembinaan.imports.columns import header_key
+from pembinaan.imports.headers import (
+    POSITION,
+    HeaderMatch,
+    HeaderMatcher,
+    find_header_row,
+    header_fingerprint,
+)
 from pembinaan.imports.importers import registration
-from pembinaan.imports.models import ImportedRecord, ImportRun
-from pembinaan.imports.reading import read_table
+from pembinaan.imports.models import HeaderMapping, ImportedRecord, ImportRun
+from pembinaan.imports.reading import NumberCell, read_table
 from pembinaan.jobs.models import Job
 from pembinaan.lib.bulk_insert import insert_columns, insert_rows
+from pembinaan.lib.identifiers import mask_nik
+
+SAMPLES = 3  # values shown from each column on the mapping screen and in the command's refusal
 
 
-def importer_for(kind: str, *, by: User | None = None, options: dict | None = None):
+def importer_for(
+    kind: str, *, by: User | None = None, options: dict | None = None, factors: dict | None = None
+):
     """The importer that the app owning this kind of data registered, made for one run."""
-    return registration(kind).importer(by=by, options=options)
+    return registration(kind).importer(by=by, options=options, factors=factors)
 
 
 def columns_for(kind: str):
     return registration(kind).importer.columns
+
+
+def matcher_for(kind: str) -> HeaderMatcher:
+    """The header matcher of a kind, with the words its importer brings (issue 19)."""
+    return registration(kind).importer.header_matcher()
+
+
+class MappingIncomplete(ValidationError):
+    """Columns left unplaced, or two columns claiming one field: nothing is imported until each
+    column is mapped or ignored. Carries the match and the sample values, to say which and why."""
+
+    def __init__(self, match: HeaderMatch, headers: list[str], samples: list[list[str]]):
+        super().__init__(match.problems, code="unplaced")
+        self.match, self.headers, self.samples = match, headers, samples
 
 
 @dataclass
@@ -47,7 +75,7 @@ class Sheet:
 
 def _sheet(data: bytes, file_name: str, kind: str) -> Sheet:
     table = read_table(data, file_name)
-    index = find_header_row(table.rows, columns_for(kind))
+    index = find_header_row(table.rows, matcher_for(kind))
     if index is None:
         raise ValidationError(
             _(
@@ -57,7 +85,7 @@ def _sheet(data: bytes, file_name: str, kind: str) -> Sheet:
             % {"n": min(len(table.rows), 15)},
             code="no_header",
         )
-    headers = table.rows[index]
+    headers = list(table.rows[index])
     records = [
         (number, cells)
         for number, cells in enumerate(table.rows[index + 1 :], start=index + 2)
@@ -67,16 +95,193 @@ def _sheet(data: bytes, file_name: str, kind: str) -> Sheet:
         raise ValidationError(
             _("Berkas hanya berisi judul kolom, tidak ada baris data."), code="headers_only"
         )
+    # Cells beyond the header row's last column (a CSV row longer than its header) are columns too:
+    # without a header, they are reported rather than dropped.
+    width = max(len(cells) for _n, cells in records)
+    headers += [""] * (width - len(headers))
     return Sheet(header_row=index + 1, headers=headers, records=records)
+
+
+_LONG_NUMBER = re.compile(r"\d[\d .\-]{13,}\d")
+
+
+def _sample_text(value: str) -> str:
+    """A cell as the mapping screen shows it: a NIK-length number masked (rule 10b), shortened."""
+    text = value.removesuffix(".0") if isinstance(value, NumberCell) else str(value)
+
+    def mask(match: re.Match) -> str:
+        digits = re.sub(r"\D", "", match.group())
+        return mask_nik(digits) if len(digits) >= 15 else match.group()
+
+    text = _LONG_NUMBER.sub(mask, text)
+    return text if len(text) <= 60 else text[:59] + "…"
+
+
+def _column_samples(sheet: Sheet) -> list[list[str]]:
+    """The first SAMPLES values that are not empty in each column (a column is read to its end
+    only while it has fewer, so a header-less column with one value far down is still seen)."""
+    samples: list[list[str]] = [[] for _h in sheet.headers]
+    wanted = set(range(len(sheet.headers)))
+    for _number, cells in sheet.records:
+        for i in [i for i in wanted if i < len(cells) and cells[i] != ""]:
+            samples[i].append(_sample_text(cells[i]))
+            if len(samples[i]) == SAMPLES:
+                wanted.discard(i)
+        if not wanted:
+            break
+    return samples
+
+
+def _sample_rows(samples: list[list[str]]) -> list[list[str]]:
+    """The samples as rows, the form `HeaderMatcher.match` reads them in."""
+    return [[column[k] if k < len(column) else "" for column in samples] for k in range(SAMPLES)]
+
+
+def header_match(run: ImportRun, assigned: Mapping[str, str] | None = None) -> HeaderMatch:
+    """Where each column of the run's file goes, with the run's choices (or those given)."""
+    chosen = run.assigned if assigned is None else assigned
+    return matcher_for(run.kind).match(run.headers, samples=_sample_rows(run.samples), assigned=chosen)
+
+
+def _column_key(headers: list[str], index: int) -> str:
+    """How a choice names a column: its header, or "#3" when it has none or shares it."""
+    key = header_key(headers[index])
+    if key and sum(header_key(h) == key for h in headers) == 1:
+        return str(headers[index]).strip()
+    return f"#{index + 1}"
+
+
+def _choices(headers: list[str], match: HeaderMatch, auto: HeaderMatch) -> dict[str, str]:
+    """The choices in `match` that the headers alone did not make, one per column: what is
+    remembered for the layout."""
+    chosen: dict[str, str] = {}
+    for column, alone in zip(match.columns, auto.columns, strict=True):
+        if column.reason not in ("assigned", "ignored"):
+            continue
+        if column.field == alone.field and (column.field or alone.reason in ("row_number", "empty")):
+            continue  # the header says as much by itself
+        chosen[_column_key(headers, column.index)] = column.field or ""
+    return chosen
+
+
+def _check_choices(kind: str, headers: list[str], assigned: Mapping[str, str], header_row: int) -> None:
+    """Choices given with the file (the command's --map, --ignore and --mapping) must name its
+    columns and this kind's fields."""
+    keys = {c.key for c in columns_for(kind)}
+    present = {header_key(h) for h in headers}
+    problems = []
+    for header, field in assigned.items():
+        number = int(header[1:]) if POSITION.fullmatch(header) else 0
+        if number > len(headers) or (not number and header_key(header) not in present):
+            problems.append(
+                _("Kolom “%(header)s” tidak ada di berkas (judul kolom di baris %(row)d).")
+                % {"header": header, "row": header_row}
+            )
+        if field and field not in keys:
+            problems.append(
+                _("“%(field)s” bukan isian impor ini; pilih salah satu: %(keys)s.")
+                % {"field": field, "keys": ", ".join(c.key for c in columns_for(kind))}
+            )
+    if problems:
+        raise ValidationError(problems, code="bad_choice")
+
+
+def _remembered(kind: str, headers: list[str]) -> HeaderMapping | None:
+    return (
+        HeaderMapping.objects.filter(kind=kind, fingerprint=header_fingerprint(headers))
+        .select_related("run", "created_by")
+        .first()
+    )
+
+
+def _usable(kind: str, assigned: Mapping[str, str]) -> dict[str, str]:
+    """A remembered mapping without the fields the kind no longer has (those columns are asked again)."""
+    keys = {c.key for c in columns_for(kind)}
+    return {header: field for header, field in assigned.items() if not field or field in keys}
+
+
+def _remember(run: ImportRun, chosen: dict[str, str], by: User | None) -> None:
+    """Keep the choices a user confirmed for this layout; none needed, and none are kept."""
+    fingerprint = header_fingerprint(run.headers)
+    if not chosen:
+        HeaderMapping.objects.filter(kind=run.kind, fingerprint=fingerprint).delete()
+        return
+    HeaderMapping.objects.update_or_create(
+        kind=run.kind,
+        fingerprint=fingerprint,
+        defaults={"headers": run.headers, "assigned": chosen, "run": run, "created_by": by},
+    )
+
+
+def remembered_note(mapping: HeaderMapping) -> str:
+    """ "Pemetaan diingat dari impor #12 (3 Desember 2026)": where a remembered mapping came from."""
+    when = date_format(timezone.localtime(mapping.updated_at), "j F Y")
+    if mapping.run_id:
+        return _("Pemetaan diingat dari impor #%(run)d (%(date)s).") % {"run": mapping.run_id, "date": when}
+    return _("Pemetaan diingat dari impor sebelumnya (%(date)s).") % {"date": when}
+
+
+def factor_notes(run: ImportRun) -> list[str]:
+    """One sentence per column whose numbers are multiplied (a per-month turnover × 12, "(Rp juta)")."""
+    notes = []
+    for field, factor in run.factors.items():
+        if field not in run.mapping:
+            continue
+        header = run.headers[run.mapping.index(field)]
+        notes.append(
+            _(
+                "Kolom “%(header)s”: nilainya dikalikan %(factor)s (per bulan menjadi setahun, atau satuan di judul)."
+            )
+            % {"header": header, "factor": f"{factor:,}".replace(",", ".")}
+        )
+    return notes
+
+
+def skipped_notes(run: ImportRun) -> list[str]:
+    """One line per column of the file that the import does not read, and why (nothing unsaid)."""
+    match = header_match(run)
+    notes = []
+    for column in match.columns:
+        if run.mapping[column.index] or column.reason == "empty" or not column.header:
+            continue
+        why = column.message if column.field is None else _("Diabaikan atas pilihan Anda")
+        notes.append(
+            _("Kolom %(n)d “%(header)s” tidak diimpor: %(why)s")
+            % {"n": column.index + 1, "header": column.header, "why": why}
+        )
+    return notes
 
 
 @transaction.atomic
 def import_start(
-    *, kind: str, file_name: str, data: bytes, by: User | None, via: str = "web", options: dict | None = None
+    *,
+    kind: str,
+    file_name: str,
+    data: bytes,
+    by: User | None,
+    via: str = "web",
+    options: dict | None = None,
+    assigned: Mapping[str, str] | None = None,
+    require_complete: bool = False,
 ) -> ImportRun:
-    """Check and read the file, find its header row and guess the column mapping."""
+    """Check and read the file, find its header row and place its columns.
+
+    A mapping remembered for the same layout is applied, then the choices given (`assigned`:
+    header or "#3" → field key, "" to ignore). With `require_complete` (the command line), a column
+    still unplaced, or a field claimed by two columns, refuses the file before anything is kept
+    (`MappingIncomplete`); the web asks on its mapping screen instead.
+    """
     importer_for(kind, by=by, options=options)  # an unknown kind or a missing option: refused first
     sheet = _sheet(data, file_name, kind)
+    if assigned:
+        _check_choices(kind, sheet.headers, assigned, sheet.header_row)
+    samples = _column_samples(sheet)
+    remembered = _remembered(kind, sheet.headers)
+    chosen = {**(_usable(kind, remembered.assigned) if remembered else {}), **(assigned or {})}
+    matcher = matcher_for(kind)
+    match = matcher.match(sheet.headers, samples=_sample_rows(samples), assigned=chosen)
+    if require_complete and not match.ok:
+        raise MappingIncomplete(match, sheet.headers, samples)
     run = ImportRun.objects.create(
         kind=kind,
         file_name=file_name[-255:],
@@ -86,12 +291,19 @@ def import_start(
         content=data,
         header_row=sheet.header_row,
         headers=sheet.headers,
-        mapping=guess_mapping(sheet.headers, columns_for(kind)),
+        mapping=match.mapping,
+        assigned=chosen,
+        factors=match.factors,
+        samples=samples,
+        remembered_from=remembered,
         rows_total=len(sheet.records),
         created_by=by,
         via=via,
         options=options or {},
     )
+    if assigned and match.ok:  # choices given with the file (the command line): remembered now
+        auto = matcher.match(sheet.headers, samples=_sample_rows(samples))
+        _remember(run, _choices(sheet.headers, match, auto), by)
     run._sheet = sheet  # read once per process: the preview in the same request reuses it
     return run
 
@@ -121,9 +333,23 @@ def _check_mapping(kind: str, mapping: list[str], headers: list[str]) -> None:
         )
 
 
+def _decide(run: ImportRun, mapping: list[str], *, by: User | None) -> None:
+    """Take a mapping the user confirmed: its choices, the factors they bring, remembered."""
+    auto = header_match(run, {})
+    chosen = {
+        _column_key(run.headers, column.index): key
+        for column, key in zip(auto.columns, mapping, strict=True)
+        if not (column.field == (key or None) and (key or column.reason in ("row_number", "empty")))
+    }
+    match = header_match(run, chosen)
+    run.assigned, run.mapping, run.factors = chosen, match.mapping, match.factors
+    if match.ok:
+        _remember(run, _choices(run.headers, match, auto), by or run.created_by)
+
+
 def _run_plan(run: ImportRun, progress: Callable[[int], None] | None = None):
     sheet = getattr(run, "_sheet", None) or _sheet(bytes(run.content), run.file_name, run.kind)
-    importer = importer_for(run.kind, by=run.created_by, options=run.options)
+    importer = importer_for(run.kind, by=run.created_by, options=run.options, factors=run.factors)
     plan = importer.plan(_mapped(sheet, run.mapping), total=len(sheet.records), progress=progress)
     _keep_bad_rows(run, sheet, plan)
     return importer, plan
@@ -148,13 +374,23 @@ def import_preview(
     mapping: list[str] | None = None,
     valid_rows_only: bool | None = None,
     progress: Callable[[int], None] | None = None,
+    by: User | None = None,
 ) -> ImportRun:
-    """The dry run: what the import would do, row by row. Writes nothing but the run's record."""
+    """The dry run: what the import would do, row by row. Writes nothing but the run's record.
+
+    `mapping` (the mapping screen: a field key per column, "" for a column ignored on purpose) is
+    the user's decision for every column; the choices in it that the headers alone did not make are
+    remembered for the layout. Without it, the run's own mapping must leave no column unplaced.
+    """
     if run.status not in (ImportRun.Status.NEW, ImportRun.Status.PREVIEWED):
         raise ValidationError(_("Impor ini sudah selesai atau dibatalkan."))
     if mapping is not None:
         _check_mapping(run.kind, mapping, run.headers)
-        run.mapping = mapping
+        _decide(run, mapping, by=by)
+    else:
+        match = header_match(run)
+        if not match.ok:
+            raise MappingIncomplete(match, run.headers, run.samples)
     if valid_rows_only is not None:
         run.valid_rows_only = valid_rows_only
     _importer, plan = _run_plan(run, progress)
@@ -182,7 +418,7 @@ def _confirm(*, run: ImportRun, by: User | None, progress, own_transaction: bool
     run._sheet = sheet
     if run.status != ImportRun.Status.PREVIEWED:
         raise ValidationError(_("Impor ini belum dipratinjau, atau sudah selesai."))
-    importer = importer_for(run.kind, by=run.created_by, options=run.options)
+    importer = importer_for(run.kind, by=run.created_by, options=run.options, factors=run.factors)
     if (
         own_transaction
         and importer.writes_while_planning
@@ -308,6 +544,7 @@ def _record_into(run: ImportRun, written: dict[str, list], touched: dict[str, li
 def _finish(run: ImportRun) -> None:
     run.finished_at = timezone.now()
     run.content = None  # the bytes are not kept once the import is over; the checksum is
+    run.samples = []  # nor the values shown on the mapping screen
     run.save()
 
 
@@ -335,9 +572,11 @@ def imports_drop_old_files(*, now: datetime.datetime | None = None) -> int:
         }
         abandoned = ImportRun.objects.filter(
             pk=run.pk, status__in=[ImportRun.Status.NEW, ImportRun.Status.PREVIEWED]
-        ).update(status=ImportRun.Status.CANCELLED, content=None, finished_at=now, message=message)
+        ).update(
+            status=ImportRun.Status.CANCELLED, content=None, samples=[], finished_at=now, message=message
+        )
         if not abandoned:
-            ImportRun.objects.filter(pk=run.pk).update(content=None)
+            ImportRun.objects.filter(pk=run.pk).update(content=None, samples=[])
         dropped += 1
     return dropped
 
@@ -390,9 +629,15 @@ def run_file(
     progress: Callable[[int], None] | None = None,
     via: str = "cli",
     options: dict | None = None,
+    assigned: Mapping[str, str] | None = None,
 ) -> ImportRun:
-    """Everything at once, with the guessed mapping (the command line's path)."""
-    run = import_start(kind=kind, file_name=file_name, data=data, by=by, via=via, options=options)
+    """Everything at once (the command line's path): the columns placed from the headers, a
+    remembered mapping and `assigned` (header or "#3" → field key, "" to ignore); a column left
+    unplaced, or claimed twice, refuses the file with nothing kept (`MappingIncomplete`)."""
+    run = import_start(
+        kind=kind, file_name=file_name, data=data, by=by, via=via, options=options, assigned=assigned,
+        require_complete=True,
+    )  # fmt: skip
     run.dry_run, run.valid_rows_only = dry_run, valid_rows_only
     if dry_run:
         run = import_preview(run=run, progress=progress)

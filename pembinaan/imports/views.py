@@ -21,6 +21,7 @@ from pembinaan.imports import services
 from pembinaan.imports.access import get_run_for_user, require_import
 from pembinaan.imports.columns import missing_required
 from pembinaan.imports.forms import MappingForm, UploadForm
+from pembinaan.imports.importers import registration
 from pembinaan.imports.jobs import import_confirm_enqueue, import_job_latest, import_preview_enqueue
 from pembinaan.imports.models import ImportKind, ImportRun
 from pembinaan.imports.spreadsheets import workbook_response
@@ -82,11 +83,14 @@ def template_download(request: HttpRequest, kind: str) -> HttpResponse:
 
 
 def _mapping_form(run: ImportRun, data=None) -> MappingForm:
+    open_ = run.status in (ImportRun.Status.NEW, ImportRun.Status.PREVIEWED)
     return MappingForm(
         data,
         headers=run.headers,
         columns=services.columns_for(run.kind),
         mapping=run.mapping,
+        match=services.header_match(run) if open_ else None,
+        samples=run.samples,
         initial={"valid_rows_only": run.valid_rows_only},
     )
 
@@ -100,6 +104,12 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _render_detail(request: HttpRequest, run: ImportRun, form: MappingForm) -> HttpResponse:
     columns = services.columns_for(run.kind)
     records = run.records.order_by("row", "pk")[:SHOWN] if run.status == ImportRun.Status.DONE else []
+    if records:
+        # Named as their apps name them ("usaha Amplang Bu Siti"), not "pelaku usaha #1756".
+        labels = registration(run.kind).importer.record_labels([(r.model, r.object_id) for r in records])
+        records = [
+            (r, *labels.get((r.model, r.object_id), (f"{r.model} #{r.object_id}", ""))) for r in records
+        ]
     job = import_job_latest(run)
     open_ = run.status in (ImportRun.Status.NEW, ImportRun.Status.PREVIEWED)
     return render(
@@ -113,6 +123,10 @@ def _render_detail(request: HttpRequest, run: ImportRun, form: MappingForm) -> H
             "notes": run.notes[:SHOWN],
             "records": records,
             "record_count": run.records.count() if records else 0,
+            "remembered": services.remembered_note(run.remembered_from)
+            if run.remembered_from_id and open_
+            else "",
+            "factor_notes": services.factor_notes(run),
             # While a background dry run or import is queued or running, the page shows its
             # progress (and refreshes itself) instead of the forms.
             "job": job if job and job.is_active else None,
@@ -152,7 +166,7 @@ def run_preview(request: HttpRequest, pk: int) -> HttpResponse:
             if _in_background(run):
                 import_preview_enqueue(run=run, by=request.user, **arguments)
             else:
-                services.import_preview(run=run, **arguments)
+                services.import_preview(run=run, by=request.user, **arguments)
         except ValidationError as exc:
             apply_to_forms(exc, form)
         else:

@@ -18,6 +18,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -137,6 +138,81 @@ COLUMNS = (
     Column("capital", "Modal Usaha", ("modal", "modal usaha (rp)", "capital")),
     Column("products", "Produk", ("produk/jasa", "jenis produk", "kegiatan", "kegiatan usaha", "products")),
 )
+# The words people use in their headers for each column, besides its label and aliases (issue 19):
+# phrases found in dinas UMKM lists, SIDT/ODS-style data templates and BPS forms, written as people
+# write them (imports/headers.py folds case and punctuation and spells out abbreviations, so "no hp"
+# also covers "No. HP", "NO HP" and "Nmr Handphone").
+IDENTITY_WORDS: dict[str, tuple[str, ...]] = {
+    "nik": (
+        "nik",
+        "nomor ktp",
+        "ktp",
+        "nik ktp",
+        "nik pemilik",
+        "nomor induk kependudukan",
+        "nik pelaku usaha",
+    ),
+    "nib": ("nib", "nomor nib", "nomor induk berusaha", "iumk", "nomor iumk"),
+    "name": (
+        "nama usaha",
+        "nama umkm",
+        "nama ukm",
+        "merek",
+        "nama merek",
+        "merek dagang",
+        "brand",
+        "nama toko",
+    ),
+}
+HEADER_WORDS: dict[str, tuple[str, ...]] = {
+    **IDENTITY_WORDS,
+    "owner_name": (
+        "nama pemilik", "nama pengusaha", "nama pelaku usaha", "nama pelaku umkm", "nama lengkap pemilik",
+        "nama penanggung jawab", "penanggung jawab", "pengelola", "nama pengelola", "nama owner",
+    ),
+    "gender": ("jenis kelamin", "jk", "l/p", "kelamin", "gender", "jenis kelamin pemilik"),
+    "phone": (
+        "hp", "whatsapp", "telepon", "kontak", "nomor kontak", "nomor hp", "nomor whatsapp", "nomor telepon",
+        "telepon seluler", "nomor seluler", "seluler", "contact person", "cp", "telepon hp",
+        "nomor telepon pemilik", "nomor hp pemilik",
+    ),
+    "email": ("email", "alamat email", "surel", "alamat surel", "surat elektronik"),
+    "owner_address": ("alamat pemilik", "alamat rumah", "alamat ktp", "alamat domisili", "domisili"),
+    "name": (
+        *IDENTITY_WORDS["name"], "nama usaha merek", "nama perusahaan", "nama badan usaha", "nama tempat usaha",
+    ),
+    "npwp": ("npwp", "nomor pokok wajib pajak", "npwp usaha"),
+    "kecamatan": ("kecamatan", "nama kecamatan"),
+    "kelurahan": ("kelurahan", "desa", "kelurahan desa", "nama kelurahan", "desa kelurahan"),
+    "address": (
+        "alamat usaha", "alamat", "alamat tempat usaha", "alamat lokasi usaha", "tempat usaha",
+        "lokasi usaha", "alamat toko", "alamat lengkap usaha", "lokasi",
+    ),
+    "kbli_category": (
+        "kategori kbli", "sektor", "sektor usaha", "bidang usaha", "lapangan usaha", "kategori usaha",
+        "klasifikasi usaha", "sektor kbli",
+    ),
+    "kbli_code": ("kbli", "kode kbli", "nomor kbli"),
+    "start_year": (
+        "tahun mulai", "tahun berdiri", "tahun mulai usaha", "mulai usaha", "tahun pendirian",
+        "berdiri sejak", "tahun usaha berdiri", "usaha sejak", "sejak tahun",
+    ),
+    "employees": (
+        "tenaga kerja", "jumlah tenaga kerja", "karyawan", "jumlah karyawan", "pekerja", "jumlah pekerja",
+        "pegawai", "jumlah pegawai",
+    ),
+    "annual_sales": (
+        "omzet", "penjualan", "pendapatan", "turnover", "omzet usaha", "hasil penjualan", "nilai penjualan",
+        "pendapatan usaha", "volume usaha", "sales",
+    ),
+    "capital": ("modal", "modal usaha", "modal kerja", "modal sendiri", "nilai modal"),
+    "products": (
+        "produk", "jenis produk", "jenis usaha", "produk jasa", "produk utama", "kegiatan usaha",
+        "komoditi", "komoditas", "uraian usaha", "deskripsi usaha", "barang jasa", "jenis barang jasa",
+    ),
+}  # fmt: skip
+# The registry keeps the turnover as a yearly figure: a "per bulan" header is multiplied by 12.
+YEARLY_FIELDS = frozenset({"annual_sales"})
 LABELS = {c.key: c.label for c in COLUMNS}
 # Import column → model field, for the columns that are stored as they are.
 OWNER_FIELD = {
@@ -245,10 +321,14 @@ class Row:
 class OwnerBusinessImporter(Importer):
     kind = "usaha"
     columns = COLUMNS
+    header_words = HEADER_WORDS
+    yearly_fields = YEARLY_FIELDS
+    # The business list export (registry/exports.py): the owner's number again, and derived values.
+    skipped_headers = ("WhatsApp", "Skala Usaha", "Status", "Diduga Ganda", "Tanggal Dicatat")
     writes_while_planning = True
 
-    def __init__(self, *, by=None, options: dict | None = None):
-        super().__init__(by=by, options=options)
+    def __init__(self, *, by=None, options: dict | None = None, factors: dict | None = None):
+        super().__init__(by=by, options=options, factors=factors)
         self.regions = RegionMatcher()
         self.kbli = {}
         for code, name in KbliCategory.objects.values_list("code", "name_id"):
@@ -313,6 +393,8 @@ class OwnerBusinessImporter(Importer):
             except ValidationError as exc:
                 row.errors.append((LABELS[key], " ".join(exc.messages)))
                 continue
+            if self.factors:  # a per-month turnover (× 12), "(Rp juta)": the header said so
+                parsed = self.scaled(key, parsed)
             if key == "nik":
                 owner.update(owner_fields_from_nik(parsed))
             elif key in OWNER_FIELD:
@@ -504,6 +586,28 @@ class OwnerBusinessImporter(Importer):
                 _("Memperbarui usaha #%(pk)s: %(cols)s.") % {"pk": existing["pk"], "cols": ", ".join(labels)},
             ]
         )
+
+    @classmethod
+    def record_labels(cls, records) -> dict[tuple[str, int], tuple[str, str]]:
+        """The owners and businesses an import touched, by name, with a link to their page."""
+        wanted: dict[str, list[int]] = {}
+        for model, pk in records:
+            wanted.setdefault(model, []).append(pk)
+        labels = {}
+        for pk, name in Owner.objects.filter(pk__in=wanted.get("registry.owner", [])).values_list(
+            "pk", "name"
+        ):
+            labels[("registry.owner", pk)] = (
+                _("pelaku usaha %(name)s") % {"name": name},
+                reverse("registry:owner-detail", args=[pk]),
+            )
+        businesses = Business.objects.filter(pk__in=wanted.get("registry.business", []))
+        for pk, name in businesses.values_list("pk", "name"):
+            labels[("registry.business", pk)] = (
+                _("usaha %(name)s") % {"name": name},
+                reverse("registry:business-detail", args=[pk]),
+            )
+        return labels
 
     # --- Writing (through the registry bulk writer) --------------------------------------------
 

@@ -7,7 +7,6 @@ SIDT/ODS-style data templates, BPS survey forms, DPA budget extracts and grant r
 import pytest
 
 from pembinaan.imports.columns import guess_mapping
-from pembinaan.imports.header_words import SYNONYMS, matcher_for
 from pembinaan.imports.headers import (
     Column,
     HeaderMatcher,
@@ -17,13 +16,14 @@ from pembinaan.imports.headers import (
     match_headers,
     read_header,
 )
-from pembinaan.imports.services import columns_for
+from pembinaan.imports.importers import registration
+from pembinaan.imports.services import columns_for, matcher_for
 
 KINDS = ("usaha", "peserta", "capaian", "pagu", "bantuan")
 
 
 def matcher(kind):
-    return matcher_for(kind, columns_for(kind))
+    return matcher_for(kind)
 
 
 def place(kind, header):
@@ -178,8 +178,7 @@ def test_a_row_number_column_is_recognised_and_skipped(kind, header):
 
 
 def test_nomor_alone_is_a_document_number_unless_the_values_count_the_rows():
-    columns = columns_for("capaian")
-    m = matcher_for("capaian", columns)
+    m = matcher_for("capaian")
     assert m.place(0, "Nomor").field == "reference_number"
     assert m.place(0, "Nomor", ["1", "2", "3"]).row_number
     assert m.place(0, "Nomor", ["503/12/DKUMTK", "503/13/DKUMTK"]).field == "reference_number"
@@ -297,16 +296,17 @@ def test_an_empty_header_is_skipped_when_empty_and_unplaced_when_it_holds_data()
 def test_every_template_header_alias_and_synonym_places_its_own_column(kind):
     # What the fixed alias list placed is still placed: nothing that imported before is lost.
     columns = columns_for(kind)
-    m = matcher_for(kind, columns)
+    m = matcher_for(kind)
+    words = registration(kind).importer.header_words
     for column in columns:
-        for text in (column.label, column.key, *column.aliases, *SYNONYMS.get(kind, {}).get(column.key, ())):
+        for text in (column.label, column.key, *column.aliases, *words.get(column.key, ())):
             assert m.place(0, text).field == column.key, (kind, text)
 
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_the_template_header_row_maps_completely(kind):
     columns = columns_for(kind)
-    result = matcher_for(kind, columns).match([c.label for c in columns])
+    result = matcher_for(kind).match([c.label for c in columns])
     assert result.ok, result.problems
     assert result.mapping == [c.key for c in columns]
 
