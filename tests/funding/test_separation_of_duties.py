@@ -8,7 +8,9 @@ proposed, approved and disbursed Rp 5,000,000 in three clicks.
 
 from __future__ import annotations
 
+import csv
 import datetime
+import io
 
 import pytest
 from django.contrib.auth.models import Group, Permission
@@ -393,8 +395,6 @@ def test_the_grant_export_carries_the_approval_date(round_2024, staff_user, admi
     approver = UserFactory(role=roles.APPROVER, email="kabid4@dinas.test")
     grant = _approve(_propose(staff_user, round_2024), approver)
     response = admin_client.get(reverse("coaching:grant-export", args=["csv"]))
-    text = b"".join(response.streaming_content).decode() if response.streaming else response.content.decode()
-    header, *rows = text.splitlines()
-    assert "Tanggal Disetujui" in header
-    column = header.split(",").index("Tanggal Disetujui")
-    assert rows[0].split(",")[column] == grant.approved_on.isoformat()
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
+    assert [row["Tanggal Disetujui"] for row in rows] == [grant.approved_on.isoformat()]
