@@ -1,0 +1,92 @@
+"""What every bench script records: its figures appended to bench/results/latest.md.
+
+    from results import Figure, record
+    record("export", [Figure("CSV through the job", 1.4, "s", baseline=0.3, baseline_name="COPY")])
+
+Each entry names the machine (cores, load average at the start and at the end, Python, the
+database server when known), the exact command, and one line per figure with its baseline and the
+ratio, so that a figure is never read without the conditions it was measured in. The ratio is
+baseline / figure for times ("how many times faster than the baseline") and figure / baseline
+for rates (`higher_is_better`). bench/results/ is not committed; the note copies the tables it cites.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import platform
+import shlex
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+RESULTS = Path(__file__).resolve().parent / "results"
+LATEST = RESULTS / "latest.md"
+# The load average when the bench started (this module is imported first thing).
+LOAD_AT_START = os.getloadavg()
+
+
+@dataclass(frozen=True)
+class Figure:
+    name: str
+    value: float
+    unit: str  # "s", "ms", "rows/s", "MB", …
+    baseline: float | None = None
+    baseline_name: str = ""
+    higher_is_better: bool = False
+
+    @property
+    def ratio(self) -> float | None:
+        if self.baseline is None or not self.value or not self.baseline:
+            return None
+        return self.value / self.baseline if self.higher_is_better else self.baseline / self.value
+
+
+def machine() -> str:
+    cores = os.cpu_count()
+    end = os.getloadavg()
+    loads = " ".join(f"{x:.2f}" for x in LOAD_AT_START)
+    return (
+        f"{cores} cores, load average {loads} at the start and {' '.join(f'{x:.2f}' for x in end)} at the "
+        f"end (1, 5, 15 min); {platform.system()} {platform.release()}, Python {platform.python_version()}"
+    )
+
+
+def _number(value: float) -> str:
+    if value >= 100:
+        return f"{value:,.0f}"
+    if value >= 10:
+        return f"{value:.1f}"
+    return f"{value:.2f}"
+
+
+def table(figures: list[Figure]) -> str:
+    lines = ["| figure | value | baseline | ratio |", "|---|---:|---|---:|"]
+    for f in figures:
+        base = f"{_number(f.baseline)} {f.unit} ({f.baseline_name})" if f.baseline is not None else "—"
+        ratio = f"{f.ratio:.1f}×" if f.ratio is not None else "—"
+        lines.append(f"| {f.name} | {_number(f.value)} {f.unit} | {base} | {ratio} |")
+    return "\n".join(lines)
+
+
+def record(bench: str, figures: list[Figure], *, note: str = "", database: str = "") -> Path:
+    """Append one entry to bench/results/latest.md and print its table; answers the file's path."""
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    when = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    command = shlex.join([Path(sys.executable).name, *sys.argv])
+    parts = [
+        f"## {bench} — {when}",
+        "",
+        f"- machine: {machine()}",
+        *([f"- database: {database}"] if database else []),
+        f"- command: `{command}`",
+        *([f"- {note}"] if note else []),
+        "",
+        table(figures),
+        "",
+    ]
+    text = "\n".join(parts) + "\n"
+    with LATEST.open("a", encoding="utf-8") as handle:
+        handle.write(text)
+    print("\n" + text, end="")
+    return LATEST
