@@ -6,8 +6,8 @@
 Each entry names the machine (cores, load average at the start and at the end, Python, the
 database server when known), the exact command, and one line per figure with its baseline and the
 ratio, so that a figure is never read without the conditions it was measured in. The ratio is
-baseline / figure for times ("how many times faster than the baseline") and figure / baseline
-for rates (`higher_is_better`). bench/results/ is not committed; the note copies the tables it cites.
+baseline / figure for times ("how many times better than the baseline"), figure / baseline for
+rates (`higher_is_better`), and figure / floor against a floor (`floor`). bench/results/ is not committed; the note copies the tables it cites.
 """
 
 from __future__ import annotations
@@ -34,12 +34,24 @@ class Figure:
     baseline: float | None = None
     baseline_name: str = ""
     higher_is_better: bool = False
+    # A floor (e.g. PostgreSQL's own COPY) is what nothing can beat: the ratio then says how many
+    # times the floor the figure took, rather than how many times faster it is.
+    floor: bool = False
 
     @property
     def ratio(self) -> float | None:
         if self.baseline is None or not self.value or not self.baseline:
             return None
+        if self.floor:
+            return self.value / self.baseline
         return self.value / self.baseline if self.higher_is_better else self.baseline / self.value
+
+    @property
+    def ratio_text(self) -> str:
+        ratio = self.ratio
+        if ratio is None:
+            return "—"
+        return f"{ratio:.1f}× the floor" if self.floor else f"{ratio:.1f}× better"
 
 
 def machine() -> str:
@@ -57,15 +69,16 @@ def _number(value: float) -> str:
         return f"{value:,.0f}"
     if value >= 10:
         return f"{value:.1f}"
-    return f"{value:.2f}"
+    if value >= 0.1:
+        return f"{value:.2f}"
+    return f"{value:.3f}"
 
 
 def table(figures: list[Figure]) -> str:
     lines = ["| figure | value | baseline | ratio |", "|---|---:|---|---:|"]
     for f in figures:
         base = f"{_number(f.baseline)} {f.unit} ({f.baseline_name})" if f.baseline is not None else "—"
-        ratio = f"{f.ratio:.1f}×" if f.ratio is not None else "—"
-        lines.append(f"| {f.name} | {_number(f.value)} {f.unit} | {base} | {ratio} |")
+        lines.append(f"| {f.name} | {_number(f.value)} {f.unit} | {base} | {f.ratio_text} |")
     return "\n".join(lines)
 
 
