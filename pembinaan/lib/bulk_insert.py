@@ -10,6 +10,7 @@ history and status rows itself; other application code goes through the services
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import functools
 import io
@@ -383,3 +384,71 @@ def insert_columns(model, columns: dict[str, list], *, same: dict[str, Any], now
                     head + "FROM json_each(%s)",
                     [*params, json.dumps(list(zip(*chunk.values(), strict=True)))],
                 )
+
+
+@contextlib.contextmanager
+def indexes_deferred(models, *, maintenance_work_mem: str = "256MB"):
+    """On PostgreSQL, load `models`' tables without their secondary indexes and key checks.
+
+    A COPY into a table with indexes updates every index row by row, in random order once the
+    index outgrows memory, and Django's foreign keys are DEFERRABLE INITIALLY DEFERRED: each
+    inserted row queues a check that runs at the commit, one index look-up at a time. For a load
+    of millions of rows both cost far more than the load itself. Inside this block the tables have
+    only their primary keys: their foreign keys, unique constraints no foreign key depends on, and
+    other indexes are dropped first and made again at the end, each index built in one sorted pass
+    and each foreign key checked by one join (so a bad row still fails the load, at the end
+    rather than at the commit). Must run inside a transaction (the tables are locked until it
+    ends, and a failure restores everything); elsewhere than PostgreSQL it does nothing.
+    """
+    connection = connections[router.db_for_write(models[0])]
+    if connection.vendor != "postgresql":
+        yield
+        return
+    if not connection.in_atomic_block:
+        raise RuntimeError("indexes_deferred must run inside a transaction")
+    tables = [model._meta.db_table for model in models]
+    qn = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT c.conrelid::regclass::text, c.conname, c.contype, pg_get_constraintdef(c.oid)
+            FROM pg_constraint c
+            WHERE c.conrelid = ANY(%s::regclass[]) AND c.contype IN ('f', 'u')
+              AND NOT (c.contype = 'u' AND EXISTS (
+                  SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.conindid = c.conindid))
+            ORDER BY c.contype DESC, c.conname
+            """,
+            [tables],
+        )
+        constraints = cursor.fetchall()  # unique ones first, so that they are made again first
+        cursor.execute(
+            """
+            SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
+            FROM pg_index i
+            WHERE i.indrelid = ANY(%s::regclass[]) AND NOT i.indisprimary
+              AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
+            ORDER BY 1
+            """,
+            [tables],
+        )
+        indexes = cursor.fetchall()
+        # Key checks still queued for earlier rows run now: a table with pending checks cannot be
+        # altered. Django's way (checks at the commit) is back at the end of the block.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        for table, name, _kind, _definition in reversed(constraints):  # foreign keys first
+            cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {qn(name)}")
+        for name, _definition in indexes:
+            cursor.execute(f"DROP INDEX {name}")
+    yield  # on an error the transaction's rollback puts everything back
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET LOCAL maintenance_work_mem = %s", [maintenance_work_mem])
+        for table, name, kind, definition in constraints:
+            if kind == "u":
+                cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {qn(name)} {definition}")
+        for _name, definition in indexes:
+            cursor.execute(definition)
+        for table, name, kind, definition in constraints:
+            if kind == "f":
+                cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {qn(name)} {definition}")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
