@@ -32,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-from results import Figure, record  # noqa: E402
+from results import Figure, pg_server, record  # noqa: E402
 
 # The business list's rows and columns as PostgreSQL alone would write them: the floor.
 FLOOR_SQL = """
@@ -75,11 +75,17 @@ def main() -> None:
     parser.add_argument(
         "--smoke", action="store_true", help="a few hundred rows, to check the bench still runs"
     )
+    parser.add_argument(
+        "--participations",
+        type=int,
+        default=None,
+        help="seeded participations (default: one per ten businesses)",
+    )
     args = parser.parse_args()
     if args.smoke:
         args.businesses = 300
         os.environ["EXPORT_INLINE_MAX_ROWS"] = "50"
-    server = os.environ.get("PG_URL", "postgres://postgres@127.0.0.1:5432").rstrip("/")
+    server = pg_server()
     env = {**os.environ, "DATABASE_URL": f"{server}/{args.database}", "LOG_LEVEL": "WARNING"}
     if not args.reuse:
         psql(server, f"DROP DATABASE IF EXISTS {args.database}")
@@ -89,7 +95,7 @@ def main() -> None:
         # The export reads the registry only: a participation per ten businesses keeps the seed short.
         manage(
             "seed_demo", "--businesses", str(args.businesses),
-            "--participations", str(max(10, args.businesses // 10)), "-v0", env=env,
+            "--participations", str(args.participations or max(10, args.businesses // 10)), "-v0", env=env,
         )  # fmt: skip
         print(f"seeded {args.businesses:,} businesses in {time.perf_counter() - started:.0f} s")
 
@@ -173,6 +179,8 @@ def main() -> None:
             )  # fmt: skip
         )
     record("export", figures, database=f"PostgreSQL, {rows:,} businesses")
+    for job in Job.objects.exclude(result=""):  # the files the jobs left in private storage
+        job.result.delete(save=False)
     if not args.keep:
         connection.close()
         psql(server, f"DROP DATABASE IF EXISTS {args.database}")

@@ -103,3 +103,15 @@ def record(bench: str, figures: list[Figure], *, note: str = "", database: str =
         handle.write(text)
     print("\n" + text, end="")
     return LATEST
+
+
+def pg_server() -> str:
+    """The PostgreSQL server of PG_URL (default the local one), without a database name.
+
+    CI sets PG_URL to a database (…/test); the benches make and drop databases of their own on
+    that server and never use that one.
+    """
+    url = os.environ.get("PG_URL", "postgres://postgres@127.0.0.1:5432").rstrip("/")
+    scheme, _, rest = url.partition("://")
+    host, _, _database = rest.partition("/")
+    return f"{scheme}://{host}"
