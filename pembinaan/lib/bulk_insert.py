@@ -400,6 +400,9 @@ def indexes_deferred(models, *, maintenance_work_mem: str = "256MB"):
     rather than at the commit). Must run inside a transaction (the tables are locked until it
     ends, and a failure restores everything); elsewhere than PostgreSQL it does nothing.
     """
+    if not models:
+        yield
+        return
     connection = connections[router.db_for_write(models[0])]
     if connection.vendor != "postgresql":
         yield
