@@ -77,3 +77,20 @@ def test_safe_cell_still_strips_control_characters_before_neutralising():
     assert safe_cell("\x01=1+1") == "'=1+1"
     assert safe_cell("a\x0bb") == "ab"
     assert safe_cell("biasa saja") == "biasa saja"
+
+
+def test_csv_cells_are_neutralised_cleaned_and_formatted_as_before():
+    import csv
+
+    from pembinaan.lib.exports import Column, csv_pieces
+
+    rows = [
+        ["\x01=1+1", "+62", None, 7, datetime.datetime(2024, 2, 29, 13, 45), datetime.date(2024, 2, 29), True]
+    ]
+    columns = [Column(f"K{i}", lambda r, i=i: r[i]) for i in range(len(rows[0]))]
+
+    text = b"".join(csv_pieces(columns, rows)).decode("utf-8-sig")
+
+    header, row = csv.reader(io.StringIO(text, newline=""))
+    assert header == [f"K{i}" for i in range(7)]
+    assert row == ["'=1+1", "'+62", "", "7", "2024-02-29 13:45", "2024-02-29", "True"]
