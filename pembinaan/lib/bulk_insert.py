@@ -275,18 +275,26 @@ def _copy(connection, sql: str, pieces) -> None:
 def insert_history(model, rows: list[Row], *, now: datetime.datetime, default_user_id: int | None) -> None:
     """The django-simple-history "created" rows for rows just inserted with `insert_rows`.
 
-    Each row's `_history_user_id` key, when present, names who created it. When none has one, the
-    database copies the rows into the history table itself (INSERT … SELECT), which costs no
-    Python per row; otherwise each history row is built here.
+    Each row's `_history_user_id` key, when present, names who created it. When none has one, or
+    each names the row's own `created_by_id`, the database copies the rows into the history table
+    itself (INSERT … SELECT), which costs no Python per row; otherwise each history row is built here.
     """
     if not getattr(settings, "SIMPLE_HISTORY_ENABLED", True) or not rows:
         return
     history_model = model.history.model
     tracked = [f.attname for f in history_model.tracked_fields]
     pk = model._meta.pk.attname
-    if all("_history_user_id" not in row for row in rows) and all(pk in row for row in rows):
-        _copy_into_history(model, [row[pk] for row in rows], now=now, user_id=default_user_id)
-        return
+    if all(pk in row for row in rows):
+        if all("_history_user_id" not in row for row in rows):
+            _copy_into_history(model, [row[pk] for row in rows], now=now, user_id=default_user_id)
+            return
+        if "created_by_id" in tracked and all(
+            row.get("_history_user_id", default_user_id) == row.get("created_by_id") for row in rows
+        ):
+            _copy_into_history(
+                model, [row[pk] for row in rows], now=now, user_id=None, user_from="created_by_id"
+            )
+            return
     history_rows = []
     for row in rows:
         entry = {name: row[name] for name in tracked}
@@ -298,7 +306,11 @@ def insert_history(model, rows: list[Row], *, now: datetime.datetime, default_us
     insert_rows(history_model, history_rows, now=now, keep_ids=False)
 
 
-def _copy_into_history(model, ids: list[int], *, now: datetime.datetime, user_id: int | None) -> None:
+def _copy_into_history(
+    model, ids: list[int], *, now: datetime.datetime, user_id: int | None, user_from: str = ""
+) -> None:
+    """INSERT … SELECT the "created" history rows; `user_from` names a column of the rows that holds
+    the history user (else `user_id` for all)."""
     history_model = model.history.model
     connection = connections[router.db_for_write(history_model)]
     qn = connection.ops.quote_name
@@ -317,6 +329,8 @@ def _copy_into_history(model, ids: list[int], *, now: datetime.datetime, user_id
         targets.append(qn(field.column))
         if field.attname in tracked:
             selects.append(qn(source_columns[field.attname]))
+        elif field.attname == "history_user_id" and user_from:
+            selects.append(qn(source_columns[user_from]))
         else:
             selects.append("%s")
             params.append(extra[field.attname])  # a KeyError here means a history field we do not fill

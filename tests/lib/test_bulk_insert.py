@@ -58,6 +58,24 @@ def test_history_rows_keep_a_per_row_user_when_one_is_given():
     assert [Owner.history.get(id=row["id"]).history_user_id for row in rows] == [first.pk, second.pk]
 
 
+def test_history_rows_name_each_rows_creator_when_that_is_the_user_given():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    first, second = UserFactory(), UserFactory()
+    now = timezone.now()
+    rows = _owner_rows(3)
+    for row, user in zip(rows, (first, second, None), strict=True):
+        row["created_by_id"] = row["_history_user_id"] = user.pk if user else None
+    insert_rows(Owner, rows, now=now)
+
+    with CaptureQueriesContext(connection) as queries:
+        insert_history(Owner, rows, now=now, default_user_id=first.pk)
+
+    assert [Owner.history.get(id=row["id"]).history_user_id for row in rows] == [first.pk, second.pk, None]
+    assert len(queries) == 1  # copied by the database, not built row by row
+
+
 def test_insert_columns_writes_one_row_per_position_with_the_shared_values():
     businesses = BusinessFactory.create_batch(3)
     now = timezone.now()
