@@ -6,6 +6,9 @@ driver's C loop, PostgreSQL a COPY. No `save()` and no signals run, so the calle
 fields itself. Used by `seed_demo` and by the spreadsheet importer's bulk path
 (registry/resources.py), which checks every row with the services' rules first and writes the
 history and status rows itself; other application code goes through the services.
+
+`indexes_deferred` loads tables without their secondary indexes and key checks on PostgreSQL
+(made again at the end of the block), for loads of millions of rows such as `seed_demo`'s.
 """
 
 from __future__ import annotations
