@@ -149,6 +149,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "pembinaan.accounts.context_processors.roles",
+                "pembinaan.front.context_processors.worklist",
             ],
         },
     },

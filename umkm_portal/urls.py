@@ -15,7 +15,7 @@ urlpatterns = [
     path("", include("pembinaan.ops.urls")),
     path("akun/", include("pembinaan.accounts.urls")),
     path("registri/", include("pembinaan.registry.urls")),
-    path("pembinaan/", include("pembinaan.coaching.urls")),
+    path("", include("pembinaan.coaching.urls")),  # /pembinaan/… and /pendanaan/bantuan/…
     path("pendanaan/", include("pembinaan.funding.urls")),
     path("daftar/", include("pembinaan.enrolment.urls")),
     path("notifikasi/", include("pembinaan.notifications.urls")),

@@ -7,8 +7,9 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Akun dan peran")
 
     def ready(self):
-        from django.contrib.auth.signals import user_logged_in
+        # Connected once the apps are loaded (the middleware module reads the user model).
+        from django.contrib.auth.signals import user_logged_in  # noqa: PLC0415
 
-        from pembinaan.accounts.middleware import stamp_staff_login
+        from pembinaan.accounts.middleware import stamp_staff_login  # noqa: PLC0415
 
         user_logged_in.connect(stamp_staff_login, dispatch_uid="staff-idle-clock")

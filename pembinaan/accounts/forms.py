@@ -6,8 +6,8 @@ from django.template import loader
 from django.utils.translation import gettext_lazy as _
 
 from pembinaan.accounts import services
+from pembinaan.lib import messaging
 from pembinaan.lib.identifiers import parse_phone
-from pembinaan.notifications.services import queue_rendered_email
 
 
 class LoginForm(AuthenticationForm):
@@ -26,7 +26,7 @@ class LoginForm(AuthenticationForm):
 
 
 class OutboxPasswordResetForm(PasswordResetForm):
-    """The reset email goes through the outbox: the page answers at once and a worker sends it."""
+    """The reset email goes to the outbox (the message port): the page answers at once and a worker sends it."""
 
     def send_mail(
         self,
@@ -38,7 +38,7 @@ class OutboxPasswordResetForm(PasswordResetForm):
         html_email_template_name=None,
     ):
         # Rendered here, in the language of the person asking (it is their own account).
-        queue_rendered_email(
+        messaging.send_email(
             recipient=to_email,
             subject=loader.render_to_string(subject_template_name, context),
             body=loader.render_to_string(email_template_name, context),

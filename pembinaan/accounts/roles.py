@@ -34,7 +34,8 @@ def grant(apps, role: str, permissions: list[str]) -> None:
     Permissions are normally created after all migrations ran; a data migration that grants
     them must create them first, for a fresh database.
     """
-    from django.contrib.auth.management import create_permissions
+    # Only data migrations call this; auth's management module is not loaded with every request.
+    from django.contrib.auth.management import create_permissions  # noqa: PLC0415
 
     for app_config in apps.get_app_configs():
         app_config.models_module = True

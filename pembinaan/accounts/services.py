@@ -2,7 +2,8 @@
 
 A code is 6 digits from `secrets`, stored only as a hash (Django's password hashers), valid for
 RESET_CODE_MINUTES and RESET_CODE_TRIES wrong tries; a newer code of the same kind replaces the
-older ones. It reaches the owner by WhatsApp or SMS (the outbox), or from staff at the office.
+older ones. It reaches the owner by WhatsApp or SMS (the outbox, through the message port
+pembinaan.lib.messaging), or from staff at the office.
 Nothing here tells the caller whether a number has an account: the pages answer the same either way.
 
 A number becomes a login once confirmed (issue 14): by a code sent to it where a channel is
@@ -28,9 +29,9 @@ from django.utils.translation import gettext_lazy, override
 
 from pembinaan.accounts import roles
 from pembinaan.accounts.models import ResetCode, User
+from pembinaan.lib import messaging
 from pembinaan.lib.identifiers import parse_phone
 from pembinaan.lib.ratelimit import count_in_window
-from pembinaan.notifications import services as outbox
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +42,7 @@ CONFIRM_VIA = (ResetCode.Via.CONFIRM,)
 
 def codes_reach_phones() -> bool:
     """True when a code can be sent to a phone: WhatsApp, SMS, or (outside production) the console."""
-    return outbox.text_channel(purpose=outbox.PURPOSE_ACCESS_CODE) is not None
+    return messaging.codes_reach_phones()
 
 
 def spend_code_time() -> None:
@@ -137,7 +138,7 @@ def reset_code_send(*, phone: str) -> None:
     if user is None:
         spend_code_time()
         return
-    if outbox.text_channel(purpose=outbox.PURPOSE_ACCESS_CODE) is None:
+    if not codes_reach_phones():
         log.warning("A reset code was asked for but no WhatsApp or SMS gateway is configured")
         spend_code_time()
         return
@@ -163,9 +164,7 @@ def _code_text(*, user: User, phone: str, via: str, message, subject) -> None:
     with override(settings.LANGUAGE_CODE):
         text = str(message) % {"code": code, "minutes": settings.RESET_CODE_MINUTES}
         subject = str(subject)
-    outbox.queue_message(
-        phone=phone, subject=subject, text=text, purpose=outbox.PURPOSE_ACCESS_CODE, code=code
-    )
+    messaging.send_code(phone=phone, subject=subject, text=text, code=code)
 
 
 def reset_code_check(*, identifier: str, code: str) -> ResetCode | None:

@@ -1,4 +1,3 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from pembinaan.accounts import views
@@ -7,18 +6,13 @@ app_name = "accounts"
 
 urlpatterns = [
     path("masuk/", views.LoginView.as_view(), name="login"),
-    path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
+    path("keluar/", views.LogoutView.as_view(), name="logout"),
     path("kata-sandi/", views.PasswordChangeView.as_view(), name="password-change"),
     path("kata-sandi/selesai/", views.PasswordChangeDoneView.as_view(), name="password-change-done"),
     path("lupa-kata-sandi/", views.PasswordResetView.as_view(), name="password-reset"),
     path("lupa-kata-sandi/terkirim/", views.PasswordResetDoneView.as_view(), name="password-reset-done"),
     path("konfirmasi-hp/", views.phone_confirm, name="phone-confirm"),
     path("lupa-kata-sandi/kode/", views.password_reset_code, name="password-reset-code"),
-    path(
-        "kode-atur-ulang/pemilik/<int:owner_pk>/",
-        views.owner_reset_code_issue,
-        name="owner-reset-code-issue",
-    ),
     path(
         "atur-ulang/<uidb64>/<token>/",
         views.PasswordResetConfirmView.as_view(),

@@ -9,12 +9,9 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_POST
 
 from pembinaan.accounts import services
-from pembinaan.accounts.access import require
 from pembinaan.accounts.forms import (
-    IssueCodeForm,
     LoginForm,
     PhoneConfirmForm,
     ResetCodeForm,
@@ -24,7 +21,6 @@ from pembinaan.accounts.login_limit import login_over_limit
 from pembinaan.accounts.selectors import phone_confirmation
 from pembinaan.lib.identifiers import format_phone
 from pembinaan.lib.ratelimit import over_limit
-from pembinaan.registry.access import get_owner_for_user
 
 # What the person typed on "Lupa kata sandi", to fill in the code page that follows.
 RESET_IDENTIFIER_KEY = "reset_identifier"
@@ -47,6 +43,16 @@ class LoginView(auth_views.LoginView):
         if login_over_limit(request):
             return render(request, "accounts/rate_limited.html", status=429)
         return super().post(request, *args, **kwargs)
+
+
+class LogoutView(auth_views.LogoutView):
+    """Signing out also empties the browser's storage for the portal: the participant lists and
+    queued changes a field officer kept for offline attendance (issue 20) leave with the person."""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = '"storage"'
+        return response
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -145,27 +151,3 @@ def phone_confirm(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Nomor HP Anda sudah dikonfirmasi: kini dapat dipakai untuk masuk."))
             return redirect("front:home")
     return render(request, "accounts/phone_confirm.html", {"form": form, "confirm": phone_confirmation(user)})
-
-
-@login_required
-@require_POST
-def owner_reset_code_issue(request: HttpRequest, owner_pk: int) -> HttpResponse:
-    """Staff give an owner who came to the office a code, shown once on this page and recorded."""
-    require(request.user, "accounts.issue_resetcode")
-    owner = get_owner_for_user(request.user, owner_pk)
-    form = IssueCodeForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, form.errors["confirm"][0])
-        return redirect("registry:owner-detail", pk=owner.pk)
-    try:
-        code, reset_code = services.reset_code_issue_by_staff(user=owner.user, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect("registry:owner-detail", pk=owner.pk)
-    response = render(
-        request,
-        "accounts/reset_code_issued.html",
-        {"owner": owner, "code": code, "reset_code": reset_code, "minutes": settings.RESET_CODE_MINUTES},
-    )
-    response["Cache-Control"] = "no-store"  # the code must not come back from a cache or Back
-    return response

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 from pembinaan.accounts.access import require
 from pembinaan.accounts.models import User
 from pembinaan.coaching.models import Activity, ActivityAttachment, Outcome, Participation
+from pembinaan.funding.models import CapitalAssistance
 
 
 def get_activity_for_user(user: User, pk: int, *, permission: str = "coaching.view_activity") -> Activity:
@@ -33,3 +34,20 @@ def get_attachment_for_user(user: User, activity_pk: int, pk: int) -> ActivityAt
 def get_outcome_for_user(user: User, pk: int) -> Outcome:
     require(user, "coaching.view_outcome")
     return get_object_or_404(Outcome.objects.select_related("business", "outcome_type"), pk=pk)
+
+
+def get_grant_for_user(
+    user: User, pk: int, *, permission: str = "funding.view_capitalassistance"
+) -> CapitalAssistance:
+    require(user, permission)
+    return get_object_or_404(
+        CapitalAssistance.objects.select_related(
+            "business__owner",
+            "business__kelurahan__kecamatan",
+            "activity",
+            "budget_line__source",
+            "created_by",
+            "approved_by",
+        ),
+        pk=pk,
+    )

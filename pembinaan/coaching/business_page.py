@@ -21,3 +21,8 @@ def outcomes_context(request: HttpRequest, business: Business) -> dict:
 
 def figures_context(request: HttpRequest, business: Business) -> dict:
     return {"figures": business.figures.order_by("year")}
+
+
+def capital_assistance_context(request: HttpRequest, business: Business) -> dict:
+    """The grants the business received (grants are coaching's workflow; the table is funding's)."""
+    return {"capital_assistance": business.capital_assistance.select_related("budget_line__source")}

@@ -1,6 +1,7 @@
-"""An activity's participants as a spreadsheet: who took part and whether they came.
+"""An activity's participants and the capital assistance list as spreadsheets.
 
-The business and owner columns, the NIK masking and the full-NIK access log are the registry's
+Participants: who took part and whether they came. Assistance names its recipients (staff only;
+NIK masked as in the registry's export). The business and owner columns, the NIK masking and the full-NIK access log are the registry's
 (pembinaan/registry/exports.py), so every export names a business the same way.
 """
 
@@ -14,8 +15,11 @@ from pembinaan.accounts.access import may_see_full_nik, require
 from pembinaan.accounts.models import User
 from pembinaan.coaching import selectors
 from pembinaan.coaching.access import get_activity_for_user
+from pembinaan.coaching.forms import GrantFilterForm
 from pembinaan.coaching.models import ParticipationStatus
+from pembinaan.funding.models import CapitalAssistance
 from pembinaan.lib.exports import BATCH_SIZE, Column, ExportTable, choice_labels
+from pembinaan.lib.forms import list_filters
 from pembinaan.registry.exports import (
     UNUSED_BUSINESS_FIELDS,
     identity_columns,
@@ -57,5 +61,54 @@ def participants_table(*, user: User, query: QueryDict, activity: int) -> Export
         count=participations.count,
         permissions=nik_permissions(
             ("coaching.view_participation", "registry.view_business"), full_nik=full_nik
+        ),
+    )
+
+
+def grant_columns(*, full_nik: bool) -> list[Column]:
+    forms, statuses = (
+        choice_labels(CapitalAssistance.Form.choices),
+        choice_labels(CapitalAssistance.Status.choices),
+    )
+    return [
+        Column(_("Tanggal"), lambda g: g.date),
+        *identity_columns(lambda g: g.business, full_nik=full_nik),
+        Column(_("Putaran Penyaluran"), lambda g: g.activity.title),
+        Column(_("Sumber Dana"), lambda g: g.budget_line.source.name),
+        Column(_("Tahun Anggaran"), lambda g: g.budget_line.fiscal_year),
+        # The line's code, so that a re-imported file puts each grant on the same pagu.
+        Column(_("Kode Rekening/DPA"), lambda g: g.budget_line.budget_code),
+        Column(_("Bentuk"), lambda g: forms.get(g.form, g.form)),
+        Column(_("Nilai (Rp)"), lambda g: g.amount),
+        Column(_("Status"), lambda g: statuses.get(g.status, g.status)),
+        # Rule 14: when it was approved (and the importer reads it back under the same header).
+        Column(_("Tanggal Disetujui"), lambda g: g.approved_on),
+        Column(_("Tanggal Disalurkan"), lambda g: g.disbursed_on),
+        Column(_("Uraian"), lambda g: g.description),
+    ]
+
+
+def grants_table(*, user: User, query: QueryDict) -> ExportTable:
+    """The filtered assistance list, every page of it (NIK masked unless permitted)."""
+    require(user, "funding.view_capitalassistance")
+    require(user, "registry.view_business")
+    grants = selectors.grant_list(filters=list_filters(GrantFilterForm(query or None)))
+    full_nik = may_see_full_nik(user)
+    rows = logged_rows(
+        grants.select_related("business__owner")
+        .defer(*(f"business__{f}" for f in UNUSED_BUSINESS_FIELDS))
+        .iterator(chunk_size=BATCH_SIZE),
+        user=user,
+        full_nik=full_nik,
+        owner_of=lambda g: g.business.owner,
+    )
+    return ExportTable(
+        columns=grant_columns(full_nik=full_nik),
+        rows=rows,
+        filename="bantuan-permodalan",
+        title=_("Bantuan permodalan"),
+        count=grants.count,
+        permissions=nik_permissions(
+            ("funding.view_capitalassistance", "registry.view_business"), full_nik=full_nik
         ),
     )

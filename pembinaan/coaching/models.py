@@ -151,21 +151,18 @@ class Activity(models.Model):
         return self.title
 
     def save(self, *args, **kwargs) -> None:
-        from pembinaan.funding.models import BudgetLine
-
-        # The budget line decides source and year; without one, the activity waits on a
-        # placeholder line of its source and year (see BudgetLine.objects.placeholder_for).
-        if self.budget_line_id is None:
-            self.budget_line = BudgetLine.objects.placeholder_for(
-                source_id=self.funding_source_id, fiscal_year=self.fiscal_year
-            )
-        else:
+        # Source and year are copies of the budget line's, kept on the row for counting without a
+        # join; which line an activity is charged to is funding's rule (rule 13a), applied by
+        # coaching's services before they save. A row without a line is refused by the database.
+        if self.budget_line_id is not None:
             self.funding_source_id = self.budget_line.source_id
             self.fiscal_year = self.budget_line.fiscal_year
         super().save(*args, **kwargs)
 
     def clean(self) -> None:
-        # A field message here, so the form marks the field instead of naming the DB constraint.
+        # The one place for the order of an activity's dates: full_clean() runs it for the web form,
+        # the admin and the services alike, and the form marks the field instead of naming the DB
+        # constraint.
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": _("Tanggal selesai tidak boleh sebelum tanggal mulai.")})
 
@@ -309,6 +306,8 @@ class OutcomeType(models.Model):
 
 
 NAIK_KELAS = "naik-kelas"
+# The coaching type of a grant round: capital assistance is given through such an activity.
+GRANT_ROUND_TYPE = "bantuan-modal"
 LOAN = "kur"
 
 
@@ -399,3 +398,26 @@ class FiguresSnapshot(models.Model):
             snapshot.business = keep
             snapshot._history_user = by
             snapshot.save(update_fields=["business"])
+
+
+class OfflineChange(models.Model):
+    """One change an officer's phone queued offline (issue 20), kept once applied.
+
+    The device gives every change its own key; a send that is retried (a dropped connection, a
+    second tap) finds the key here and gets the stored answer back instead of recording twice.
+    """
+
+    key = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    activity = models.ForeignKey(Activity, on_delete=models.PROTECT, related_name="offline_changes")
+    kind = models.CharField(max_length=20)
+    result = models.JSONField(default=dict)
+    applied_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["applied_at", "pk"]
+        verbose_name = _("perubahan luring")
+        verbose_name_plural = _("perubahan luring")
+
+    def __str__(self) -> str:
+        return self.key

@@ -1,13 +1,62 @@
-"""Coaching reads: activity lists, a business's coaching history."""
+"""Coaching reads: activity lists, a business's coaching history, grants and their totals."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils.translation import gettext as _
 
 from pembinaan.coaching.models import Activity, Participation, ParticipationStatus
+from pembinaan.funding.models import CapitalAssistance
+from pembinaan.lib.identifiers import parse_nib, parse_nik
 from pembinaan.registry.models import Business
+
+
+def resolve_businesses(lines: list[str]) -> tuple[list[Business], list[str]]:
+    """Find businesses by pasted NIBs or owner NIKs, one per line; returns (found, errors per line)."""
+    found: list[Business] = []
+    errors: list[str] = []
+    for number, raw in enumerate(lines, start=1):
+        text = raw.strip()
+        if not text:
+            continue
+        compact = "".join(text.split())
+        match = None
+        try:
+            match = Business.objects.active().filter(nib=parse_nib(compact)).first()
+        except ValidationError:
+            try:
+                nik = parse_nik(compact).nik
+            except ValidationError as exc:
+                errors.append(
+                    _("Baris %(n)s (%(text)s): %(error)s")
+                    % {"n": number, "text": text, "error": " ".join(exc.messages)}
+                )
+                continue
+            owned = list(Business.objects.active().filter(owner__nik=nik)[:2])
+            if len(owned) > 1:
+                errors.append(
+                    _(
+                        "Baris %(n)s (%(text)s): pemilik ini punya lebih dari satu usaha; pakai NIB atau tambah satu per satu."
+                    )
+                    % {"n": number, "text": text}
+                )
+                continue
+            match = owned[0] if owned else None
+        if match is None:
+            errors.append(
+                _("Baris %(n)s (%(text)s): tidak ditemukan di registri.") % {"n": number, "text": text}
+            )
+        elif match in found:
+            errors.append(
+                _("Baris %(n)s (%(text)s): tertulis lebih dari sekali.") % {"n": number, "text": text}
+            )
+        else:
+            found.append(match)
+    return found, errors
 
 
 def activity_list(*, filters: dict[str, Any] | None = None) -> QuerySet[Activity]:
@@ -47,4 +96,73 @@ def business_coaching_history(business: Business) -> QuerySet[Participation]:
         Participation.objects.filter(business=business)
         .select_related("activity__coaching_type", "activity__funding_source")
         .order_by("-activity__start_date", "-pk")
+    )
+
+
+def grant_list(*, filters: dict[str, Any] | None = None) -> QuerySet[CapitalAssistance]:
+    filters = filters or {}
+    qs = CapitalAssistance.objects.select_related(
+        "business__kelurahan__kecamatan", "budget_line__source", "activity"
+    )
+    if filters.get("year"):
+        qs = qs.filter(budget_line__fiscal_year=filters["year"])
+    if filters.get("source"):
+        qs = qs.filter(budget_line__source=filters["source"])
+    if filters.get("status"):
+        qs = qs.filter(status=filters["status"])
+    if filters.get("kecamatan"):
+        qs = qs.filter(business__kelurahan__kecamatan=filters["kecamatan"])
+    if filters.get("form"):
+        qs = qs.filter(form=filters["form"])
+    return qs.order_by("-date", "-pk")
+
+
+# Most real money first; cancelled last, shown beside the totals but never inside them.
+GRANT_STATUS_ORDER = (
+    CapitalAssistance.Status.DISBURSED,
+    CapitalAssistance.Status.APPROVED,
+    CapitalAssistance.Status.PROPOSED,
+    CapitalAssistance.Status.CANCELLED,
+)
+
+
+@dataclass(frozen=True)
+class StatusTotal:
+    status: str
+    label: str
+    n: int
+    amount: int
+
+    @property
+    def counted(self) -> bool:
+        return self.status != CapitalAssistance.Status.CANCELLED
+
+
+@dataclass(frozen=True)
+class GrantTotals:
+    """Grants counted and summed per status (every status, zeros included); the headline `n` and
+    `amount` leave cancelled grants out, because money that was never given is no one's figure."""
+
+    by_status: tuple[StatusTotal, ...]
+
+    @property
+    def n(self) -> int:
+        return sum(t.n for t in self.by_status if t.counted)
+
+    @property
+    def amount(self) -> int:
+        return sum(t.amount for t in self.by_status if t.counted)
+
+
+def grant_totals(qs: QuerySet[CapitalAssistance]) -> GrantTotals:
+    """Count and sum of exactly the filtered rows, per status, by the database."""
+    found = {
+        r["status"]: (r["n"], r["amount"] or 0)
+        for r in qs.order_by().values("status").annotate(n=Count("pk"), amount=Sum("amount"))
+    }
+    return GrantTotals(
+        by_status=tuple(
+            StatusTotal(status, str(status.label), *found.get(status, (0, 0)))
+            for status in GRANT_STATUS_ORDER
+        )
     )

@@ -17,6 +17,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from pembinaan.accounts.models import User
+from pembinaan.coaching import notices
 from pembinaan.coaching.models import (
     NAIK_KELAS,
     Activity,
@@ -27,10 +28,9 @@ from pembinaan.coaching.models import (
     Participation,
     ParticipationStatus,
 )
-from pembinaan.funding.models import BudgetLine
-from pembinaan.lib.identifiers import parse_nib, parse_nik
+from pembinaan.funding import services as funding_services
 from pembinaan.lib.uploads import attach_evidence, check_upload
-from pembinaan.registry.models import Business
+from pembinaan.registry.models import Business, BusinessStatus
 from pembinaan.registry.scale import SCALE_ORDER, classify
 from pembinaan.registry.signals import announce_businesses_changed
 
@@ -67,8 +67,6 @@ def _check_activity(activity: Activity) -> None:
         if activity.capacity not in (None, 1):
             errors["capacity"] = _("Pendampingan satu-satu hanya untuk satu peserta.")
         activity.capacity = 1
-    if activity.start_date and activity.end_date and activity.end_date < activity.start_date:
-        errors["end_date"] = _("Tanggal selesai tidak boleh sebelum tanggal mulai.")
     if (
         activity.fiscal_year
         and activity.start_date
@@ -98,39 +96,16 @@ def _check_activity(activity: Activity) -> None:
 
 
 def _charge(activity: Activity) -> None:
-    """Charge the activity to a budget line of its source and year (issue: funding).
-
-    A chosen line decides source and year. Otherwise the one real line of that source and year
-    is used, or, while Admin Dinas has not entered any, the placeholder line.
-    """
-    line = activity.budget_line if activity.budget_line_id else None
-    if line is not None and (line.source_id, line.fiscal_year) != (
-        activity.funding_source_id,
-        activity.fiscal_year,
-    ):
-        if not getattr(activity, "_line_chosen", False):
-            line = None
+    """Charge the activity to a budget line (rule 13a, funding's rule); the line decides source and year."""
+    line = funding_services.activity_budget_line(
+        line=activity.budget_line if activity.budget_line_id else None,
+        line_chosen=getattr(activity, "_line_chosen", False),
+        source_id=activity.funding_source_id,
+        fiscal_year=activity.fiscal_year,
+    )
     if line is not None:
+        activity.budget_line = line
         activity.funding_source_id, activity.fiscal_year = line.source_id, line.fiscal_year
-        return
-    if activity.funding_source_id is None or activity.fiscal_year is None:
-        return  # full_clean reports the missing fields
-    real = list(
-        BudgetLine.objects.filter(
-            source_id=activity.funding_source_id, fiscal_year=activity.fiscal_year, needs_review=False
-        )[:2]
-    )
-    if len(real) > 1:
-        raise ValidationError(
-            {"budget_line": _("Ada beberapa pagu untuk sumber dana dan tahun ini; pilih salah satu.")}
-        )
-    activity.budget_line = (
-        real[0]
-        if real
-        else BudgetLine.objects.placeholder_for(
-            source_id=activity.funding_source_id, fiscal_year=activity.fiscal_year
-        )
-    )
 
 
 @transaction.atomic
@@ -255,50 +230,6 @@ def participation_add(
             _("%(name)s sudah menjadi peserta kegiatan ini.") % {"name": business.name}
         ) from exc
     return participation
-
-
-def resolve_businesses(lines: list[str]) -> tuple[list[Business], list[str]]:
-    """Find businesses by pasted NIBs or owner NIKs, one per line; returns (found, errors per line)."""
-    found: list[Business] = []
-    errors: list[str] = []
-    for number, raw in enumerate(lines, start=1):
-        text = raw.strip()
-        if not text:
-            continue
-        compact = "".join(text.split())
-        match = None
-        try:
-            match = Business.objects.active().filter(nib=parse_nib(compact)).first()
-        except ValidationError:
-            try:
-                nik = parse_nik(compact).nik
-            except ValidationError as exc:
-                errors.append(
-                    _("Baris %(n)s (%(text)s): %(error)s")
-                    % {"n": number, "text": text, "error": " ".join(exc.messages)}
-                )
-                continue
-            owned = list(Business.objects.active().filter(owner__nik=nik)[:2])
-            if len(owned) > 1:
-                errors.append(
-                    _(
-                        "Baris %(n)s (%(text)s): pemilik ini punya lebih dari satu usaha; pakai NIB atau tambah satu per satu."
-                    )
-                    % {"n": number, "text": text}
-                )
-                continue
-            match = owned[0] if owned else None
-        if match is None:
-            errors.append(
-                _("Baris %(n)s (%(text)s): tidak ditemukan di registri.") % {"n": number, "text": text}
-            )
-        elif match in found:
-            errors.append(
-                _("Baris %(n)s (%(text)s): tertulis lebih dari sekali.") % {"n": number, "text": text}
-            )
-        else:
-            found.append(match)
-    return found, errors
 
 
 @transaction.atomic
@@ -505,9 +436,6 @@ def signup_is_open(activity: Activity, now: datetime.datetime | None = None) -> 
 @transaction.atomic
 def participation_self_signup(*, activity: Activity, business: Business, by: User) -> Participation:
     """An owner signs up one of their verified businesses for an open activity (capacity holds)."""
-    from pembinaan.notifications import notices
-    from pembinaan.registry.models import BusinessStatus
-
     # Lock first, so that two owners taking the last seat cannot both get it.
     activity = Activity.objects.select_for_update().get(pk=activity.pk)
     if business.owner.user_id != by.pk:

@@ -14,10 +14,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pembinaan.accounts.access import require
-from pembinaan.coaching import selectors, services
+from pembinaan.coaching import grants, selectors, services
 from pembinaan.coaching.access import (
     get_activity_for_user,
     get_attachment_for_user,
+    get_grant_for_user,
     get_outcome_for_user,
     get_participation_for_user,
 )
@@ -29,12 +30,19 @@ from pembinaan.coaching.forms import (
     AttendanceForm,
     BulkAddForm,
     FiguresForm,
+    GrantDecisionForm,
+    GrantDisburseForm,
+    GrantFilterForm,
+    GrantForm,
     OutcomeForm,
     PickParticipantsForm,
     ReasonForm,
 )
 from pembinaan.coaching.models import Activity, ParticipationStatus
+from pembinaan.funding.models import CapitalAssistance
 from pembinaan.jobs.export_jobs import export_or_job
+from pembinaan.lib.forms import list_filters
+from pembinaan.lib.identifiers import object_id
 from pembinaan.lib.service_errors import apply_to_forms
 from pembinaan.lib.uploads import private_download
 from pembinaan.registry import selectors as registry_selectors
@@ -215,7 +223,7 @@ def participants_bulk_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = BulkAddForm(request.POST or None)
     line_errors: list[str] = []
     if request.method == "POST" and form.is_valid():
-        businesses, line_errors = services.resolve_businesses(form.cleaned_data["lines"])
+        businesses, line_errors = selectors.resolve_businesses(form.cleaned_data["lines"])
         if not line_errors:
             try:
                 added = services.participations_add_many(
@@ -406,3 +414,196 @@ def figures_create(request: HttpRequest, business_pk: int) -> HttpResponse:
             messages.success(request, _("Data tahunan tersimpan."))
             return redirect("registry:business-detail", pk=business.pk)
     return render(request, "coaching/figures_form.html", {"form": form, "business": business})
+
+
+# --- Grants (bantuan permodalan) --------------------------------------------------------------------
+
+
+@login_required
+def grant_list(request: HttpRequest) -> HttpResponse:
+    require(request.user, "funding.view_capitalassistance")
+    form = GrantFilterForm(request.GET or None)
+    found = selectors.grant_list(filters=list_filters(form))
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "coaching/grant_list.html",
+        {"form": form, "page": page, "totals": selectors.grant_totals(found)},
+    )
+
+
+@login_required
+def grant_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
+    """The filtered assistance list as .xlsx or .csv, every page of it (NIK masked unless permitted)."""
+    require(request.user, "funding.view_capitalassistance")
+    require(request.user, "registry.view_business")
+    return export_or_job(request, source="bantuan", fmt=fmt)
+
+
+@login_required
+def grant_create(request: HttpRequest) -> HttpResponse:
+    require(request.user, "funding.add_capitalassistance")
+    business = activity = None
+    if (business_pk := object_id(request.GET.get("usaha"))) is not None:
+        business = get_business_for_user(request.user, business_pk)
+    if (activity_pk := object_id(request.GET.get("kegiatan"))) is not None:
+        activity = get_activity_for_user(request.user, activity_pk)
+    form = GrantForm(request.POST or None, request.FILES or None, business=business, activity=activity)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        recipient = data.pop("recipient", None) or business
+        try:
+            grant = grants.grant_propose(by=request.user, business=recipient, **data)
+        except ValidationError as exc:
+            apply_to_forms(exc, form)
+        else:
+            messages.success(request, _("Usulan bantuan tersimpan."))
+            for warning in grants.double_funding_warnings(grant):
+                messages.warning(request, warning)
+            return redirect("coaching:grant-detail", pk=grant.pk)
+    return render(request, "coaching/grant_form.html", {"form": form, "business": business, "creating": True})
+
+
+def _steps(user, grant: CapitalAssistance) -> dict[str, dict[str, object]]:
+    """For the page: which of the grant's next steps this user may take, and why not (rule 14).
+
+    A step shown at all is one the grant is waiting for and the user's role may take; the page
+    then either offers it or says which other person must. The POST views check both again.
+    """
+    waiting = {
+        grants.APPROVE: CapitalAssistance.Status.PROPOSED,
+        grants.DISBURSE: CapitalAssistance.Status.APPROVED,
+    }
+    steps = {}
+    for step, status in waiting.items():
+        shown = grant.status == status and user.has_perm(grants.PERMISSIONS[step])
+        refusal = grants.step_refusal(grant=grant, user=user, step=step) if shown else None
+        steps[step] = {"shown": shown, "refusal": refusal}
+    return steps
+
+
+def _render_grant_detail(
+    request: HttpRequest, grant: CapitalAssistance, *, disburse_form: GrantDisburseForm | None = None
+) -> HttpResponse:
+    return render(
+        request,
+        "coaching/grant_detail.html",
+        {
+            "grant": grant,
+            "warnings": grants.double_funding_warnings(grant),
+            "decision_form": GrantDecisionForm(),
+            "disburse_form": disburse_form or GrantDisburseForm(),
+            "steps": _steps(request.user, grant),
+            "history": grant.history.select_related("history_user").order_by("-history_date")[:30],
+        },
+    )
+
+
+@login_required
+def grant_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_grant_detail(request, get_grant_for_user(request.user, pk))
+
+
+@login_required
+def grant_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    grant = get_grant_for_user(request.user, pk, permission="funding.change_capitalassistance")
+    form = GrantForm(request.POST or None, instance=grant, business=grant.business)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data.pop("evidence", None)
+        was_approved = grant.status == CapitalAssistance.Status.APPROVED
+        try:
+            updated = grants.grant_update(grant=grant, by=request.user, **data)
+        except ValidationError as exc:
+            grant.refresh_from_db()
+            apply_to_forms(exc, form)
+        else:
+            if was_approved and updated.status == CapitalAssistance.Status.PROPOSED:
+                messages.warning(
+                    request, _("Nilai bantuan berubah: bantuan kembali diusulkan dan perlu disetujui lagi.")
+                )
+            else:
+                messages.success(request, _("Perubahan tersimpan."))
+            return redirect("coaching:grant-detail", pk=grant.pk)
+    return render(
+        request, "coaching/grant_form.html", {"form": form, "grant": grant, "business": grant.business}
+    )
+
+
+def _grant_refused(request: HttpRequest, grant: CapitalAssistance, errors: list[str]) -> HttpResponse:
+    for message in errors:
+        messages.error(request, message)
+    return redirect("coaching:grant-detail", pk=grant.pk)
+
+
+def _grant_action(
+    request: HttpRequest,
+    pk: int,
+    action,
+    form_class,
+    done: str,
+    *,
+    permission: str = "funding.change_capitalassistance",
+) -> HttpResponse:
+    grant = get_grant_for_user(request.user, pk, permission=permission)
+    form = form_class(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            action(grant=grant, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            return _grant_refused(request, grant, exc.messages)
+        else:
+            messages.success(request, done)
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect("coaching:grant-detail", pk=grant.pk)
+
+
+@login_required
+@require_POST
+def grant_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    return _grant_action(
+        request,
+        pk,
+        grants.grant_approve,
+        GrantDecisionForm,
+        _("Bantuan disetujui."),
+        permission=grants.PERMISSIONS[grants.APPROVE],
+    )
+
+
+@login_required
+@require_POST
+def grant_disburse(request: HttpRequest, pk: int) -> HttpResponse:
+    """A refused disbursement comes back on the page with the date kept and the field marked: the
+    message says what to do instead (a new round for the year, rule 13b–c)."""
+    grant = get_grant_for_user(request.user, pk, permission=grants.PERMISSIONS[grants.DISBURSE])
+    form = GrantDisburseForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            grants.grant_disburse(grant=grant, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_to_forms(exc, form)
+        else:
+            messages.success(request, _("Bantuan disalurkan; penerima tercatat hadir."))
+            return redirect("coaching:grant-detail", pk=grant.pk)
+    if grant.status != CapitalAssistance.Status.APPROVED:
+        # The page shows no disbursement form in this status: the errors go above the page.
+        return _grant_refused(request, grant, [e for errors in form.errors.values() for e in errors])
+    return _render_grant_detail(request, grant, disburse_form=form)
+
+
+@login_required
+@require_POST
+def grant_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    return _grant_action(request, pk, grants.grant_cancel, GrantDecisionForm, _("Bantuan dibatalkan."))
+
+
+@login_required
+def grant_evidence(request: HttpRequest, pk: int) -> FileResponse:
+    grant = get_grant_for_user(request.user, pk)
+    if not grant.evidence:
+        raise Http404
+    return private_download(grant.evidence, name=grant.evidence_name, extension=grant.evidence_extension)

@@ -28,6 +28,7 @@ from pembinaan.demo.vocabulary import (
 from pembinaan.lib.bulk_insert import Row, insert_history, insert_rows
 from pembinaan.lib.identifiers import GENDER_FEMALE
 from pembinaan.reference.models import KbliCategory, Kelurahan
+from pembinaan.registry.matching import duplicates_scan_all
 from pembinaan.registry.models import (
     Business,
     BusinessSource,
@@ -38,7 +39,6 @@ from pembinaan.registry.models import (
     normalise_name,
 )
 from pembinaan.registry.scale import classify
-from pembinaan.registry.services import duplicates_scan_all
 
 S = BusinessStatus
 SRC = BusinessSource

@@ -26,6 +26,15 @@ class RegistrationAdmin(admin.ModelAdmin):
 
 @admin.register(ClaimRequest)
 class ClaimRequestAdmin(SimpleHistoryAdmin):
+    """Read-only (issue 17): a claim is decided on the staff screen, whose service links the account
+    to the owner record (rule 18) and tells the owner; a status typed here would do neither."""
+
     list_display = ["created_at", "user", "owner", "matched_by", "status", "method", "decided_by"]
     list_filter = ["status", "matched_by"]
     readonly_fields = ["user", "owner", "submitted", "consent_version", "consent_at", "link_sent_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

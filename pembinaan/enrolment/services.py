@@ -32,7 +32,7 @@ from pembinaan.notifications.models import Channel
 from pembinaan.notifications.services import PURPOSE_NOTICE, queue_email, queue_message
 from pembinaan.reference.models import KbliCategory, Kelurahan
 from pembinaan.registry import services as registry
-from pembinaan.registry.models import Business, BusinessSource, Owner
+from pembinaan.registry.models import Business, BusinessSource, Owner, normalise_name
 
 CLAIM_SALT = "pembinaan.enrolment.claim"
 log = logging.getLogger(__name__)
@@ -277,7 +277,7 @@ def claim_send_link(*, claim: ClaimRequest) -> None:
     )
     queue_email(
         recipient=claim.owner.email,
-        template="notifications/email/claim_link",
+        template="enrolment/email/claim_link",
         context={
             "owner": claim.owner,
             "claimant_phone": phone_tail(claim.user.phone),
@@ -342,8 +342,6 @@ def claim_approve(*, claim: ClaimRequest, by: User | None, method: str, note: st
     submitted = claim.submitted.get("business") or {}
     if claim.matched_by == ClaimRequest.MatchedBy.NIK and submitted.get("name"):
         # The business they registered joins the record, unless the record already has it.
-        from pembinaan.registry.models import normalise_name
-
         names = {normalise_name(n) for n in owner.businesses.active().values_list("name", flat=True)}
         if normalise_name(submitted["name"]) not in names:
             registry.business_create(

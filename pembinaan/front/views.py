@@ -3,6 +3,7 @@ from pathlib import Path
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template import loader
 from django.urls import reverse
 from django.views.decorators.csrf import requires_csrf_token
 
@@ -31,9 +32,9 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("ownerspace:home")
     # Kepala Bidang and Bendahara work from the grants waiting for their step (rule 14).
     if user.has_perm("funding.approve_capitalassistance"):
-        return redirect(reverse("funding:grant-list") + "?status=diusulkan")
+        return redirect(reverse("coaching:grant-list") + "?status=diusulkan")
     if user.has_perm("funding.disburse_capitalassistance"):
-        return redirect(reverse("funding:grant-list") + "?status=disetujui")
+        return redirect(reverse("coaching:grant-list") + "?status=disetujui")
     if user.has_perm("progress.view_dashboard"):
         return redirect("progress:dashboard")
     return render(request, "front/home.html")
@@ -69,6 +70,4 @@ def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
 @requires_csrf_token
 def server_error(request: HttpRequest) -> HttpResponse:
     # Rendered without a request context: the failure may lie in a context processor.
-    from django.template import loader
-
     return HttpResponse(loader.get_template("500.html").render(), status=500)

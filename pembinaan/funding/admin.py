@@ -1,7 +1,11 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from pembinaan.funding.models import BudgetLine, CapitalAssistance, DutySeparation, FundingSource
+from pembinaan.funding import services
+from pembinaan.funding.models import BudgetLine, DutySeparation, FundingSource
+from pembinaan.lib.service_admin import ServiceWriteMixin, changed
+
+BUDGET_LINE_FIELDS = ("source", "fiscal_year", "amount", "programme", "budget_code", "note")
 
 
 @admin.register(FundingSource)
@@ -18,32 +22,34 @@ class FundingSourceAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(BudgetLine)
-class BudgetLineAdmin(SimpleHistoryAdmin):
+class BudgetLineAdmin(ServiceWriteMixin, SimpleHistoryAdmin):
+    """Through funding/services.py (issue 17): amounts above zero, a used line keeps its source and
+    year, entering the amount clears "perlu dilengkapi" (rule 9a, 13a)."""
+
     list_display = ("fiscal_year", "source", "programme", "budget_code", "amount", "needs_review")
     list_filter = ("fiscal_year", "source", "needs_review")
     search_fields = ("programme", "budget_code")
 
     def get_readonly_fields(self, request, obj=None):
+        readonly = ("needs_review", "created_by")
         # Spending stays with the source and year it was charged to (as the portal's own form).
         if obj is not None and (obj.activities.exists() or obj.grants.exists()):
-            return ("source", "fiscal_year")
-        return ()
+            return (*readonly, "source", "fiscal_year")
+        return readonly
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            fields = {k: form.cleaned_data[k] for k in BUDGET_LINE_FIELDS if k in form.cleaned_data}
+            created = services.budget_line_create(by=request.user, **fields)
+            obj.pk, obj._state.adding = created.pk, False
+            return
+        line = BudgetLine.objects.get(pk=obj.pk)
+        fields = changed(form, BUDGET_LINE_FIELDS)
+        if fields:
+            services.budget_line_update(line=line, by=request.user, **fields)
 
     def has_delete_permission(self, request, obj=None):
         # Deleting goes through the portal's page, which refuses a line that has spending.
-        return False
-
-
-@admin.register(CapitalAssistance)
-class CapitalAssistanceAdmin(SimpleHistoryAdmin):
-    list_display = ("business", "activity", "amount", "status", "date")
-    list_filter = ("status", "form", "budget_line__fiscal_year", "budget_line__source")
-    raw_id_fields = ("business", "activity", "budget_line")
-    list_select_related = ("business", "activity")
-    # Set by the steps (funding/services.py grant_approve, grant_disburse), never typed (rule 14).
-    readonly_fields = ("approved_on", "approved_by", "disbursed_by", "created_by")
-
-    def has_delete_permission(self, request, obj=None):
         return False
 
 

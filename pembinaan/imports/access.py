@@ -6,19 +6,15 @@ from django.shortcuts import get_object_or_404
 
 from pembinaan.accounts.access import require
 from pembinaan.accounts.models import User
+from pembinaan.imports.importers import extra_permission
 from pembinaan.imports.models import ImportRun
-
-# Import types that need more than the plain import permission (docs/rules.md roles: budgets).
-KIND_PERMISSIONS = {
-    "pagu": "imports.import_budget",
-    "bantuan": "funding.add_capitalassistance",
-}
 
 
 def require_import(user: User, kind: str | None = None) -> None:
+    """The import permission, and the one the kind's importer was registered with (budgets, grants)."""
     require(user, "imports.import_data")
-    if kind in KIND_PERMISSIONS:
-        require(user, KIND_PERMISSIONS[kind])
+    if permission := extra_permission(kind):
+        require(user, permission)
 
 
 def get_run_for_user(user: User, pk: int) -> ImportRun:

@@ -1,46 +1,42 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from pembinaan.coaching.models import Activity
-from pembinaan.coaching.pickers import ActivityChoiceField
+from pembinaan.imports.importers import registration, upload_fields
 from pembinaan.imports.models import ImportKind
 from pembinaan.imports.reading import EXTENSIONS
 
 
 class UploadForm(forms.Form):
+    """The kind and the file, then what the registered importers ask for besides (imports/importers.py)."""
+
     kind = forms.ChoiceField(label=_("Jenis data"), choices=ImportKind.choices)
     file = forms.FileField(
         label=_("Berkas"),
         help_text=_(".xlsx, .xls atau .csv (pemisah koma atau titik koma)."),
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(EXTENSIONS)}),
     )
-    activity = ActivityChoiceField(
-        label=_("Kegiatan (untuk impor peserta)"),
-        help_text=_(
-            "Untuk impor bantuan permodalan: putaran penyaluran bagi baris yang kolom putarannya kosong."
-        ),
-        queryset=Activity.objects.not_cancelled().order_by("-start_date", "-pk"),
-        required=False,
-    )
 
     def __init__(self, *args, can_import_budgets: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields.update(upload_fields())
         if not can_import_budgets:
             self.fields["kind"].choices = [c for c in ImportKind.choices if c[0] != ImportKind.BUDGETS]
+        self._options: dict = {}
 
     def clean(self):
         data = super().clean()
-        if data.get("kind") == ImportKind.PARTICIPANTS and not data.get("activity"):
-            self.add_error("activity", _("Pilih kegiatan yang pesertanya diimpor."))
+        if data.get("kind"):
+            try:
+                self._options = registration(data["kind"]).importer.upload_options(data)
+            except ValidationError as exc:
+                self.add_error(None, exc)
         return data
 
     def options(self) -> dict:
-        activity = self.cleaned_data.get("activity")
-        if self.cleaned_data["kind"] in (ImportKind.PARTICIPANTS, ImportKind.GRANTS) and activity:
-            return {"activity": activity.pk}
-        return {}
+        return self._options
 
 
 class MappingForm(forms.Form):

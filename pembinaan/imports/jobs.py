@@ -20,7 +20,7 @@ from pembinaan.jobs.services import JobOutcome, Progress, job_enqueue
 
 
 def run_key(run: ImportRun) -> str:
-    return f"impor:{run.pk}"
+    return run.job_key
 
 
 def import_job_latest(run: ImportRun) -> Job | None:

@@ -77,6 +77,11 @@ class ImportRun(models.Model):
     def __str__(self) -> str:
         return f"#{self.pk} {self.file_name}"
 
+    @property
+    def job_key(self) -> str:
+        """The key of this run's background jobs (imports/jobs.py): one queued or running at a time."""
+        return f"impor:{self.pk}"
+
 
 class ImportedRecord(models.Model):
     """A record an import created or changed: the link from a business back to its file."""

@@ -1,4 +1,8 @@
-"""What an import would do, row by row: the result of a dry run, carried out by `apply()`."""
+"""What an import would do, row by row: the result of a dry run, carried out by `apply()`.
+
+An importer that plans in bulk keeps what it will write in a subclass of its own (the registry's
+owners and businesses: registry/importers.py).
+"""
 
 from __future__ import annotations
 
@@ -15,19 +19,8 @@ class Plan:
     errors: list[list] = field(default_factory=list)  # [row, column label, message]
     notes: list[list] = field(default_factory=list)  # [row, note]
     refused_rows: list[int] = field(default_factory=list)
-    # Owners and businesses (planned in bulk, see registry/resources.py).
-    new_owners: list[dict] = field(default_factory=list)
-    owner_changes: dict[int, tuple[int, dict]] = field(default_factory=dict)  # pk → (row, values)
-    new_businesses: list[dict] = field(default_factory=list)
-    business_changes: dict[int, tuple[int, dict]] = field(default_factory=dict)
     # Row-by-row importers (rowwise.py): the cleaned rows to write again for real.
     rows: list[tuple[int, Any]] = field(default_factory=list)
-
-    def take_new(self) -> tuple[list[dict], list[dict]]:
-        """The owners and businesses planned since the last call, handed over to be written."""
-        owners, businesses = self.new_owners, self.new_businesses
-        self.new_owners, self.new_businesses = [], []
-        return owners, businesses
 
     @property
     def refused(self) -> int:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from python_calamine import CalamineWorkbook
 
 EXTENSIONS = (".xlsx", ".xls", ".csv")
 
@@ -151,8 +152,6 @@ def _cell_text(value: object) -> str:
 
 
 def _read_workbook(data: bytes) -> list[list[str]]:
-    from python_calamine import CalamineWorkbook
-
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheet = workbook.get_sheet_by_index(0)

@@ -22,40 +22,20 @@ from django.utils.translation import gettext as _
 
 from pembinaan.accounts.models import User
 from pembinaan.imports.columns import find_header_row, guess_mapping
-from pembinaan.imports.models import ImportedRecord, ImportKind, ImportRun
+from pembinaan.imports.importers import registration
+from pembinaan.imports.models import ImportedRecord, ImportRun
 from pembinaan.imports.reading import read_table
+from pembinaan.jobs.models import Job
 from pembinaan.lib.bulk_insert import insert_columns, insert_rows
-
-# Above this many changed businesses the aggregates are rebuilt rather than refreshed one by one.
-REBUILD_ABOVE = 5000
-
-
-def _importers() -> dict:
-    from pembinaan.coaching.resources import OutcomeImporter, ParticipantImporter
-    from pembinaan.funding.resources import BudgetLineImporter, CapitalAssistanceImporter
-    from pembinaan.registry.resources import OwnerBusinessImporter
-
-    return {
-        ImportKind.OWNERS: OwnerBusinessImporter,
-        ImportKind.PARTICIPANTS: ParticipantImporter,
-        ImportKind.OUTCOMES: OutcomeImporter,
-        ImportKind.BUDGETS: BudgetLineImporter,
-        ImportKind.GRANTS: CapitalAssistanceImporter,
-    }
 
 
 def importer_for(kind: str, *, by: User | None = None, options: dict | None = None):
-    importers = _importers()
-    if kind not in importers:
-        raise ValidationError({"kind": _("Jenis impor tidak dikenal.")})
-    return importers[kind](by=by, options=options)
+    """The importer that the app owning this kind of data registered, made for one run."""
+    return registration(kind).importer(by=by, options=options)
 
 
 def columns_for(kind: str):
-    importers = _importers()
-    if kind not in importers:
-        raise ValidationError({"kind": _("Jenis impor tidak dikenal.")})
-    return importers[kind].columns
+    return registration(kind).importer.columns
 
 
 @dataclass
@@ -205,7 +185,7 @@ def _confirm(*, run: ImportRun, by: User | None, progress, own_transaction: bool
     importer = importer_for(run.kind, by=run.created_by, options=run.options)
     if (
         own_transaction
-        and hasattr(importer, "prepare_new")
+        and importer.writes_while_planning
         and transaction.get_connection().vendor == "postgresql"
     ):
         try:
@@ -231,7 +211,7 @@ def _confirm(*, run: ImportRun, by: User | None, progress, own_transaction: bool
     if touched is None:
         touched = importer.apply(plan, by=by, run_id=run.pk)
         _record(run, touched)
-    _after_write(touched)
+    importer.after_write(touched)  # e.g. the registry's tallies and duplicate list
     run.status = ImportRun.Status.DONE
     _finish(run)
     return run
@@ -266,12 +246,9 @@ def _plan_and_write(run: ImportRun, importer, *, by: User | None, progress):
     def hand_over(plan) -> None:
         if stop.is_set():
             raise _Stop
-        owners, businesses = plan.take_new()
-        if plan.refused and not run.valid_rows_only:
-            prepared = None  # the file will be refused: nothing more is worth writing
-        else:
-            # Ids and COPY text made here, so that the writing thread only waits on the database.
-            prepared = importer.prepare_new(owners, businesses, by=by)
+        # Ids and COPY text made here, so that the writing thread only waits on the database; when
+        # the file will be refused, nothing more is worth writing.
+        prepared = importer.prepare_planned(plan, by=by, keep=not (plan.refused and not run.valid_rows_only))
         pieces.put((prepared, plan.rows_total))
 
     def planner() -> None:
@@ -341,9 +318,6 @@ def imports_drop_old_files(*, now: datetime.datetime | None = None) -> int:
     confirmed, an `import_data` killed half-way. Such a run is cancelled (its checksum, counts and
     refused rows stay). A run a background job is still working on is left alone.
     """
-    from pembinaan.imports.jobs import run_key  # the jobs module imports this one
-    from pembinaan.jobs.models import Job
-
     now = now or timezone.now()
     cutoff = now - datetime.timedelta(hours=settings.IMPORT_FILE_HOURS)
     busy = {
@@ -354,7 +328,7 @@ def imports_drop_old_files(*, now: datetime.datetime | None = None) -> int:
     }
     dropped = 0
     for run in ImportRun.objects.filter(content__isnull=False, created_at__lt=cutoff).defer("content"):
-        if run_key(run).split(":", 1)[1] in busy:
+        if run.job_key.split(":", 1)[1] in busy:
             continue
         message = _("Berkas ini dihapus setelah %(h)d jam tanpa diselesaikan; unggah lagi bila perlu.") % {
             "h": settings.IMPORT_FILE_HOURS
@@ -403,26 +377,6 @@ def _record(run: ImportRun, touched: dict[str, list]) -> None:
                 for pk, row, action, fields in others[start : start + 20_000]
             ]
             insert_rows(ImportedRecord, rows, now=now, keep_ids=False)
-
-
-def _after_write(touched: dict[str, list]) -> None:
-    """Keep the dashboard's aggregates and the duplicate list true in the same transaction."""
-    from pembinaan.registry.models import Business
-    from pembinaan.registry.services import duplicates_scan_all
-    from pembinaan.registry.signals import announce_businesses_changed
-
-    if not touched.get("registry.owner") and not touched.get("registry.business"):
-        return  # the row-by-row importers' services keep the aggregates themselves
-    # New businesses have no attendance yet, so only changed records can move a figure.
-    changed_owners = [pk for pk, _row, action, _f in touched.get("registry.owner", []) if action == "diubah"]
-    changed = {pk for pk, _row, action, _f in touched.get("registry.business", []) if action == "diubah"}
-    if changed_owners:
-        changed.update(Business.objects.filter(owner__in=changed_owners).values_list("pk", flat=True))
-    if len(changed) > REBUILD_ABOVE:
-        announce_businesses_changed(None)
-    elif changed:
-        announce_businesses_changed(changed)
-    duplicates_scan_all()
 
 
 def run_file(

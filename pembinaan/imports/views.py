@@ -61,8 +61,6 @@ def run_list(request: HttpRequest) -> HttpResponse:
 
 
 def _read_limited(upload) -> bytes:
-    from django.conf import settings
-
     limit = settings.IMPORT_MAX_BYTES
     if upload.size > limit:
         raise ValidationError(

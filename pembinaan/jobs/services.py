@@ -26,6 +26,7 @@ import socket
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -57,6 +58,15 @@ class JobOutcome:
 
 Runner = Callable[[Job, Progress], JobOutcome]
 _RUNNERS: dict[str, Runner] = {}
+
+# The task that runs a job (tasks.run_job), plugged in by JobsConfig.ready(): the task calls
+# job_run, so this module cannot import the task module without a circle.
+_JOB_TASK: dict[str, Any] = {}
+
+
+def use_job_task(task: Any) -> None:
+    """Called from JobsConfig.ready(): the task that job_send queues for each job."""
+    _JOB_TASK["run"] = task
 
 
 def register_job_kind(*, kind: str, run: Runner) -> None:
@@ -134,10 +144,8 @@ def job_send(*, pk: int) -> bool:
     A job that could not be sent stays queued with no task, and the next upkeep round sends it:
     the request that asked for it never fails because Redis or a worker is away.
     """
-    from pembinaan.jobs.tasks import run_job  # the task module imports this one
-
     try:
-        result = run_job.enqueue(pk)
+        result = _JOB_TASK["run"].enqueue(pk)
     except Exception:  # any engine error: the job row is safe, upkeep tries again
         logger.warning("Background job %s could not be queued now; upkeep will retry", pk, exc_info=True)
         return False

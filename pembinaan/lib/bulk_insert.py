@@ -4,7 +4,7 @@ Like `bulk_create`, but without building a model instance per row or preparing e
 one, which dominate the time of a 100,000-row seed: SQLite gets one prepared statement run by the
 driver's C loop, PostgreSQL a COPY. No `save()` and no signals run, so the caller sets derived
 fields itself. Used by `seed_demo` and by the spreadsheet importer's bulk path
-(registry/resources.py), which checks every row with the services' rules first and writes the
+(registry/importers.py), which checks every row with the services' rules first and writes the
 history and status rows itself; other application code goes through the services.
 
 `indexes_deferred` loads tables without their secondary indexes and key checks on PostgreSQL
@@ -25,8 +25,14 @@ from typing import Any
 from django.conf import settings
 from django.core.management.color import no_style
 from django.db import connections, router
+from django.dispatch import Signal
 
 Row = dict[str, Any]
+
+# Sent (sender: the model) after every bulk write here, which runs no save() and so no model
+# signals: whoever keeps something derived from a table (the dashboard's cached money sums) hears
+# of bulk writes the way it hears of saves, without every bulk writer having to remember it.
+rows_inserted = Signal()
 
 # Rows per piece of COPY text: small enough for the server to start on while the next is built.
 COPY_PIECE_ROWS = 1000
@@ -100,6 +106,7 @@ def insert_rows(model, rows: list[Row], *, now: datetime.datetime, keep_ids: boo
         with connection.cursor() as cursor:
             for sql in connection.ops.sequence_reset_sql(no_style(), [model]):
                 cursor.execute(sql)
+    rows_inserted.send(sender=model)
     return rows
 
 
@@ -152,6 +159,7 @@ def copy_text(model, rows: list[Row], *, now: datetime.datetime, keep_ids: bool 
 def write_copy_text(prepared: CopyText) -> None:
     connection = connections[router.db_for_write(prepared.model)]
     _copy(connection, prepared.sql, prepared.pieces)
+    rows_inserted.send(sender=prepared.model)
 
 
 def _executemany_rows(connection, model, fields, rows: list[Row]) -> None:
@@ -401,6 +409,7 @@ def insert_columns(model, columns: dict[str, list], *, same: dict[str, Any], now
                     head + "FROM json_each(%s)",
                     [*params, json.dumps(list(zip(*chunk.values(), strict=True)))],
                 )
+    rows_inserted.send(sender=model)
 
 
 @contextlib.contextmanager

@@ -23,6 +23,10 @@ def format_rupiah(amount: int | None) -> str:
 _GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+$")
 
 
+# Far beyond any amount (Rp 999 triliun has 15 digits), and below the 4,300 digits Python reads.
+MAX_DIGITS = 1000
+
+
 def parse_rupiah(value: object) -> int | None:
     """`Rp1.250.000`, `Rp 1.250.000,-`, `1 250 000` or `1250000` → 1250000.
 
@@ -45,6 +49,9 @@ def parse_rupiah(value: object) -> int | None:
                 _("Titik hanya untuk pemisah ribuan, misalnya 1.250.000."), code="rupiah_grouping"
             )
         digits = digits.replace(".", "")
+    if len(digits.lstrip("0")) > MAX_DIGITS:
+        # A pasted wall of digits: Python refuses to read thousands of them (ValueError, a 500).
+        raise ValidationError(_("Angka rupiah terlalu besar."), code="rupiah_too_large")
     return int(digits)
 
 

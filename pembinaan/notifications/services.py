@@ -8,46 +8,36 @@ OUTBOX_MAX_ATTEMPTS the message is marked failed and shown to staff. A message t
 for good (gateways.PermanentSendError, an HTTP 4xx) is marked failed after its one attempt.
 
 Channels: email, WhatsApp, SMS, and the console in development (see gateways.py). `queue_message`
-picks one for a person: their own choice where it can be used, else what they can receive.
+picks one for a person: their own choice where it can be used, else what they can receive. That
+choice is kept by privacy ("Data Saya"), which tells this app how to read it at start-up
+(`channel_choice_register`, called in PrivacyConfig.ready).
+
+The outbox does not know why a message is sent: each app that tells people something keeps its own
+notices (what to say, to whom) and stores them here. Sending is in delivery.py, run by workers.
 """
 
 from __future__ import annotations
 
-import datetime
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from pembinaan.notifications import gateways
+from pembinaan.notifications import gateways, tasks
 from pembinaan.notifications.models import Channel, OutboxMessage
+
+if TYPE_CHECKING:
+    from pembinaan.accounts.models import User
+    from pembinaan.registry.models import Owner
 
 log = logging.getLogger(__name__)
 
-
-def _send_email(message: OutboxMessage) -> None:
-    # The timeout bounds every wait on the mail server (connect, greeting, each reply), so that a
-    # server that accepts and never answers costs one attempt, not a worker.
-    EmailMessage(
-        subject=message.subject,
-        body=message.body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[message.recipient],
-        connection=get_connection(timeout=settings.EMAIL_TIMEOUT),
-    ).send(fail_silently=False)
-
-
-# One sender per channel; a new gateway is a new entry here, not a rewrite.
-SENDERS = {
-    Channel.EMAIL: _send_email,
-    Channel.WHATSAPP: gateways.send_whatsapp,
-    Channel.SMS: gateways.send_sms,
-    Channel.CONSOLE: gateways.send_console,
-}
 
 # What a text message is for: an access code must reach the person by any channel (the console
 # too, in development, so the flow can be tried without a gateway); a notice is a courtesy and
@@ -56,17 +46,8 @@ PURPOSE_ACCESS_CODE = "kode-akses"
 PURPOSE_NOTICE = "pemberitahuan"
 
 
-def _backoff(attempts: int) -> datetime.timedelta:
-    """Wait 5, 10, 20, 40… minutes between attempts, at most a day."""
-    minutes = settings.OUTBOX_RETRY_MINUTES * 2 ** max(attempts - 1, 0)
-    return datetime.timedelta(minutes=min(minutes, 24 * 60))
-
-
 def _enqueue_delivery(message_id: int) -> None:
     """Hand the message to a worker; when the queue cannot be reached, the outbox chore sends it."""
-    # Imported here: the tasks module imports this one.
-    from pembinaan.notifications import tasks
-
     try:
         tasks.deliver_message.enqueue(message_id)
     except Exception:  # noqa: BLE001 - mail must never turn a request into an error page
@@ -145,6 +126,32 @@ def pick_channel(
     return None
 
 
+@dataclass(frozen=True)
+class ChannelChoice:
+    """How to read a person's own choice of channel ("email", "whatsapp", or "" for none)."""
+
+    of_owner: Callable[[Owner], str]
+    of_account: Callable[[User], str]  # a claimant's, kept on the account until the claim is proven
+
+
+_channel_choices: list[ChannelChoice] = []
+
+
+def channel_choice_register(choice: ChannelChoice) -> None:
+    """Called once at start-up by the app that keeps the choice (privacy); a second call replaces it."""
+    _channel_choices[:] = [choice]
+
+
+def _channel_choice() -> ChannelChoice:
+    # Without it a person's choice would be ignored without a word: refuse instead.
+    if not _channel_choices:
+        raise ImproperlyConfigured(
+            "No reader of the notice-channel choice is registered (notifications.services."
+            "channel_choice_register): pembinaan.privacy must be installed; its AppConfig.ready() registers it."
+        )
+    return _channel_choices[0]
+
+
 def queue_message(
     *,
     text: str,
@@ -165,21 +172,19 @@ def queue_message(
     channels that send it as a template parameter; such a message always holds a secret.
 
     The person is a `user` (an account), an `owner` (registry) or a bare `phone`/`email`. Their
-    saved choice (privacy.NoticePreference) is used unless `prefer` is given. `subject` is the email
-    subject; a text message starts with it when it is not already in `text`.
+    saved choice (kept by privacy, read through `channel_choice_register`) is used unless `prefer`
+    is given. `subject` is the email subject; a text message starts with it when it is not already
+    in `text`.
     """
-    # privacy depends on this app, not back
-    from pembinaan.privacy.selectors import account_notice_channel, notice_channel
-
     if owner is None and user is not None:
         owner = getattr(user, "owner_profile", None)
     if user is not None:
         phone, email = phone or user.phone or "", email or user.email or ""
         if owner is None:  # a claimant: their choice is kept on the account until the claim is proven
-            prefer = prefer or account_notice_channel(user)
+            prefer = prefer or _channel_choice().of_account(user)
     if owner is not None:
         phone, email = phone or owner.phone or "", email or owner.email or ""
-        prefer = prefer or notice_channel(owner)
+        prefer = prefer or _channel_choice().of_owner(owner)
     subject = " ".join(subject.split())
     picked = pick_channel(phone=phone, email=email, prefer=prefer, purpose=purpose)
     if picked is None:
@@ -195,6 +200,34 @@ def queue_message(
         holds_secret=holds_secret or bool(code),
         code=code,
     )
+
+
+def queue_notice(
+    *, owner: Owner, template: str, context: dict, dedupe_key: str | None = None
+) -> OutboxMessage | None:
+    """Render `template`_subject.txt / _body.txt and queue it to the owner by their channel.
+
+    The context gets `site`, the portal's address for links, unless it has one. None when the
+    owner can be reached by no channel, or the `dedupe_key` was used before.
+    """
+    context = {"site": settings.PORTAL_BASE_URL.rstrip("/"), **context}
+    # Stored text is in the portal's language, whatever the language of the person who acted.
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string(f"{template}_subject.txt", context)
+        body = render_to_string(f"{template}_body.txt", context)
+    return queue_message(
+        owner=owner, subject=subject, text=body, purpose=PURPOSE_NOTICE, dedupe_key=dedupe_key
+    )
+
+
+def access_code_queue(*, phone: str, subject: str, text: str, code: str) -> OutboxMessage | None:
+    """A one-time code by text message (the message port's `send_code`, see apps.py)."""
+    return queue_message(phone=phone, subject=subject, text=text, purpose=PURPOSE_ACCESS_CODE, code=code)
+
+
+def access_codes_reach_phones() -> bool:
+    """Whether a code can reach a phone (the message port's `codes_reach_phones`, see apps.py)."""
+    return text_channel(purpose=PURPOSE_ACCESS_CODE) is not None
 
 
 def _store(
@@ -227,81 +260,6 @@ def _store(
         raise
     transaction.on_commit(lambda: _enqueue_delivery(message.pk))
     return message
-
-
-def _claim(message_id: int, now: datetime.datetime) -> OutboxMessage | None:
-    """Take one due message for one attempt, in a short transaction of its own.
-
-    The claim counts the attempt and moves `next_attempt_at` to when the next try would be, in one
-    conditional update: a second worker (or the sweep) finds the message not due and leaves it,
-    and if this worker dies while sending, the message is simply tried again then. No lock is held
-    while the mail server is slow.
-    """
-    message = OutboxMessage.objects.due(now).filter(pk=message_id).first()
-    if message is None:
-        return None
-    if message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
-        # Its last attempt never reported back (the worker stopped): give up as for a failure.
-        OutboxMessage.objects.due(now).filter(pk=message.pk, attempts=message.attempts).update(
-            status=OutboxMessage.Status.FAILED, updated_at=now
-        )
-        return None
-    attempts = message.attempts + 1
-    claimed = (
-        OutboxMessage.objects.due(now)
-        .filter(pk=message.pk, attempts=message.attempts)
-        .update(attempts=F("attempts") + 1, next_attempt_at=now + _backoff(attempts), updated_at=now)
-    )
-    if not claimed:
-        return None  # another worker took it first
-    message.attempts = attempts
-    return message
-
-
-def deliver(*, message_id: int, now: datetime.datetime | None = None) -> bool:
-    """Try to send one due message; True when it went out. Never raises for a send failure."""
-    now = now or timezone.now()
-    message = _claim(message_id, now)
-    if message is None:
-        return False
-    outcome = OutboxMessage.objects.filter(pk=message.pk)
-    try:
-        SENDERS[message.channel](message)
-    except Exception as exc:  # noqa: BLE001 - any gateway error is recorded and retried
-        log.warning("Outbox message %s failed (attempt %s): %s", message.pk, message.attempts, exc)
-        # A refusal of the message itself would be repeated on every retry: give up at once.
-        failed = (
-            isinstance(exc, gateways.PermanentSendError) or message.attempts >= settings.OUTBOX_MAX_ATTEMPTS
-        )
-        outcome.update(
-            last_error=f"{type(exc).__name__}: {exc}"[:2000],
-            status=OutboxMessage.Status.FAILED if failed else OutboxMessage.Status.PENDING,
-            updated_at=timezone.now(),
-        )
-        return False
-    sent = {"status": OutboxMessage.Status.SENT, "sent_at": now, "updated_at": timezone.now()}
-    if message.holds_secret:
-        sent["body"] = sent["code"] = ""
-    outcome.update(**sent)
-    return True
-
-
-def send_due(*, now: datetime.datetime | None = None, limit: int = 500) -> tuple[int, int]:
-    """Send every message that is due; returns (sent, failed this run)."""
-    now = now or timezone.now()
-    sent = failed = 0
-    for pk in (
-        OutboxMessage.objects.due(now).order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:limit]
-    ):
-        if deliver(message_id=pk, now=now):
-            sent += 1
-        elif (
-            OutboxMessage.objects.filter(pk=pk, attempts__gt=0)
-            .exclude(status=OutboxMessage.Status.SENT)
-            .exists()
-        ):
-            failed += 1
-    return sent, failed
 
 
 @transaction.atomic

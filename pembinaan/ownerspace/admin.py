@@ -1,6 +1,8 @@
 from django.contrib import admin
 
+from pembinaan.lib.service_admin import ServiceWriteMixin
 from pembinaan.ownerspace.models import BusinessProfile, ChangeRequest
+from pembinaan.ownerspace.services import profile_update
 
 
 @admin.register(ChangeRequest)
@@ -19,11 +21,25 @@ class ChangeRequestAdmin(admin.ModelAdmin):
 
 
 @admin.register(BusinessProfile)
-class BusinessProfileAdmin(admin.ModelAdmin):
+class BusinessProfileAdmin(ServiceWriteMixin, admin.ModelAdmin):
+    """Saved through ownerspace/services.py profile_update (issue 17): shown to the public only for a
+    verified business whose owner has not withdrawn consent (rule 10d)."""
+
     list_display = ("business", "is_public", "contact", "updated_at")
     list_filter = ("is_public", "contact")
     raw_id_fields = ("business",)
     exclude = ("photo",)
+    readonly_fields = ("business",)
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        profile_update(
+            business=obj.business,
+            by=request.user,
+            is_public=data.get("is_public", obj.is_public),
+            contact=data.get("contact", obj.contact),
+            description=data.get("description", obj.description),
+        )
 
     def has_add_permission(self, request):
         return False

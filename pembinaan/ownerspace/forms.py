@@ -9,7 +9,7 @@ from pembinaan.lib.identifiers import parse_nik, parse_phone
 from pembinaan.lib.money import RupiahField
 from pembinaan.ownerspace.models import BusinessProfile
 from pembinaan.reference.models import Kelurahan
-from pembinaan.registry.forms import BusinessForm
+from pembinaan.registry.forms import BusinessForm, grouped_kelurahan_choices
 from pembinaan.registry.models import Owner
 
 
@@ -105,8 +105,6 @@ class DirectorySearchForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
-        from pembinaan.registry.forms import grouped_kelurahan_choices
-
         super().__init__(*args, **kwargs)
         self.fields["kelurahan"].choices = grouped_kelurahan_choices()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from pembinaan.coaching.models import ParticipationStatus
+from pembinaan.lib.identifiers import mask_nik
 from pembinaan.ownerspace.models import BusinessProfile, ChangeRequest
 from pembinaan.reference.models import Kelurahan
 from pembinaan.registry.models import Business, Owner
@@ -33,8 +34,6 @@ def owner_businesses(owner: Owner) -> QuerySet[Business]:
 
 def change_rows(request: ChangeRequest, kelurahan_names: dict[str, str]) -> list[dict]:
     """Each requested change as label, old and new value, for the owner's and the staff's pages."""
-    from pembinaan.lib.identifiers import mask_nik
-
     labels = {
         "name": Business._meta.get_field("name").verbose_name,
         "nib": Business._meta.get_field("nib").verbose_name,

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pembinaan.accounts.models import User
+from pembinaan.enrolment.consent import consent_withdrawn
 from pembinaan.lib.uploads import check_upload, clean_image
 from pembinaan.ownerspace.models import BusinessProfile, ChangeRequest
 from pembinaan.reference.models import Kelurahan
@@ -193,8 +194,6 @@ def profile_update(
     remove_photo: bool = False,
 ) -> BusinessProfile:
     """Save a business's public profile: opting in needs a verified business and standing consent."""
-    from pembinaan.privacy.selectors import consent_withdrawn
-
     if is_public and business.status != S.VERIFIED:
         raise ValidationError(
             {"is_public": _("Profil hanya dapat ditampilkan untuk usaha yang sudah terverifikasi.")}

@@ -9,6 +9,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from pembinaan.coaching.models import FiguresSnapshot, Outcome, Participation
+from pembinaan.enrolment import consent
 from pembinaan.enrolment.models import ClaimRequest
 from pembinaan.funding.models import CapitalAssistance
 from pembinaan.ownerspace.models import BusinessProfile, ChangeRequest
@@ -31,17 +32,15 @@ def requests_of(*, owner: Owner | None = None, claim: ClaimRequest | None = None
     return DataRequest.objects.filter(_of_owner(owner) if owner is not None else Q(claim=claim))
 
 
-def consent_withdrawn(owner: Owner) -> bool:
-    return _withdrawn(requests_of(owner=owner))
+def withdrawal_on_record(*, owner: Owner | None = None, claim: ClaimRequest | None = None) -> bool:
+    """Whether the owner (see _of_owner) or the claimant withdrew consent: a withdrawal not refused.
 
-
-def claim_consent_withdrawn(claim: ClaimRequest) -> bool:
-    return _withdrawn(requests_of(claim=claim))
-
-
-def _withdrawn(requests: QuerySet[DataRequest]) -> bool:
+    Registered at start-up as the answer of enrolment.consent.consent_withdrawn, which every part
+    that must stop on a withdrawal reads (the reminder, the public profile, Data Saya): read that.
+    """
     return (
-        requests.filter(kind=DataRequest.Kind.CONSENT_WITHDRAWAL)
+        requests_of(owner=owner, claim=claim)
+        .filter(kind=DataRequest.Kind.CONSENT_WITHDRAWAL)
         .exclude(status=DataRequest.Status.REFUSED)
         .exists()
     )
@@ -197,7 +196,7 @@ def owner_data(owner: Owner) -> dict[str, Any]:
         "consent": {
             "version": owner.consent_version,
             "given_at": _local(owner.consent_at),
-            "withdrawn": consent_withdrawn(owner),
+            "withdrawn": consent.consent_withdrawn(owner),
         },
         "businesses": [_business(b, by_business[b.pk], profiles.get(b.pk)) for b in businesses],
         "requests": _requests_json(owner_requests(owner)),
@@ -314,7 +313,7 @@ def claimant_data(claim: ClaimRequest) -> dict[str, Any]:
         "consent": {
             "version": claim.consent_version,
             "given_at": _local(claim.consent_at),
-            "withdrawn": claim_consent_withdrawn(claim),
+            "withdrawn": consent.claim_consent_withdrawn(claim),
         },
         "businesses": [_business(business, empty, None)] if kelurahan else [],
         "requests": _requests_json(claim_requests(claim)),

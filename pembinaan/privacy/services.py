@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from pembinaan.accounts.models import User
 from pembinaan.coaching.models import FiguresSnapshot
+from pembinaan.enrolment import consent
 from pembinaan.enrolment.models import ClaimRequest
 from pembinaan.notifications.models import OutboxMessage
 from pembinaan.ownerspace.models import BusinessProfile, ChangeRequest
@@ -50,12 +51,10 @@ def _open_request(
 
 
 def _refuse_second_withdrawal(*, owner: Owner | None = None, claim: ClaimRequest | None = None) -> None:
-    if (
-        requests_of(owner=owner, claim=claim)
-        .filter(kind=K.CONSENT_WITHDRAWAL)
-        .exclude(status=St.REFUSED)
-        .exists()
-    ):
+    withdrawn = (
+        consent.consent_withdrawn(owner) if owner is not None else consent.claim_consent_withdrawn(claim)
+    )
+    if withdrawn:
         raise ValidationError(_("Anda sudah menarik persetujuan sebelumnya."))
 
 
@@ -82,7 +81,7 @@ def claim_consent_withdraw(*, claim: ClaimRequest, by: User, note: str = "") -> 
     """A claimant withdraws the consent they gave when registering; recorded, effective at once.
 
     They have no public profile to take down. Should the claim be proven later, the withdrawal
-    holds for the record they then own (selectors.consent_withdrawn), as it would for anyone else.
+    holds for the record they then own (enrolment.consent.consent_withdrawn), as for anyone else.
     """
     claim = ClaimRequest.objects.select_for_update().get(pk=claim.pk)
     _refuse_second_withdrawal(claim=claim)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pembinaan.accounts.access import require
+from pembinaan.enrolment import consent
 from pembinaan.lib.service_errors import apply_to_forms
 from pembinaan.privacy import selectors, services
 from pembinaan.privacy.access import DataSubject, get_data_subject, get_request_for_user
@@ -107,9 +108,9 @@ def _owner_request(request: HttpRequest, *, template: str, for_owner, for_claim,
             messages.success(request, done)
             return redirect("privacy:my-data")
     if subject.owner is not None:
-        withdrawn = selectors.consent_withdrawn(subject.owner)
+        withdrawn = consent.consent_withdrawn(subject.owner)
     else:
-        withdrawn = selectors.claim_consent_withdrawn(subject.claim)
+        withdrawn = consent.claim_consent_withdrawn(subject.claim)
     return render(request, template, {"form": form, "consent_withdrawn": withdrawn})
 
 

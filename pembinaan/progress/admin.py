@@ -1,12 +1,14 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from pembinaan.progress.models import KecamatanShare, Milestone, Target
-from pembinaan.progress.selectors import check_aggregates
-from pembinaan.progress.services import rebuild
+from pembinaan.lib.service_admin import ServiceWriteMixin
+from pembinaan.progress.models import KecamatanShare, Letterhead, Milestone, ProgressCheck, Target
+from pembinaan.progress.services import LETTERHEAD_FIELDS, check_and_record, letterhead_update, rebuild
 from pembinaan.reference.models import Kecamatan
 
 
@@ -62,14 +64,12 @@ class TargetAdmin(SimpleHistoryAdmin):
     inlines = [MilestoneInline, KecamatanShareInline]
     actions = ["check_figures", "rebuild_figures"]
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        # A new or moved period changes which attendance counts: recompute its aggregates.
-        rebuild(obj)
+    # Saving a target rebuilds its aggregates (progress/signals.py target_saved), whatever the path.
 
     @admin.action(description=_("Periksa angka dasbor terhadap perhitungan ulang"))
     def check_figures(self, request, queryset):
-        problems = [p for target in queryset for p in check_aggregates(target)]
+        # Every target is checked (and the result kept), whichever were selected.
+        problems = check_and_record(via=ProgressCheck.Via.ADMIN)
         if problems:
             for problem in problems[:20]:
                 self.message_user(request, problem, messages.ERROR)
@@ -83,3 +83,59 @@ class TargetAdmin(SimpleHistoryAdmin):
         for target in queryset:
             rebuild(target)
         self.message_user(request, _("Angka dasbor dibangun ulang."), messages.SUCCESS)
+
+
+@admin.register(ProgressCheck)
+class ProgressCheckAdmin(admin.ModelAdmin):
+    """Read only: when the served figures were last checked (`manage.py check_progress`, the daily
+    chore, the targets' action) and what differed."""
+
+    list_display = ("checked_at", "ok", "via", "problem_count")
+    list_filter = ("ok", "via")
+    readonly_fields = ("checked_at", "ok", "via", "problems")
+
+    @admin.display(description=_("jumlah perbedaan"))
+    def problem_count(self, obj):
+        return len(obj.problems)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Letterhead)
+class LetterheadAdmin(ServiceWriteMixin, SimpleHistoryAdmin):
+    """The report's letterhead (name, address, logo) and signature block: one row, set by Admin Dinas."""
+
+    list_display = ("agency", "place", "signatory_title", "updated_at")
+    readonly_fields = ("updated_at", "updated_by")
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not Letterhead.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        # One letterhead: the list opens it (or the form to set it for the first time).
+        if (letterhead := Letterhead.objects.order_by("pk").first()) is not None:
+            return HttpResponseRedirect(reverse("admin:progress_letterhead_change", args=[letterhead.pk]))
+        return HttpResponseRedirect(reverse("admin:progress_letterhead_add"))
+
+    def get_changeform_initial_data(self, request):
+        current = Letterhead.current()
+        return {name: getattr(current, name) for name in LETTERHEAD_FIELDS}
+
+    def save_model(self, request, obj, form, change):
+        logo = form.cleaned_data.get("logo")
+        saved = letterhead_update(
+            data={name: form.cleaned_data.get(name, "") for name in LETTERHEAD_FIELDS},
+            logo=False if logo is False else (logo if "logo" in form.changed_data else None),
+            by=request.user,
+        )
+        obj.pk = saved.pk

@@ -256,3 +256,71 @@ class FigureCorrection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}: {self.coached_before} → {self.coached_after}"
+
+
+class ProgressCheck(models.Model):
+    """The result of one check of the served figures (`manage.py check_progress`, the daily chore)."""
+
+    class Via(models.TextChoices):
+        COMMAND = "command", _("perintah check_progress")
+        DAILY = "daily", _("pemeriksaan harian")
+        ADMIN = "admin", _("tindakan di admin target")
+
+    checked_at = models.DateTimeField(_("diperiksa pada"), auto_now_add=True)
+    ok = models.BooleanField(_("angka sesuai"))
+    problems = models.JSONField(_("perbedaan"), default=list, blank=True)
+    via = models.CharField(_("dijalankan dari"), max_length=20, choices=Via.choices)
+
+    class Meta:
+        ordering = ["-checked_at", "-pk"]
+        verbose_name = _("pemeriksaan angka")
+        verbose_name_plural = _("pemeriksaan angka")
+
+    def __str__(self) -> str:
+        return f"{self.checked_at:%Y-%m-%d %H:%M} {'OK' if self.ok else len(self.problems)}"
+
+
+class Letterhead(models.Model):
+    """The printed report's letterhead and signature block, set by Admin Dinas (one row).
+
+    Until it is saved, the report uses the deployment's settings (PORTAL_GOVERNMENT, PORTAL_AGENCY, …).
+    """
+
+    government = models.CharField(_("pemerintah daerah"), max_length=150)
+    agency = models.CharField(_("nama dinas"), max_length=200)
+    address = models.CharField(_("alamat dan kontak dinas"), max_length=300, blank=True)
+    logo = models.ImageField(_("logo"), upload_to="kop/", blank=True)
+    place = models.CharField(_("tempat penandatanganan"), max_length=100)
+    signatory_title = models.CharField(_("jabatan penanda tangan"), max_length=150)
+    signatory_name = models.CharField(_("nama penanda tangan"), max_length=150, blank=True)
+    signatory_nip = models.CharField(_("NIP penanda tangan"), max_length=30, blank=True)
+    updated_at = models.DateTimeField(_("diubah pada"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("oleh"),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("kop dan tanda tangan laporan")
+        verbose_name_plural = _("kop dan tanda tangan laporan")
+
+    def __str__(self) -> str:
+        return self.agency
+
+    @classmethod
+    def current(cls) -> Letterhead:
+        return cls.objects.order_by("pk").first() or cls(
+            government=settings.PORTAL_GOVERNMENT,
+            agency=settings.PORTAL_AGENCY,
+            address=settings.PORTAL_AGENCY_ADDRESS,
+            place=settings.PORTAL_CITY,
+            signatory_title=settings.PORTAL_SIGNATORY_TITLE,
+            signatory_name=settings.PORTAL_SIGNATORY_NAME,
+            signatory_nip=settings.PORTAL_SIGNATORY_NIP,
+        )

@@ -23,10 +23,12 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import cm
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas as pdfcanvas
 from reportlab.platypus import (
     CondPageBreak,
     HRFlowable,
+    Image,
     KeepTogether,
     Paragraph,
     SimpleDocTemplate,
@@ -35,9 +37,11 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from pembinaan.lib.moments import format_moment
 from pembinaan.lib.money import format_rupiah
 from pembinaan.lib.numbers import format_number, format_percent
 from pembinaan.progress.maps import choropleth
+from pembinaan.progress.models import Letterhead
 
 TEAL = colors.HexColor("#0b5563")
 # The map's classes, light to dark (0 = none), as on the dashboard's map.
@@ -78,9 +82,8 @@ def _table(header: list[str], rows: list[list[str]], *, widths: list[float] | No
 
 
 def _when(frozen_at, as_of) -> str:
-    """ "3 Desember 2026 14.49" in the reader's language, never an ISO timestamp."""
-    moment = frozen_at or (parse_datetime(str(as_of)) if as_of else None) or timezone.now()
-    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+    """ "3 Desember 2026, 14.50 WITA" in the reader's language, never an ISO timestamp."""
+    return format_moment(frozen_at or (parse_datetime(str(as_of)) if as_of else None) or timezone.now())
 
 
 class _NumberedCanvas(pdfcanvas.Canvas):
@@ -111,22 +114,40 @@ class _NumberedCanvas(pdfcanvas.Canvas):
         super().save()
 
 
-def _letterhead(styles) -> list:
+def _logo(letterhead: Letterhead) -> Image | None:
+    """The dinas logo, as Admin Dinas uploaded it (re-encoded from its pixels when saved)."""
+    if not letterhead.logo:
+        return None
+    try:
+        with letterhead.logo.open("rb") as f:
+            data = io.BytesIO(f.read())
+    except OSError:
+        return None  # a missing file must not cost the council its report
+    width, height = ImageReader(data).getSize()
+    data.seek(0)
+    return Image(data, width=1.8 * cm * width / height, height=1.8 * cm)
+
+
+def _letterhead(styles, letterhead: Letterhead) -> list:
     head = ParagraphStyle("letterhead", parent=styles["Normal"], alignment=1, fontSize=9, leading=11)
     agency = ParagraphStyle("agency", parent=head, fontName="Helvetica-Bold", fontSize=12, leading=15)
-    lines = [_text(settings.PORTAL_GOVERNMENT.upper(), head), _text(settings.PORTAL_AGENCY.upper(), agency)]
-    if settings.PORTAL_AGENCY_ADDRESS:
-        lines.append(_text(settings.PORTAL_AGENCY_ADDRESS, head))
+    lines = [_text(letterhead.government.upper(), head), _text(letterhead.agency.upper(), agency)]
+    if letterhead.address:
+        lines.append(_text(letterhead.address, head))
+    if (logo := _logo(letterhead)) is not None:
+        block = Table([[logo, lines]], colWidths=[2.6 * cm, CONTENT_WIDTH - 2.6 * cm])
+        block.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
+        lines = [block]
     return [*lines, HRFlowable(width="100%", thickness=1.5, color=colors.black, spaceBefore=3, spaceAfter=8)]
 
 
-def _signature(styles, when: str) -> KeepTogether:
+def _signature(styles, when: str, letterhead: Letterhead) -> KeepTogether:
     style = ParagraphStyle("signature", parent=styles["Normal"], fontSize=9, leading=12)
-    name = settings.PORTAL_SIGNATORY_NAME or "(" + "." * 48 + ")"
-    nip = settings.PORTAL_SIGNATORY_NIP or "." * 36
+    name = letterhead.signatory_name or "(" + "." * 48 + ")"
+    nip = letterhead.signatory_nip or "." * 36
     block = [
-        _text(f"{settings.PORTAL_CITY}, {when}", style),
-        _text(settings.PORTAL_SIGNATORY_TITLE, style),
+        _text(f"{letterhead.place}, {when}", style),
+        _text(letterhead.signatory_title, style),
         Spacer(1, 1.8 * cm),
         _text(name, style),
         _text(_("NIP. %(nip)s") % {"nip": nip}, style),
@@ -162,7 +183,7 @@ def _year_chart(by_year: list[dict]) -> Drawing | None:
     return drawing
 
 
-def _kecamatan_chart(rows: list[dict]) -> Drawing | None:
+def _bar_chart(rows: list[dict]) -> Drawing | None:
     rows = [r for r in rows if r.get("coached") is not None]
     if not rows:
         return None
@@ -231,57 +252,56 @@ def _verdict(figures: dict) -> str:
     return _("Tidak tercapai dengan laju sekarang")
 
 
-def report_pdf(*, title: str, target, figures: dict, frozen_at=None) -> bytes:
-    styles = getSampleStyleSheet()
-    out = io.BytesIO()
-    doc = SimpleDocTemplate(
-        out,
-        pagesize=A4,
-        leftMargin=1.8 * cm,
-        rightMargin=1.8 * cm,
-        topMargin=1.5 * cm,
-        bottomMargin=1.8 * cm,
-        title=title,
-        author=settings.PORTAL_AGENCY,
-    )
+def _heading(figures: dict, target, title: str, frozen_at, styles) -> list:
+    """Title (with the view's filters), target and period, when the figures are from, the filters."""
     when = _when(frozen_at, figures.get("as_of"))
-    story = [*_letterhead(styles), _text(title, styles["Title"])]
-    period = f"{date_format(target.period_start)} – {date_format(target.period_end)}"
-    story.append(_text(f"{figures['target']['name']} ({period})", styles["Normal"]))
-    if frozen_at:
-        story.append(_text(_("Angka dibekukan %(t)s; tidak berubah walau data dikoreksi kemudian.") % {"t": when}, styles["Normal"]))  # fmt: skip
-    else:
-        story.append(_text(_("Angka per %(t)s.") % {"t": when}, styles["Normal"]))
     filters = figures.get("filters") or []
-    story.append(
-        _text(
-            _("Filter: %(f)s") % {"f": "; ".join(f"{f['label']}: {f['value']}" for f in filters)}
-            if filters
-            else _("Tanpa filter: seluruh kota, semua jenis pembinaan, sumber dana dan tahun."),
-            styles["Normal"],
-        )
+    if filters:  # the view is in the title: "…: Kecamatan Banjarmasin Tengah, APBN"
+        names = [
+            _("Kecamatan %(name)s") % {"name": f["value"]} if f["field"] == "kecamatan" else f["value"]
+            for f in filters
+        ]
+        title = f"{title}: {', '.join(names)}"
+    period = f"{date_format(target.period_start)} – {date_format(target.period_end)}"
+    freshness = (
+        _("Angka dibekukan %(t)s; tidak berubah walau data dikoreksi kemudian.") % {"t": when}
+        if frozen_at
+        else _("Angka per %(t)s.") % {"t": when}
     )
+    named = (
+        _("Filter: %(f)s") % {"f": "; ".join(f"{f['label']}: {f['value']}" for f in filters)}
+        if filters
+        else _("Tanpa filter: seluruh kota, semua jenis pembinaan, sumber dana dan tahun.")
+    )
+    return [
+        _text(title, styles["Title"]),
+        _text(f"{figures['target']['name']} ({period})", styles["Normal"]),
+        _text(freshness, styles["Normal"]),
+        _text(named, styles["Normal"]),
+    ]
+
+
+def _summary(figures: dict) -> list:
     goal_row = (
         [_("Bagian target kecamatan"), _number(figures.get("goal"))]
         if figures.get("goal_is_share")
         else [_("Target"), _number(figures["target"]["value"])]
     )
-    story += [
-        Spacer(1, 0.4 * cm),
-        _table(
-            [_("Ringkasan"), ""],
-            [
-                [_("UMKM terbina"), _number(figures["coached_total"])],
-                goal_row,
-                [_("Capaian target"), format_percent(figures["percent_of_target"])],
-                [_("Seharusnya hari ini (laju rata)"), _number(figures.get("expected_today"))],
-                [_("Proyeksi akhir periode"), _number(figures.get("projected"))],
-                [_("Penilaian"), _verdict(figures)],
-                [_("Wirausaha baru"), _number(figures["new_entrepreneurs"])],
-            ],
-            widths=[7 * cm, 6 * cm],
-        ),
+    rows = [
+        [_("UMKM terbina"), _number(figures["coached_total"])],
+        goal_row,
+        [_("Capaian target"), format_percent(figures["percent_of_target"])],
+        [_("Seharusnya hari ini (laju rata)"), _number(figures.get("expected_today"))],
+        [_("Proyeksi akhir periode"), _number(figures.get("projected"))],
+        [_("Penilaian"), _verdict(figures)],
+        [_("Wirausaha baru"), _number(figures["new_entrepreneurs"])],
     ]
+    return [Spacer(1, 0.4 * cm), _table([_("Ringkasan"), ""], rows, widths=[7 * cm, 6 * cm])]
+
+
+def _charts(figures: dict, styles) -> list:
+    """The year chart, the map, and a bar chart per kecamatan, coaching type and funding source."""
+    story = []
     if chart := _year_chart(figures.get("by_year", [])):
         story += [Spacer(1, 0.3 * cm), _text(_("UMKM terbina per tahun"), styles["Heading3"]), chart]
     if shape_map := _map(figures):
@@ -290,8 +310,17 @@ def report_pdf(*, title: str, target, figures: dict, frozen_at=None) -> bytes:
             _text(_("Peta UMKM terbina per kelurahan"), styles["Heading3"]),
             shape_map,
         ]
-    if chart := _kecamatan_chart(figures.get("by_kecamatan", [])):
-        story += [CondPageBreak(6 * cm), _text(_("UMKM terbina per kecamatan"), styles["Heading3"]), chart]
+    for heading, rows in (
+        (_("UMKM terbina per kecamatan"), figures.get("by_kecamatan", [])),
+        (_("UMKM terbina per jenis pembinaan"), figures.get("by_type", [])),
+        (_("UMKM terbina per sumber dana"), figures.get("by_funding_source", [])),
+    ):
+        if chart := _bar_chart(rows):
+            story += [CondPageBreak(6 * cm), _text(heading, styles["Heading3"]), chart]
+    return story
+
+
+def _tables(figures: dict, styles) -> list:
     sections = [
         (_("Per tahun pembinaan"), [_("Tahun"), _("Baru"), _("Kumulatif")],
          [[str(r["year"]), _number(r["coached_new"]), _number(r["coached_cumulative"])] for r in figures["by_year"]]),
@@ -307,6 +336,7 @@ def report_pdf(*, title: str, target, figures: dict, frozen_at=None) -> bytes:
            format_percent(r["absorbed_percent"], 1) if r.get("absorbed_percent") is not None else "–",
            _number(r.get("coached"))] for r in figures.get("budget", [])]),
     ]  # fmt: skip
+    story = []
     for heading, header, rows in sections:
         story += [Spacer(1, 0.4 * cm), _text(heading, styles["Heading3"]), _table(header, rows)]
     if figures.get("budget_whole_city"):
@@ -319,35 +349,32 @@ def report_pdf(*, title: str, target, figures: dict, frozen_at=None) -> bytes:
                 styles["Normal"],
             )
         )
-    if corrections := figures.get("corrections"):
-        story += [
-            Spacer(1, 0.4 * cm),
-            _text(
-                _("Koreksi setelah laporan ini dibekukan") if frozen_at else _("Koreksi setelah tutup tahun"),
-                styles["Heading3"],
-            ),
-            _table(
-                [
-                    _("Waktu"),
-                    _("Tahun"),
-                    _("Alasan"),
-                    _("Terbina s.d. akhir tahun"),
-                    _("Baru pada tahun itu"),
-                ],
-                [
-                    [
-                        _when(None, c["made_at"]),
-                        str(c["year"]),
-                        _text(c["reason"], styles["BodyText"]),
-                        f"{_number(c['coached_before'])} » {_number(c['coached_after'])}",
-                        f"{_number(c['new_before'])} » {_number(c['new_after'])}",
-                    ]
-                    for c in corrections
-                ],
-                widths=[3.4 * cm, 1.2 * cm, 6 * cm, 3 * cm, 3 * cm],
-            ),
+    return story
+
+
+def _corrections(figures: dict, frozen_at, styles) -> list:
+    """Rule 15: corrections to closed years (for a frozen report, those made since it was frozen)."""
+    corrections = figures.get("corrections")
+    if not corrections:
+        return []
+    heading = _("Koreksi setelah laporan ini dibekukan") if frozen_at else _("Koreksi setelah tutup tahun")
+    header = [_("Waktu"), _("Tahun"), _("Alasan"), _("Terbina s.d. akhir tahun"), _("Baru pada tahun itu")]
+    rows = [
+        [
+            _when(None, c["made_at"]),
+            str(c["year"]),
+            _text(c["reason"], styles["BodyText"]),
+            f"{_number(c['coached_before'])} » {_number(c['coached_after'])}",
+            f"{_number(c['new_before'])} » {_number(c['new_after'])}",
         ]
-    story += [Spacer(1, 0.4 * cm), _text(_("Definisi"), styles["Heading3"])]
+        for c in corrections
+    ]
+    widths = [3.4 * cm, 1.2 * cm, 6 * cm, 3 * cm, 3 * cm]
+    return [Spacer(1, 0.4 * cm), _text(heading, styles["Heading3"]), _table(header, rows, widths=widths)]
+
+
+def _definitions(styles) -> list:
+    story = [Spacer(1, 0.4 * cm), _text(_("Definisi"), styles["Heading3"])]
     for text in (
         _(
             "UMKM terbina: usaha terverifikasi (atau kemudian tidak aktif) yang paling sedikit sekali hadir pada "
@@ -369,7 +396,33 @@ def report_pdf(*, title: str, target, figures: dict, frozen_at=None) -> bytes:
         ),
     ):
         story.append(_text(text, styles["Normal"]))
-    story.append(_signature(styles, date_format(timezone.localdate(), "DATE_FORMAT")))
+    return story
+
+
+def report_pdf(*, title: str, target, figures: dict, frozen_at=None) -> bytes:
+    styles = getSampleStyleSheet()
+    letterhead = Letterhead.current()
+    out = io.BytesIO()
+    doc = SimpleDocTemplate(
+        out,
+        pagesize=A4,
+        leftMargin=1.8 * cm,
+        rightMargin=1.8 * cm,
+        topMargin=1.5 * cm,
+        bottomMargin=1.8 * cm,
+        title=title,
+        author=letterhead.agency,
+    )
+    story = [
+        *_letterhead(styles, letterhead),
+        *_heading(figures, target, title, frozen_at, styles),
+        *_summary(figures),
+        *_charts(figures, styles),
+        *_tables(figures, styles),
+        *_corrections(figures, frozen_at, styles),
+        *_definitions(styles),
+        _signature(styles, date_format(timezone.localdate(), "DATE_FORMAT"), letterhead),
+    ]
     footer = f"{settings.PORTAL_NAME} · {_('dicetak %(t)s') % {'t': _when(None, None)}}"
     doc.build(story, canvasmaker=lambda *a, **kw: _NumberedCanvas(*a, footer=footer, **kw))
     return out.getvalue()

@@ -1,7 +1,7 @@
-"""The counting rules behind every number the council sees (docs/rules.md rules 6–8).
+"""Every number the council sees, counted by the rules of docs/rules.md 6–8.
 
-This module is the one place where "coached" (terbina) is written in code: the dashboard, the
-open-data API and a business's own page all ask it.
+Who counts as coached is not written here but in `pembinaan/coaching/counting.py`; the dashboard,
+the open-data API and the report ask it through this module.
 """
 
 from __future__ import annotations
@@ -10,96 +10,40 @@ import datetime
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Subquery
+from django.core.cache import cache
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pembinaan.coaching.models import (
-    Activity,
-    CoachingType,
-    Outcome,
-    OutcomeType,
-    Participation,
-    ParticipationStatus,
-)
+# COUNTED_STATUSES and business_coaching_status stay importable from here for the callers not yet
+# moved to coaching.counting (progress.services, registry); this module itself only uses the rest.
+from pembinaan.coaching.counting import COUNTED_STATUSES as COUNTED_STATUSES
+from pembinaan.coaching.counting import business_coaching_status as business_coaching_status
+from pembinaan.coaching.counting import coached_businesses, qualifying_participations
+from pembinaan.coaching.models import CoachingType, Outcome, OutcomeType
 from pembinaan.funding.models import FundingSource
-from pembinaan.progress.models import FigureCorrection, Target
+from pembinaan.progress.models import (
+    CoachedAttribution,
+    CoachedBusiness,
+    FigureCorrection,
+    Tally,
+    TallyState,
+    Target,
+)
+from pembinaan.progress.money import budget_overview, money_by_source
 from pembinaan.reference.models import KbliCategory, Kecamatan, Kelurahan
-from pembinaan.registry.models import Business, BusinessStatus, Gender
+from pembinaan.registry.models import Gender
 from pembinaan.registry.scale import Scale
 
-# Rule 6: verified businesses count, and stay counted when they later close.
-COUNTED_STATUSES = (BusinessStatus.VERIFIED, BusinessStatus.INACTIVE)
 
+def kecamatan_lookup(prefix: str = "") -> str:
+    """Where a business is by kecamatan (rule 8b): its kelurahan's parent, as the reference data says.
 
-def qualifying_participations(
-    *, period_start: datetime.date, period_end: datetime.date, activities: Q | None = None
-) -> QuerySet[Participation]:
-    """Attendance that makes a business coached: present, activity not cancelled, started in the period.
-
-    `activities` narrows it to some activities (a dashboard filter by type, source or fiscal year:
-    rule 8 attributes a business to each type and source in which it attended).
+    The one source for the fresh count and the maintained facts (never the kelurahan code's first
+    characters, which stop agreeing when Admin Dinas moves a kelurahan to another kecamatan).
     """
-    qs = Participation.objects.filter(
-        status=ParticipationStatus.ATTENDED,
-        activity__start_date__gte=period_start,
-        activity__start_date__lte=period_end,
-    ).exclude(activity__status=Activity.Status.CANCELLED)
-    return qs.filter(activities) if activities is not None else qs
-
-
-def coached_businesses(
-    *, period_start: datetime.date, period_end: datetime.date, activities: Q | None = None
-) -> QuerySet[Business]:
-    """Businesses that count once for a period (rule 6); merged-away and rejected records never do."""
-    qualifying = qualifying_participations(
-        period_start=period_start, period_end=period_end, activities=activities
-    )
-    return Business.objects.filter(
-        status__in=COUNTED_STATUSES,
-        merged_into__isnull=True,
-    ).filter(Exists(qualifying.filter(business=OuterRef("pk"))))
-
-
-@dataclass(frozen=True)
-class CoachingStatus:
-    counts: bool
-    first_coached_on: datetime.date | None
-    reason: str
-
-
-def business_coaching_status(
-    business: Business, *, period_start: datetime.date, period_end: datetime.date
-) -> CoachingStatus:
-    """Whether one business counts as coached for a period, and since when (its coaching year)."""
-    first = (
-        qualifying_participations(period_start=period_start, period_end=period_end)
-        .filter(business=business)
-        .aggregate(first=Min("activity__start_date"))["first"]
-    )
-    if business.merged_into_id:
-        return CoachingStatus(False, first, "merged")
-    if business.status not in COUNTED_STATUSES:
-        return CoachingStatus(False, first, "not-verified")
-    if first is None:
-        return CoachingStatus(False, None, "no-attendance")
-    return CoachingStatus(True, first, "coached")
-
-
-# --- Progress against a target: the open-data contract of docs/rules.md ---------------------------
-
-
-def first_coached_subquery(
-    period_start: datetime.date, period_end: datetime.date, activities: Q | None = None
-):
-    first = (
-        qualifying_participations(period_start=period_start, period_end=period_end, activities=activities)
-        .filter(business=OuterRef("pk"))
-        .order_by("activity__start_date")
-        .values("activity__start_date")[:1]
-    )
-    return Subquery(first)
+    return f"{prefix}kelurahan__kecamatan"
 
 
 def _percent(part: int, whole: int) -> float:
@@ -209,8 +153,8 @@ def _fresh_counts(target: Target, filters: DashboardFilters, today: datetime.dat
     coached = coached_businesses(period_start=start, period_end=end, activities=activities)
     kecamatan_all = None
     if filters.kecamatan:
-        kecamatan_all = _counts(coached, "kelurahan__kecamatan")
-        coached = coached.filter(kelurahan__kecamatan=filters.kecamatan)
+        kecamatan_all = _counts(coached, kecamatan_lookup())
+        coached = coached.filter(**{kecamatan_lookup(): filters.kecamatan})
 
     def first_coached_after(cutoff: datetime.date):
         """Coached businesses whose first qualifying attendance falls after `cutoff`.
@@ -247,7 +191,7 @@ def _fresh_counts(target: Target, filters: DashboardFilters, today: datetime.dat
         new=coached.filter(start_year__gte=start.year).count(),
         recent=first_coached_after(today - datetime.timedelta(days=365)).count(),
         year={str(y): after_eve[y] - after_eve[y + 1] for y in years},
-        kecamatan=_counts(coached, "kelurahan__kecamatan"),
+        kecamatan=_counts(coached, kecamatan_lookup()),
         kelurahan=_counts(coached, "kelurahan"),
         type=distinct_by(attended, "activity__coaching_type__code"),
         source=distinct_by(attended, "activity__funding_source__code"),
@@ -269,8 +213,6 @@ def _maintained_counts(target: Target, today: datetime.date, *, kecamatan: str |
     figures are grouped from the maintained facts of its businesses (two more queries), never
     recounted from the raw tables.
     """
-    from pembinaan.progress.models import CoachedBusiness, Tally
-
     by: dict[str, dict[str, int]] = {}
     for dimension, key, n in Tally.objects.filter(target=target).values_list("dimension", "key", "count"):
         if n:
@@ -305,8 +247,6 @@ def _maintained_kecamatan_counts(
     target: Target, today: datetime.date, kecamatan: str, *, city: dict[str, int]
 ) -> Counts:
     """One kecamatan's counts from the maintained facts (CoachedBusiness, CoachedAttribution)."""
-    from pembinaan.progress.models import CoachedAttribution, CoachedBusiness
-
     facts = CoachedBusiness.objects.filter(target=target, kecamatan=kecamatan)
     recent_since = today - datetime.timedelta(days=365)
     total = new = recent = 0
@@ -475,8 +415,6 @@ def dashboard(
     maintain (fast at any size); other filters, which narrow the qualifying attendance, and
     targets whose aggregates were never built, are computed fresh.
     """
-    from pembinaan.progress.models import TallyState
-
     filters = filters or DashboardFilters()
     today = today or timezone.localdate()
     state = TallyState.objects.filter(target=target).first()
@@ -496,8 +434,6 @@ FIGURES = (
 
 def check_aggregates(target: Target, *, today: datetime.date | None = None) -> list[str]:
     """The figures where the maintained aggregates differ from a fresh computation (empty: all agree)."""
-    from pembinaan.progress.models import TallyState
-
     if not TallyState.objects.filter(target=target).exists():
         return [f"{target}: aggregates not built (run rebuild_progress)"]
     today = today or timezone.localdate()
@@ -517,44 +453,23 @@ def filter_names(d: dict) -> list[dict]:
     def name_of(rows: list[dict], code: str) -> str:
         return next((str(r["name"]) for r in rows if r["code"] == code), code)
 
-    names = []
-    if f.kecamatan:
-        names.append(
-            {
-                "field": "kecamatan",
-                "code": f.kecamatan,
-                "label": str(_("Kecamatan")),
-                "value": str(d["kecamatan_name"]),
-            }
-        )
-    if f.coaching_type:
-        names.append(
-            {
-                "field": "jenis",
-                "code": f.coaching_type,
-                "label": str(_("Jenis pembinaan")),
-                "value": name_of(d["by_type"], f.coaching_type),
-            }
-        )
-    if f.funding_source:
-        names.append(
-            {
-                "field": "sumber",
-                "code": f.funding_source,
-                "label": str(_("Sumber dana")),
-                "value": name_of(d["by_funding_source"], f.funding_source),
-            }
-        )
-    if f.fiscal_year:
-        names.append(
-            {
-                "field": "tahun",
-                "code": f.fiscal_year,
-                "label": str(_("Tahun anggaran")),
-                "value": str(f.fiscal_year),
-            }
-        )
-    return names
+    # (query parameter, code, label, the name a reader knows), in the order reports print them
+    chosen = (
+        ("kecamatan", f.kecamatan, _("Kecamatan"), lambda: str(d["kecamatan_name"])),
+        ("jenis", f.coaching_type, _("Jenis pembinaan"), lambda: name_of(d["by_type"], f.coaching_type)),
+        (
+            "sumber",
+            f.funding_source,
+            _("Sumber dana"),
+            lambda: name_of(d["by_funding_source"], f.funding_source),
+        ),
+        ("tahun", f.fiscal_year, _("Tahun anggaran"), lambda: str(f.fiscal_year)),
+    )
+    return [
+        {"field": field, "code": code, "label": str(label), "value": value()}
+        for field, code, label, value in chosen
+        if code
+    ]
 
 
 def closed_year_corrections(target: Target, *, since: datetime.datetime | None = None) -> list[dict]:
@@ -618,8 +533,6 @@ def report_figures(
             "per_kecamatan": dict(d["per_kecamatan"]),
         }
     )
-    from pembinaan.funding.selectors import budget_overview
-
     # Money is kept per year and funding source: those two filters narrow the budget table; a
     # kecamatan or coaching-type filter cannot (the report says so under the table).
     figures["budget"] = [
@@ -664,12 +577,6 @@ def _money(target: Target, *, first_year: int, last_year: int) -> dict[int, tupl
     The sums read whole tables (hundreds of milliseconds at a million businesses) while the
     tallies beside them cost a few; attendance, the common change, never moves them.
     """
-    from django.core.cache import cache
-
-    # Imported here: the funding selectors use this module's counting rule themselves.
-    from pembinaan.funding.selectors import money_by_source
-    from pembinaan.progress.models import TallyState
-
     version = TallyState.objects.filter(target=target).values_list("money_changed_at", flat=True).first()
     if version is None:
         return money_by_source(first_year=first_year, last_year=last_year)

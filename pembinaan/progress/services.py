@@ -9,10 +9,12 @@ difference, so a change costs a few small queries whatever the size of the regis
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Case, Count, F, IntegerField, Min, Q, Value, When
 from django.db.models.functions import ExtractYear
@@ -21,17 +23,26 @@ from django.utils.translation import gettext as _
 
 from pembinaan.accounts.models import User
 from pembinaan.coaching.models import Outcome
-from pembinaan.progress import closing
+from pembinaan.lib.uploads import check_upload, clean_image
+from pembinaan.progress import closing, independent_check
 from pembinaan.progress.models import (
     ClosedYear,
     CoachedAttribution,
     CoachedBusiness,
+    Letterhead,
+    ProgressCheck,
     ReportSnapshot,
     Tally,
     TallyState,
     Target,
 )
-from pembinaan.progress.selectors import COUNTED_STATUSES, qualifying_participations
+from pembinaan.progress.selectors import (
+    COUNTED_STATUSES,
+    check_aggregates,
+    kecamatan_lookup,
+    qualifying_participations,
+)
+from pembinaan.reference.models import Kelurahan
 
 A = CoachedAttribution.Dimension
 SCALAR_DIMENSIONS = ("kecamatan", "kelurahan", "kbli", "scale", "gender")
@@ -50,6 +61,7 @@ def _facts(target: Target, business_ids: Iterable[int] | None = None):
         qualifying.values(
             "business_id",
             "business__kelurahan_id",
+            kecamatan_lookup("business__"),
             "business__kbli_category_id",
             "business__scale",
             "business__owner__gender",
@@ -63,7 +75,7 @@ def _facts(target: Target, business_ids: Iterable[int] | None = None):
             target=target,
             business_id=r["business_id"],
             first_coached_on=r["first"],
-            kecamatan=r["business__kelurahan_id"][:8],
+            kecamatan=r[kecamatan_lookup("business__")],
             kelurahan=r["business__kelurahan_id"],
             kbli=r["business__kbli_category_id"] or "",
             scale=r["business__scale"] or "",
@@ -109,6 +121,7 @@ def _fact_keys(fact: CoachedBusiness) -> list[tuple[str, str]]:
 FACT_FIELDS = (
     "business_id",
     "first_coached_on",
+    "kecamatan",  # a kelurahan moved to another kecamatan moves its businesses' kecamatan figures
     "kelurahan",
     "kbli",
     "scale",
@@ -245,6 +258,31 @@ def rebuild_all() -> dict[int, int]:
     return {target.pk: rebuild(target) for target in Target.objects.all()}
 
 
+def build_missing() -> dict[int, int]:
+    """Build the aggregates of every target that has none (a fresh deployment after `migrate`).
+
+    Without them the dashboard would compute every figure fresh and `check_progress` would fail;
+    a target's aggregates exist from the moment it exists (see signals.target_saved).
+    """
+    return {target.pk: rebuild(target) for target in Target.objects.filter(tally_state__isnull=True)}
+
+
+def refresh_kelurahan(kelurahan_code: str) -> None:
+    """A kelurahan moved to another kecamatan (reference data edited): its businesses' facts follow.
+
+    Only when a maintained fact disagrees with the kelurahan's parent, so that reloading the
+    reference data unchanged costs one query.
+    """
+    kecamatan = Kelurahan.objects.filter(code=kelurahan_code).values_list("kecamatan_id", flat=True).first()
+    stale = CoachedBusiness.objects.filter(kelurahan=kelurahan_code).exclude(kecamatan=kecamatan)
+    if stale.exists():
+        refresh_businesses(
+            list(
+                CoachedBusiness.objects.filter(kelurahan=kelurahan_code).values_list("business_id", flat=True)
+            )
+        )
+
+
 def figures_touched() -> None:
     """Mark every target's figures as changed, so cached dashboards and open data are recomputed.
 
@@ -273,3 +311,51 @@ def year_close(*, year: int, report: ReportSnapshot | None, by: User) -> ClosedY
     closed.full_clean()
     closed.save()
     return closed
+
+
+def check_and_record(*, via: str) -> list[str]:
+    """Check every target's served figures twice and keep the result (shown in the admin).
+
+    Against the ORM's fresh count (`check_aggregates`: which maintained tally drifted) and against
+    the plain-SQL recount of independent_check (the counting rule and the money sums themselves).
+    """
+    problems = []
+    for target in Target.objects.all():
+        problems += check_aggregates(target)
+        problems += independent_check.check(target)
+    ProgressCheck.objects.create(ok=not problems, problems=problems, via=via)
+    return problems
+
+
+LETTERHEAD_FIELDS = (
+    "government",
+    "agency",
+    "address",
+    "place",
+    "signatory_title",
+    "signatory_name",
+    "signatory_nip",
+)
+
+
+@transaction.atomic
+def letterhead_update(*, data: dict, logo: UploadedFile | None | bool, by: User) -> Letterhead:
+    """Admin Dinas sets the report's letterhead; a logo is checked and re-encoded from its pixels
+    (no EXIF or hidden payload reaches the PDF). `logo=False` removes it, None keeps it."""
+    letterhead = Letterhead.objects.order_by("pk").first() or Letterhead.current()
+    for name in LETTERHEAD_FIELDS:
+        if name in data:
+            setattr(letterhead, name, (data[name] or "").strip())
+    if letterhead.signatory_nip and not re.fullmatch(r"\d{18}", letterhead.signatory_nip.replace(" ", "")):
+        raise ValidationError({"signatory_nip": _("NIP terdiri dari 18 angka.")})
+    letterhead.signatory_nip = letterhead.signatory_nip.replace(" ", "")
+    if logo is False:
+        letterhead.logo = ""
+    elif logo:
+        check_upload(logo)
+        image = clean_image(logo, max_side=600)
+        letterhead.logo.save(f"logo{image.extension}", image.content, save=False)
+    letterhead.updated_by = by
+    letterhead.full_clean()
+    letterhead.save()
+    return letterhead

@@ -5,9 +5,8 @@ from __future__ import annotations
 import logging
 
 from pembinaan.lib.tasks import JOBS_QUEUE, task
-from pembinaan.progress.models import Target
-from pembinaan.progress.selectors import check_aggregates
-from pembinaan.progress.services import rebuild
+from pembinaan.progress.models import ProgressCheck, Target
+from pembinaan.progress.services import check_and_record, rebuild
 
 logger = logging.getLogger(__name__)
 
@@ -23,7 +22,7 @@ def rebuild_progress(target_id: int | None = None) -> dict[str, int]:
 def check_progress() -> list[str]:
     """Compare the maintained figures with a fresh computation; a difference is logged as an error
     (the server's error reporting sees it), for `rebuild_progress` and a bug report."""
-    problems = [problem for target in Target.objects.all() for problem in check_aggregates(target)]
+    problems = check_and_record(via=ProgressCheck.Via.DAILY)
     for problem in problems:
         logger.error("Dashboard figures differ from a fresh computation: %s", problem)
     return problems

@@ -15,4 +15,9 @@ urlpatterns = [
     path("dasbor/laporan/arsip/<int:pk>/", views.snapshot_detail, name="snapshot"),
     path("dasbor/koreksi/", views.corrections, name="corrections"),
     path("dasbor/tutup-tahun/", views.closed_years, name="closed-years"),
+    path("pendanaan/anggaran/", views.budget_overview, name="budget-overview"),
+    path("pendanaan/anggaran/ekspor.<slug:fmt>", views.budget_overview_export, name="budget-overview-export"),
+    path(
+        "pendanaan/anggaran/<int:year>/<slug:source_code>/", views.budget_drilldown, name="budget-drilldown"
+    ),
 ]

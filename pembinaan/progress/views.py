@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,9 +20,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from pembinaan.accounts.access import require
+from pembinaan.funding.forms import YearFilterForm
+from pembinaan.funding.models import BudgetLine
+from pembinaan.jobs.export_jobs import export_or_job
 from pembinaan.lib.exports import safe_cell
+from pembinaan.lib.forms import list_filters
 from pembinaan.lib.identifiers import object_id
 from pembinaan.lib.service_errors import apply_to_forms
+from pembinaan.progress import money
+from pembinaan.progress.access import get_source_for_overview
 from pembinaan.progress.closing import coached_until, corrections_since
 from pembinaan.progress.forms import ClosedYearForm, CorrectionReasonForm, DashboardFilterForm, SnapshotForm
 from pembinaan.progress.maps import choropleth
@@ -367,3 +373,46 @@ def closed_years(request: HttpRequest) -> HttpResponse:
         for c in ClosedYear.objects.select_related("report", "closed_by")
     ]
     return render(request, "progress/closed_years.html", {"form": form, "rows": rows})
+
+
+# --- The budget overview (money figures, docs/rules.md rule 9) ---------------------------------------
+
+
+@login_required
+def budget_overview(request: HttpRequest) -> HttpResponse:
+    require(request.user, "funding.view_budget_overview")
+    form = YearFilterForm(request.GET or None)
+    rows = money.budget_overview(year=list_filters(form).get("year"))
+    return render(
+        request,
+        "progress/budget_overview.html",
+        {"form": form, "rows": rows, "totals": {t.year: t for t in money.year_totals(rows)}},
+    )
+
+
+@login_required
+def budget_overview_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
+    """The overview's rows as .xlsx or .csv: aggregates only, so council members may take it too."""
+    require(request.user, "funding.view_budget_overview")
+    return export_or_job(request, source="anggaran", fmt=fmt)
+
+
+@login_required
+def budget_drilldown(request: HttpRequest, year: int, source_code: str) -> HttpResponse:
+    source = get_source_for_overview(request.user, source_code)
+    rows = [r for r in money.budget_overview(year=year) if r.source == source]
+    # Council members see the activities and the amounts; names of businesses only staff do.
+    show_businesses = request.user.has_perm("registry.view_business") and request.GET.get("usaha") == "1"
+    return render(
+        request,
+        "progress/budget_drilldown.html",
+        {
+            "year": year,
+            "source": source,
+            "row": rows[0] if rows else None,
+            "lines": BudgetLine.objects.filter(source=source, fiscal_year=year),
+            "activities": money.drilldown_activities(year=year, source=source),
+            "grant_totals": money.drilldown_grant_totals(year=year, source=source),
+            "businesses": money.drilldown_businesses(year=year, source=source) if show_businesses else None,
+        },
+    )

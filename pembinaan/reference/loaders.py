@@ -6,6 +6,7 @@ Another city needs only its own CSV (same columns as data/wilayah_banjarmasin.cs
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -51,8 +52,6 @@ def load_kbli(path: Path, *, model) -> int:
 
 def load_boundaries(path: Path, *, kelurahan_model) -> int:
     """Put each kelurahan's polygon (GeoJSON feature with property `kode`) on its row."""
-    import json
-
     with open(path, encoding="utf-8") as handle:
         features = json.load(handle)["features"]
     loaded = 0

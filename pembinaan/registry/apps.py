@@ -7,7 +7,11 @@ class RegistryConfig(AppConfig):
     verbose_name = _("Registri UMKM")
 
     def ready(self) -> None:
-        from pembinaan.jobs.export_jobs import register_export_source
-        from pembinaan.registry.exports import business_list_table
+        # Registrations need the models loaded: at start-up, not when this module is imported.
+        from pembinaan.imports.importers import register_importer  # noqa: PLC0415
+        from pembinaan.jobs.export_jobs import register_export_source  # noqa: PLC0415
+        from pembinaan.registry.exports import business_list_table  # noqa: PLC0415
+        from pembinaan.registry.importers import OwnerBusinessImporter  # noqa: PLC0415
 
         register_export_source("usaha", business_list_table)
+        register_importer(kind="usaha", importer=OwnerBusinessImporter)

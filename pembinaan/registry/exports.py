@@ -22,6 +22,7 @@ from pembinaan.registry import selectors
 from pembinaan.registry.forms import BusinessFilterForm, list_filters
 from pembinaan.registry.models import Business, BusinessStatus, Gender, NikAccessLog, Owner
 from pembinaan.registry.scale import Scale
+from pembinaan.registry.services import nik_access_record
 
 # Columns no export reads; a kelurahan's boundary is a GeoJSON polygon, costly to load per row.
 UNUSED_BUSINESS_FIELDS = ("certifications", "kelurahan__boundary")
@@ -53,7 +54,6 @@ def logged_rows(
     """The rows, with a full-NIK export logged once per owner per batch just before it is written."""
     if not full_nik:
         return rows
-    from pembinaan.registry.services import nik_access_record
 
     def log(batch: list[Any]) -> None:
         owners = {owner.pk: owner for owner in map(owner_of, batch)}

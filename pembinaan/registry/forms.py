@@ -6,19 +6,13 @@ from django.utils import timezone
 from django.utils.html import json_script
 from django.utils.translation import gettext_lazy as _
 
+from pembinaan.lib.forms import list_filters as list_filters  # importable from here, as before
 from pembinaan.lib.identifiers import parse_nib, parse_nik, parse_npwp, parse_phone
 from pembinaan.lib.money import RupiahField
-from pembinaan.reference.models import Kecamatan, Kelurahan
-from pembinaan.registry.models import Business, Certification, Owner
+from pembinaan.reference.models import KbliCategory, Kecamatan, Kelurahan
+from pembinaan.registry.models import Business, BusinessStatus, Certification, Owner
+from pembinaan.registry.scale import Scale
 from pembinaan.registry.selectors import BUSINESS_SORTS
-
-
-def list_filters(form: forms.Form) -> dict:
-    """The valid filters of a list's filter form; a bad value drops that filter only, not the rest."""
-    if not form.is_bound:
-        return {}
-    form.is_valid()  # cleaned_data keeps the fields that did validate
-    return form.cleaned_data
 
 
 class KelurahanSelect(forms.Select):
@@ -265,10 +259,6 @@ class BusinessFilterForm(forms.Form):
     SORTS = BUSINESS_SORTS
 
     def __init__(self, *args, **kwargs):
-        from pembinaan.reference.models import KbliCategory
-        from pembinaan.registry.models import BusinessStatus
-        from pembinaan.registry.scale import Scale
-
         super().__init__(*args, **kwargs)
         self.fields["kbli"].choices = [("", "---------")] + [
             (c.code, str(c)) for c in KbliCategory.objects.all()

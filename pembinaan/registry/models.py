@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from pembinaan.lib.identifiers import GENDER_FEMALE, GENDER_MALE, format_phone, mask_nik
+from pembinaan.lib.identifiers import GENDER_FEMALE, GENDER_MALE, NikInfo, format_phone, mask_nik
 from pembinaan.reference.models import KbliCategory, Kelurahan
 from pembinaan.registry.kbli import category_of
 from pembinaan.registry.scale import Scale, ScaleBasis, classify
@@ -21,6 +21,14 @@ def normalise_name(name: str) -> str:
     """Business name for duplicate detection: case, accents, punctuation and spacing ignored."""
     text = unicodedata.normalize("NFKD", name or "").encode("ascii", "ignore").decode()
     return " ".join(re.sub(r"[^a-z0-9]+", " ", text.lower()).split())
+
+
+def owner_fields_from_nik(info: NikInfo) -> dict[str, object]:
+    """What an owner's NIK decides (rule 3b): the NIK wins over a typed gender or birth date.
+
+    Applied by the registry services (one owner) and the importer (the registry bulk writer's rows).
+    """
+    return {"nik": info.nik, "gender": info.gender, "birth_date": info.birth_date}
 
 
 class Gender(models.TextChoices):
@@ -137,6 +145,8 @@ class BusinessSource(models.TextChoices):
     STAFF = "staf", _("Dientri staf")
     SELF = "mandiri", _("Daftar mandiri")
     IMPORT = "impor", _("Impor berkas")
+    # Registered by an officer in the field (offline attendance, issue 20): not checked yet.
+    FIELD = "lapangan", _("Didaftarkan di lapangan")
 
 
 class Certification(models.TextChoices):
@@ -145,6 +155,25 @@ class Certification(models.TextChoices):
     BPOM = "bpom", _("BPOM")
     HKI = "hki", _("HKI / merek")
     SNI = "sni", _("SNI")
+
+
+def first_status(source: str) -> str:
+    """A business entered by staff or from a file is verified at entry; a self-registration, or one
+    an officer wrote down in a hall without the papers, arrives submitted (rule 1). Used by the
+    registry services and the registry bulk writer."""
+    unchecked = (BusinessSource.SELF, BusinessSource.FIELD)
+    return BusinessStatus.SUBMITTED if source in unchecked else BusinessStatus.VERIFIED
+
+
+# The columns a business derives from its others: kept with the row so that lists can filter and
+# sort on them (rules 2c, 5c).
+DERIVED_FIELDS = ("name_normalized", "scale", "scale_basis")
+
+
+def business_derived(*, name: str, annual_sales: int | None, capital: int | None) -> dict[str, object]:
+    """The derived columns of a business: Business.save() and the registry bulk writer use this."""
+    scale, basis = classify(annual_sales=annual_sales, capital=capital)
+    return {"name_normalized": normalise_name(name), "scale": scale, "scale_basis": basis}
 
 
 class BusinessQuerySet(models.QuerySet):
@@ -298,17 +327,12 @@ class Business(models.Model):
         return self.name
 
     def save(self, *args, **kwargs) -> None:
-        # Derived columns are kept with the row so that lists can filter and sort on them.
-        self.name_normalized = normalise_name(self.name)
-        self.scale, self.scale_basis = classify(annual_sales=self.annual_sales, capital=self.capital)
+        derived = business_derived(name=self.name, annual_sales=self.annual_sales, capital=self.capital)
+        for name, value in derived.items():
+            setattr(self, name, value)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
-            kwargs["update_fields"] = set(update_fields) | {
-                "name_normalized",
-                "scale",
-                "scale_basis",
-                "updated_at",
-            }
+            kwargs["update_fields"] = set(update_fields) | {*DERIVED_FIELDS, "updated_at"}
         super().save(*args, **kwargs)
 
     def clean(self) -> None:

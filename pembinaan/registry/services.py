@@ -18,7 +18,8 @@ from simple_history.models import HistoricalChanges
 
 from pembinaan.accounts.models import User
 from pembinaan.lib.identifiers import parse_nik, parse_phone
-from pembinaan.notifications import notices
+from pembinaan.registry import notices
+from pembinaan.registry.matching import business_flag_duplicates
 from pembinaan.registry.models import (
     Business,
     BusinessSource,
@@ -27,6 +28,8 @@ from pembinaan.registry.models import (
     NikAccessLog,
     Owner,
     StatusChange,
+    first_status,
+    owner_fields_from_nik,
 )
 from pembinaan.registry.signals import announce_businesses_changed
 
@@ -76,9 +79,8 @@ def _apply_nik(owner: Owner) -> None:
             info = parse_nik(owner.nik)
         except ValidationError as exc:
             raise ValidationError({"nik": exc.messages}) from exc
-        owner.nik = info.nik
-        owner.gender = info.gender
-        owner.birth_date = info.birth_date
+        for name, value in owner_fields_from_nik(info).items():
+            setattr(owner, name, value)
 
 
 def _save_owner(owner: Owner) -> None:
@@ -155,7 +157,7 @@ def business_create(
     business.nib = business.nib or None
     if business.nib and Business.objects.filter(nib=business.nib).exists():
         raise ValidationError({"nib": _("NIB ini sudah terdaftar atas usaha lain.")})
-    initial = S.SUBMITTED if source == BusinessSource.SELF else S.VERIFIED
+    initial = first_status(source)
     business.status = initial
     business.status_changed_at = timezone.now()
     business._history_user = by
@@ -229,104 +231,6 @@ def business_reactivate(*, business: Business, by: User) -> Business:
 
 
 # --- Duplicates -------------------------------------------------------------------------------
-
-
-def _pair(a: int, b: int) -> tuple[int, int]:
-    return (a, b) if a < b else (b, a)
-
-
-def business_flag_duplicates(*, business: Business) -> list[DuplicatePair]:
-    """Flag other businesses that may be this one: same owner phone, or same name in the kelurahan.
-
-    Businesses of the same owner are not duplicates by phone: one person often runs several.
-    Pairs that staff already dismissed stay dismissed.
-    """
-    if business.merged_into_id:
-        return []
-    candidates = Business.objects.active().exclude(pk=business.pk)
-    reasons: dict[int, dict[str, bool]] = {}
-    phone = business.owner.phone
-    if phone:
-        for pk in (
-            candidates.filter(owner__phone=phone)
-            .exclude(owner=business.owner_id)
-            .values_list("pk", flat=True)
-        ):
-            reasons.setdefault(pk, {})["same_phone"] = True
-    if business.name_normalized:
-        for pk in candidates.filter(
-            kelurahan=business.kelurahan_id, name_normalized=business.name_normalized
-        ).values_list("pk", flat=True):
-            reasons.setdefault(pk, {})["same_name"] = True
-    pairs = []
-    for other, flags in reasons.items():
-        a, b = _pair(business.pk, other)
-        pair, created = DuplicatePair.objects.get_or_create(business_a_id=a, business_b_id=b, defaults=flags)
-        if not created and pair.status == DuplicatePair.Status.OPEN:
-            for key, value in flags.items():
-                setattr(pair, key, value)
-            pair.save(update_fields=list(flags))
-        pairs.append(pair)
-    return pairs
-
-
-def _chunks(values: list, size: int = 500):
-    # SQLite limits the number of parameters in one query; stay well below it.
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
-
-
-@transaction.atomic
-def duplicates_scan_all() -> int:
-    """Flag every possible duplicate in the registry with grouped queries (for seeds and imports)."""
-    from django.db.models import Count
-
-    found: dict[tuple[int, int], dict[str, bool]] = {}
-    active = Business.objects.active()
-
-    phones = list(
-        active.exclude(owner__phone="")
-        .values("owner__phone")
-        .annotate(n=Count("owner", distinct=True))
-        .filter(n__gt=1)
-        .values_list("owner__phone", flat=True)
-    )
-    by_phone: dict[str, list[tuple[int, int]]] = {}
-    for chunk in _chunks(phones):
-        for pk, owner_id, phone in active.filter(owner__phone__in=chunk).values_list(
-            "pk", "owner_id", "owner__phone"
-        ):
-            by_phone.setdefault(phone, []).append((pk, owner_id))
-    for rows in by_phone.values():
-        for i, (pk1, owner1) in enumerate(rows):
-            for pk2, owner2 in rows[i + 1 :]:
-                if owner1 != owner2:
-                    found.setdefault(_pair(pk1, pk2), {})["same_phone"] = True
-
-    groups = {
-        (row["kelurahan_id"], row["name_normalized"])
-        for row in active.values("kelurahan_id", "name_normalized").annotate(n=Count("pk")).filter(n__gt=1)
-    }
-    by_name: dict[tuple[str, str], list[int]] = {}
-    for chunk in _chunks(sorted({name for _kel, name in groups})):
-        for pk, kel, name in active.filter(name_normalized__in=chunk).values_list(
-            "pk", "kelurahan_id", "name_normalized"
-        ):
-            if (kel, name) in groups:
-                by_name.setdefault((kel, name), []).append(pk)
-    for pks in by_name.values():
-        for i, pk1 in enumerate(pks):
-            for pk2 in pks[i + 1 :]:
-                found.setdefault(_pair(pk1, pk2), {})["same_name"] = True
-
-    existing = set(DuplicatePair.objects.values_list("business_a_id", "business_b_id"))
-    new = [
-        DuplicatePair(business_a_id=a, business_b_id=b, **flags)
-        for (a, b), flags in found.items()
-        if (a, b) not in existing
-    ]
-    DuplicatePair.objects.bulk_create(new, batch_size=1000)
-    return len(new)
 
 
 @transaction.atomic

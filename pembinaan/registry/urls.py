@@ -16,6 +16,7 @@ urlpatterns = [
     path("usaha/<int:pk>/aktifkan/", views.business_reactivate, name="business-reactivate"),
     path("pemilik/<int:pk>/", views.owner_detail, name="owner-detail"),
     path("pemilik/<int:pk>/ubah/", views.owner_edit, name="owner-edit"),
+    path("pemilik/<int:pk>/kode-atur-ulang/", views.owner_reset_code_issue, name="owner-reset-code-issue"),
     path("duplikat/", views.duplicate_list, name="duplicate-list"),
     path("duplikat/<int:pk>/", views.duplicate_review, name="duplicate-review"),
     path("duplikat/<int:pk>/bukan-ganda/", views.duplicate_dismiss, name="duplicate-dismiss"),

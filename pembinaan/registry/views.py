@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -10,7 +11,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pembinaan.accounts import services as accounts
 from pembinaan.accounts.access import may_see_full_nik
+from pembinaan.accounts.forms import IssueCodeForm
 from pembinaan.jobs.export_jobs import export_or_job
 from pembinaan.lib.identifiers import object_id
 from pembinaan.lib.service_errors import apply_to_forms
@@ -229,6 +232,30 @@ def owner_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Data pelaku usaha tersimpan."))
             return redirect("registry:owner-detail", pk=owner.pk)
     return render(request, "registry/owner_form.html", {"form": form, "owner": owner})
+
+
+@login_required
+@require_POST
+def owner_reset_code_issue(request: HttpRequest, pk: int) -> HttpResponse:
+    """Staff give an owner who came to the office a code, shown once on this page and recorded."""
+    require(request.user, "accounts.issue_resetcode")
+    owner = get_owner_for_user(request.user, pk)
+    form = IssueCodeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.errors["confirm"][0])
+        return redirect("registry:owner-detail", pk=owner.pk)
+    try:
+        code, reset_code = accounts.reset_code_issue_by_staff(user=owner.user, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("registry:owner-detail", pk=owner.pk)
+    response = render(
+        request,
+        "registry/owner_reset_code_issued.html",
+        {"owner": owner, "code": code, "reset_code": reset_code, "minutes": settings.RESET_CODE_MINUTES},
+    )
+    response["Cache-Control"] = "no-store"  # the code must not come back from a cache or Back
+    return response
 
 
 @login_required

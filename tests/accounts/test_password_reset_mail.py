@@ -13,8 +13,8 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from pembinaan.notifications import services, tasks
+from pembinaan.notifications.delivery import deliver
 from pembinaan.notifications.models import OutboxMessage
-from pembinaan.notifications.services import deliver
 
 pytestmark = pytest.mark.django_db
 

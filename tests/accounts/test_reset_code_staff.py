@@ -25,7 +25,7 @@ def phone_owner(db):
 
 def _issue(client, owner, confirm=True):
     data = {"confirm": "on"} if confirm else {}
-    return client.post(reverse("accounts:owner-reset-code-issue", args=[owner.pk]), data)
+    return client.post(reverse("registry:owner-reset-code-issue", args=[owner.pk]), data)
 
 
 def _shown_code(response) -> str:
@@ -87,14 +87,14 @@ def test_anonymous_visitors_are_sent_to_the_login_page(anon_client, phone_owner)
 
 
 def test_the_action_takes_posts_only(staff_client, phone_owner):
-    response = staff_client.get(reverse("accounts:owner-reset-code-issue", args=[phone_owner.pk]))
+    response = staff_client.get(reverse("registry:owner-reset-code-issue", args=[phone_owner.pk]))
     assert response.status_code == 405
 
 
 def test_an_unknown_owner_is_not_found(staff_client):
     assert (
         staff_client.post(
-            reverse("accounts:owner-reset-code-issue", args=[999999]), {"confirm": "on"}
+            reverse("registry:owner-reset-code-issue", args=[999999]), {"confirm": "on"}
         ).status_code
         == 404
     )
@@ -131,7 +131,7 @@ def test_the_owner_page_offers_the_action_to_staff_only(
     staff_client, admin_client, viewer_client, phone_owner
 ):
     url = reverse("registry:owner-detail", args=[phone_owner.pk])
-    action = reverse("accounts:owner-reset-code-issue", args=[phone_owner.pk])
+    action = reverse("registry:owner-reset-code-issue", args=[phone_owner.pk])
     assert action in staff_client.get(url).content.decode()
     assert action in admin_client.get(url).content.decode()
     viewer_page = viewer_client.get(url)

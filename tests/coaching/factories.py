@@ -18,7 +18,7 @@ from pembinaan.coaching.models import (
     Participation,
     ParticipationStatus,
 )
-from pembinaan.funding.models import FundingSource
+from pembinaan.funding.models import BudgetLine, FundingSource
 from tests.factories import BusinessFactory
 
 
@@ -34,6 +34,12 @@ def outcome_type(code: str = "nib") -> OutcomeType:
     return OutcomeType.objects.get(code=code)
 
 
+def placeholder_line(source: FundingSource, fiscal_year: int) -> BudgetLine:
+    """The line an activity written straight to the table is charged to: the placeholder of its
+    source and year, as the services charge one while Admin Dinas has entered no pagu (rule 13a)."""
+    return BudgetLine.objects.placeholder_for(source_id=source.pk, fiscal_year=fiscal_year)
+
+
 class ActivityFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Activity
@@ -44,6 +50,7 @@ class ActivityFactory(factory.django.DjangoModelFactory):
     start_date = datetime.date(2024, 5, 14)
     end_date = factory.LazyAttribute(lambda o: o.start_date)
     fiscal_year = factory.LazyAttribute(lambda o: o.start_date.year)
+    budget_line = factory.LazyAttribute(lambda o: placeholder_line(o.funding_source, o.fiscal_year))
     status = Activity.Status.DONE
     venue = "Aula Dinas Koperasi"
     planned_cost = 10_000_000
@@ -76,4 +83,5 @@ __all__ = [
     "coaching_type",
     "funding_source",
     "outcome_type",
+    "placeholder_line",
 ]

@@ -80,7 +80,7 @@ def test_the_pickers_carry_the_type_ahead_script_and_still_work_as_a_plain_list(
 def test_two_grant_rounds_of_one_title_and_date_read_differently(staff_client):
     first = grant_round(title="Penyaluran Bantuan Modal Tahap I", start_date=datetime.date(2026, 6, 2))
     second = grant_round(title="Penyaluran Bantuan Modal Tahap I", start_date=datetime.date(2026, 6, 2))
-    html = staff_client.get(reverse("funding:grant-create")).content.decode()
+    html = staff_client.get(reverse("coaching:grant-create")).content.decode()
     texts = dict(_options(html, "activity"))
     assert texts[str(first.pk)] != texts[str(second.pk)]
     assert texts[str(first.pk)].startswith(

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from PIL import Image
 
-from pembinaan.coaching import services
+from pembinaan.coaching import selectors, services
 from pembinaan.coaching.models import (
     NAIK_KELAS,
     Activity,
@@ -361,18 +361,18 @@ class TestResolveAndAddMany:
         by_nib = BusinessFactory(nib="1234567890123")
         owner = OwnerFactory(nik="6371011506850042")
         by_nik = BusinessFactory(owner=owner)
-        found, errors = services.resolve_businesses(["  6371 0115 0685 0042 ", "", "1234567890123"])
+        found, errors = selectors.resolve_businesses(["  6371 0115 0685 0042 ", "", "1234567890123"])
         assert errors == []
         assert found == [by_nik, by_nib]
 
     def test_an_unknown_line_gives_an_error_with_its_line_number(self):
         BusinessFactory(nib="1234567890123")
-        found, errors = services.resolve_businesses(["1234567890123", "", "9999999999999"])
+        found, errors = selectors.resolve_businesses(["1234567890123", "", "9999999999999"])
         assert len(found) == 1
         assert errors == ["Baris 3 (9999999999999): tidak ditemukan di registri."]
 
     def test_a_nik_whose_owner_is_not_in_the_registry_is_unknown(self):
-        found, errors = services.resolve_businesses([make_nik()])
+        found, errors = selectors.resolve_businesses([make_nik()])
         assert found == []
         assert len(errors) == 1
         assert errors[0].startswith("Baris 1 (")
@@ -390,7 +390,7 @@ class TestResolveAndAddMany:
     )
     def test_a_malformed_nik_gives_an_error_with_its_line_number(self, line):
         BusinessFactory(nib="1234567890123")
-        found, errors = services.resolve_businesses(["1234567890123", line])
+        found, errors = selectors.resolve_businesses(["1234567890123", line])
         assert len(found) == 1
         assert len(errors) == 1
         assert errors[0].startswith(f"Baris 2 ({line}): ")
@@ -399,7 +399,7 @@ class TestResolveAndAddMany:
         owner = OwnerFactory(nik="6371014506850077")
         BusinessFactory(owner=owner)
         BusinessFactory(owner=owner)
-        found, errors = services.resolve_businesses(["6371014506850077"])
+        found, errors = selectors.resolve_businesses(["6371014506850077"])
         assert found == []
         assert len(errors) == 1
         assert errors[0].startswith("Baris 1 (6371014506850077): ")
@@ -409,12 +409,12 @@ class TestResolveAndAddMany:
         owner = OwnerFactory(nik="6371014506850078")
         keep, remove = BusinessFactory(owner=owner), BusinessFactory(owner=owner)
         business_merge(keep=keep, remove=remove, by=staff_user)
-        found, errors = services.resolve_businesses(["6371014506850078"])
+        found, errors = selectors.resolve_businesses(["6371014506850078"])
         assert (found, errors) == ([keep], [])
 
     def test_a_repeated_line_gives_an_error_on_the_repetition(self):
         business = BusinessFactory(nib="1234567890123")
-        found, errors = services.resolve_businesses(["1234567890123", "1234 5678 90123"])
+        found, errors = selectors.resolve_businesses(["1234567890123", "1234 5678 90123"])
         assert found == [business]
         assert len(errors) == 1
         assert errors[0].startswith("Baris 2 (1234 5678 90123): ")
@@ -423,7 +423,7 @@ class TestResolveAndAddMany:
     def test_the_same_business_by_nib_and_by_its_owner_nik_is_a_repetition(self):
         owner = OwnerFactory(nik="6371011506850043")
         business = BusinessFactory(owner=owner, nib="1234567890124")
-        found, errors = services.resolve_businesses(["1234567890124", "6371011506850043"])
+        found, errors = selectors.resolve_businesses(["1234567890124", "6371011506850043"])
         assert found == [business]
         assert len(errors) == 1 and errors[0].startswith("Baris 2 ")
 

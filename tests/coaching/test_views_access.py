@@ -27,6 +27,7 @@ from pembinaan.coaching.models import (
     ParticipationStatus,
 )
 from pembinaan.funding.models import FundingSource
+from tests.coaching.factories import placeholder_line
 from tests.factories import BusinessFactory
 
 pytestmark = pytest.mark.django_db
@@ -45,6 +46,7 @@ def _activity(**fields) -> Activity:
     }
     values.update(fields)
     values.setdefault("fiscal_year", values["start_date"].year)
+    values.setdefault("budget_line", placeholder_line(values["funding_source"], values["fiscal_year"]))
     return Activity.objects.create(**values)
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from pembinaan.coaching.models import Activity, CoachingType, Participation, ParticipationStatus
 from pembinaan.funding.models import FundingSource
 from pembinaan.reference.models import Kecamatan
+from tests.coaching.factories import placeholder_line
 from tests.factories import BusinessFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,6 +29,7 @@ def _activity(**fields) -> Activity:
     }
     values.update(fields)
     values.setdefault("fiscal_year", values["start_date"].year)
+    values.setdefault("budget_line", placeholder_line(values["funding_source"], values["fiscal_year"]))
     return Activity.objects.create(**values)
 
 

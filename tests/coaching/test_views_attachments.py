@@ -12,6 +12,7 @@ from PIL import Image
 
 from pembinaan.coaching.models import Activity, ActivityAttachment, CoachingType
 from pembinaan.funding.models import FundingSource
+from tests.coaching.factories import placeholder_line
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +34,7 @@ def _activity(**fields) -> Activity:
     }
     values.update(fields)
     values.setdefault("fiscal_year", values["start_date"].year)
+    values.setdefault("budget_line", placeholder_line(values["funding_source"], values["fiscal_year"]))
     return Activity.objects.create(**values)
 
 

@@ -23,6 +23,7 @@ from pembinaan.coaching.models import (
 )
 from pembinaan.funding.models import FundingSource
 from pembinaan.registry.models import BusinessStatus
+from tests.coaching.factories import placeholder_line
 from tests.factories import BusinessFactory
 
 pytestmark = pytest.mark.django_db
@@ -43,6 +44,7 @@ def _activity(**fields) -> Activity:
     }
     values.update(fields)
     values.setdefault("fiscal_year", values["start_date"].year)
+    values.setdefault("budget_line", placeholder_line(values["funding_source"], values["fiscal_year"]))
     return Activity.objects.create(**values)
 
 

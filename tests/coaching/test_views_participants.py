@@ -10,6 +10,7 @@ from django.urls import reverse
 from pembinaan.coaching.models import Activity, CoachingType, Participation, ParticipationStatus
 from pembinaan.funding.models import FundingSource
 from pembinaan.registry.models import BusinessStatus
+from tests.coaching.factories import placeholder_line
 from tests.factories import BusinessFactory, OwnerFactory, make_nik
 
 pytestmark = pytest.mark.django_db
@@ -29,6 +30,7 @@ def _activity(**fields) -> Activity:
     }
     values.update(fields)
     values.setdefault("fiscal_year", values["start_date"].year)
+    values.setdefault("budget_line", placeholder_line(values["funding_source"], values["fiscal_year"]))
     return Activity.objects.create(**values)
 
 

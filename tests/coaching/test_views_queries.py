@@ -61,7 +61,7 @@ def _activities(count: int, *, start: datetime.date = datetime.date(2024, 5, 14)
                 title=f"Kegiatan Pembinaan {i:03d}",
                 coaching_type=types[i % len(types)],
                 funding_source=sources[i % len(sources)],
-                # bulk_create skips save(), which charges an activity to a budget line.
+                # bulk_create skips save() and the services: each row is given its budget line.
                 budget_line=BudgetLine.objects.placeholder_for(
                     source_id=sources[i % len(sources)].pk, fiscal_year=start.year
                 ),

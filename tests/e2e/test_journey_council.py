@@ -137,4 +137,12 @@ def test_a_council_member_sees_the_count_rise_by_exactly_the_businesses_just_coa
     _assert_no_personal_data(text, owners, "the PDF report")
     words = pdf_text(pdf)
     assert f"Filter: Kecamatan: {kecamatan.name}" in words, "the PDF must print the filtered view and name it"
-    assert "Halaman 1 dari" in words
+    assert f"Laporan kemajuan pembinaan UMKM: Kecamatan {kecamatan.name}" in words, "the view is in the title"
+    pages = [int(n) for n in re.findall(r"Halaman (\d+) dari \d+", words)]
+    assert pages == list(range(1, len(pages) + 1)) and pages, "every page numbered"
+    for chart in ("UMKM terbina per tahun", "UMKM terbina per kecamatan", "Peta UMKM terbina per kelurahan"):
+        assert chart in words, f"the PDF lacks the chart {chart!r}"
+    # The charts and the map are drawn as filled shapes: their colours are in the page streams.
+    assert ".423529 .752941 .721569 rg" in text, (
+        "the charts and the map (light teal bars and shapes) are missing"
+    )

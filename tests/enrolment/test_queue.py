@@ -17,7 +17,7 @@ def test_the_queue_lists_submitted_businesses_oldest_first_with_duplicate_flags(
 
     from django.utils import timezone
 
-    from pembinaan.registry.services import business_flag_duplicates
+    from pembinaan.registry.matching import business_flag_duplicates
 
     newer = _submitted(name="Kue Bingka Baru", status_changed_at=timezone.now())
     older = _submitted(name="Amplang Lama", status_changed_at=timezone.now() - datetime.timedelta(days=3))

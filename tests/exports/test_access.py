@@ -53,7 +53,11 @@ def data(owner_user):
 def _url(name: str, fmt: str, data) -> str:
     if name == "participants-export":
         return reverse("coaching:participants-export", args=[data["activity"].pk, fmt])
-    app = "registry" if name == "business-export" else "funding"
+    app = {
+        "business-export": "registry",
+        "grant-export": "coaching",
+        "budget-overview-export": "progress",
+    }.get(name, "funding")
     return reverse(f"{app}:{name}", args=[fmt])
 
 
@@ -80,7 +84,7 @@ def test_each_role_reaches_only_the_exports_it_may_use(request, data, persona, n
 def test_an_unknown_format_is_not_found(request, persona):
     client = request.getfixturevalue(persona)
 
-    response = client.get(reverse("funding:budget-overview-export", args=["xls"]))
+    response = client.get(reverse("progress:budget-overview-export", args=["xls"]))
 
     assert response.status_code == 404
 
@@ -95,9 +99,9 @@ def test_the_participants_of_an_activity_that_does_not_exist_are_not_found(staff
 
 PAGES = {
     "registry:business-list": "registry:business-export",
-    "funding:grant-list": "funding:grant-export",
+    "coaching:grant-list": "coaching:grant-export",
     "funding:budget-line-list": "funding:budget-line-export",
-    "funding:budget-overview": "funding:budget-overview-export",
+    "progress:budget-overview": "progress:budget-overview-export",
 }
 
 
@@ -124,8 +128,8 @@ def test_staff_see_the_participant_export_buttons_on_the_activity_page(staff_cli
 
 
 def test_a_council_member_sees_the_overview_export_button_but_no_personal_export(viewer_client):
-    html = viewer_client.get(reverse("funding:budget-overview")).content.decode()
+    html = viewer_client.get(reverse("progress:budget-overview")).content.decode()
 
-    assert reverse("funding:budget-overview-export", args=["xlsx"]) in html
-    for name in ("registry:business-export", "funding:grant-export", "funding:budget-line-export"):
+    assert reverse("progress:budget-overview-export", args=["xlsx"]) in html
+    for name in ("registry:business-export", "coaching:grant-export", "funding:budget-line-export"):
         assert reverse(name, args=["xlsx"]) not in html

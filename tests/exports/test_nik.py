@@ -33,7 +33,7 @@ def urls(business):
     return {
         "businesses": lambda fmt: reverse("registry:business-export", args=[fmt]),
         "participants": lambda fmt: reverse("coaching:participants-export", args=[activity.pk, fmt]),
-        "grants": lambda fmt: reverse("funding:grant-export", args=[fmt]),
+        "grants": lambda fmt: reverse("coaching:grant-export", args=[fmt]),
     }
 
 

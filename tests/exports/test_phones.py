@@ -80,7 +80,7 @@ def test_the_assistance_export_has_the_same_phone_columns(staff_client, fmt):
         business=BusinessFactory(owner=OwnerFactory(phone=PHONE)), status=CapitalAssistance.Status.DISBURSED
     )
 
-    (record,) = records_of(staff_client.get(reverse("funding:grant-export", args=[fmt])))
+    (record,) = records_of(staff_client.get(reverse("coaching:grant-export", args=[fmt])))
 
     assert (record["No HP"], record["WhatsApp"]) == ("0813-5123-4477", "6281351234477")
 

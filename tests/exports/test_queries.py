@@ -37,7 +37,7 @@ def _participants(n: int, state: dict):
 def _grants(n: int, state: dict):
     round_ = state.setdefault("round", grant_round(budget_line=BudgetLineFactory()))
     CapitalAssistanceFactory.create_batch(n, activity=round_)
-    return lambda fmt: reverse("funding:grant-export", args=[fmt])
+    return lambda fmt: reverse("coaching:grant-export", args=[fmt])
 
 
 def _budget_lines(n: int, _state: dict):

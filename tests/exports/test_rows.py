@@ -161,9 +161,9 @@ def grants():
 def test_the_assistance_export_holds_exactly_the_filtered_grants(staff_client, grants, fmt, by):
     city, _province = grants
     params = {"all": {}, "source": {"source": city.source.pk}, "status": {"status": "disalurkan"}}[by]
-    listed = _all_list_rows(staff_client, reverse("funding:grant-list"), params)
+    listed = _all_list_rows(staff_client, reverse("coaching:grant-list"), params)
 
-    exported = records_of(staff_client.get(reverse("funding:grant-export", args=[fmt]), params))
+    exported = records_of(staff_client.get(reverse("coaching:grant-export", args=[fmt]), params))
 
     amounts = [r["Nilai (Rp)"] if fmt == "xlsx" else int(r["Nilai (Rp)"]) for r in exported]
     assert amounts == [g.amount for g in listed]
@@ -171,7 +171,7 @@ def test_the_assistance_export_holds_exactly_the_filtered_grants(staff_client, g
 
 
 def test_the_assistance_xlsx_has_the_grant_date_as_a_date(staff_client, grants):
-    sheet = workbook_of(staff_client.get(reverse("funding:grant-export", args=["xlsx"]))).active
+    sheet = workbook_of(staff_client.get(reverse("coaching:grant-export", args=["xlsx"]))).active
 
     assert sheet["A1"].value == "Tanggal"
     assert sheet["A2"].is_date
@@ -190,10 +190,10 @@ def test_the_budget_line_export_follows_the_year_filter(staff_client, fmt):
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_the_budget_overview_export_has_the_rows_and_sums_of_the_page(viewer_client, grants, fmt):
-    page = viewer_client.get(reverse("funding:budget-overview"), {"year": 2024})
+    page = viewer_client.get(reverse("progress:budget-overview"), {"year": 2024})
 
     exported = records_of(
-        viewer_client.get(reverse("funding:budget-overview-export", args=[fmt]), {"year": 2024})
+        viewer_client.get(reverse("progress:budget-overview-export", args=[fmt]), {"year": 2024})
     )
 
     rows = page.context["rows"]

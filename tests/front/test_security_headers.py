@@ -14,7 +14,7 @@ PAGES = [
     ("staff_client", "registry:business-list"),
     ("staff_client", "coaching:activity-list"),
     ("viewer_client", "progress:dashboard"),
-    ("viewer_client", "funding:budget-overview"),
+    ("viewer_client", "progress:budget-overview"),
     ("admin_client", "admin:index"),
 ]
 

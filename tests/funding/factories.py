@@ -37,7 +37,7 @@ class BudgetLineFactory(factory.django.DjangoModelFactory):
 def grant_round(*, budget_line: BudgetLine | None = None, **fields) -> Activity:
     """A disbursement round: an activity of type `bantuan-modal`, charged to `budget_line` if given.
 
-    Without a line the activity is charged the way Activity.save does it (the placeholder line of
+    Without a line the activity is charged as ActivityFactory charges it (the placeholder line of
     its source and year). The round's own actual cost is its running cost only.
     """
     values = {

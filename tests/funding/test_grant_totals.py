@@ -9,7 +9,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from pembinaan.funding import selectors
+from pembinaan.coaching import selectors
 from pembinaan.funding.models import CapitalAssistance
 from tests.coaching.factories import funding_source
 from tests.funding.factories import BudgetLineFactory, CapitalAssistanceFactory, grant_round
@@ -73,7 +73,7 @@ class TestGrantList:
     def test_the_headline_leaves_cancelled_grants_out_and_each_status_has_its_own_total(
         self, staff_client, mixed_grants
     ):
-        html = staff_client.get(reverse("funding:grant-list")).content.decode()
+        html = staff_client.get(reverse("coaching:grant-list")).content.decode()
         assert _shown(html, "total-penerima") == "4"
         assert _rupiah(_shown(html, "total-nilai")) == 17_500_000
         assert "tanpa bantuan yang dibatalkan" in html
@@ -87,14 +87,14 @@ class TestGrantList:
     def test_listing_only_cancelled_grants_still_puts_none_of_their_money_in_the_headline(
         self, staff_client, mixed_grants
     ):
-        html = staff_client.get(reverse("funding:grant-list"), {"status": G.CANCELLED}).content.decode()
+        html = staff_client.get(reverse("coaching:grant-list"), {"status": G.CANCELLED}).content.decode()
         assert (_shown(html, "total-penerima"), _rupiah(_shown(html, "total-nilai"))) == ("0", 0)
         assert _status_line(html, G.CANCELLED)[:2] == (2, 242_500_000)
 
     def test_the_totals_follow_the_filters(self, staff_client, mixed_grants):
         other_year = grant_round(budget_line=BudgetLineFactory(fiscal_year=2025))
         CapitalAssistanceFactory(activity=other_year, status=G.DISBURSED, amount=9_000_000)
-        html = staff_client.get(reverse("funding:grant-list"), {"year": 2024}).content.decode()
+        html = staff_client.get(reverse("coaching:grant-list"), {"year": 2024}).content.decode()
         assert _rupiah(_shown(html, "total-nilai")) == 17_500_000
         assert _status_line(html, G.DISBURSED)[:2] == (2, 12_500_000)
 
@@ -104,7 +104,7 @@ class TestDrilldown:
         self, viewer_client, mixed_grants
     ):
         response = viewer_client.get(
-            reverse("funding:budget-drilldown", kwargs={"year": 2024, "source_code": "apbd-kota"})
+            reverse("progress:budget-drilldown", kwargs={"year": 2024, "source_code": "apbd-kota"})
         )
         html = response.content.decode()
         assert _status_line(html, G.DISBURSED)[:2] == (2, 12_500_000)

@@ -18,11 +18,12 @@ from django.urls import reverse
 from django.utils import timezone
 from freezegun import freeze_time
 
+from pembinaan.coaching import grants
 from pembinaan.coaching.models import Participation, ParticipationStatus
-from pembinaan.funding import selectors, services
 from pembinaan.funding.models import CapitalAssistance
 from pembinaan.imports import services as imports
 from pembinaan.imports.models import ImportRun
+from pembinaan.progress import money
 from pembinaan.progress.models import Target
 from pembinaan.progress.selectors import progress
 from pembinaan.registry.models import BusinessSource
@@ -55,7 +56,7 @@ def _round(year: int, start: str, source: str = "apbd-kota", **fields):
 
 def _proposed(by, business, activity, **fields) -> CapitalAssistance:
     fields.setdefault("date", min(activity.start_date, timezone.localdate()))
-    return services.grant_propose(by=by, business=business, activity=activity, amount=5_000_000, **fields)
+    return grants.grant_propose(by=by, business=business, activity=activity, amount=5_000_000, **fields)
 
 
 def _approved(by, approver, business, activity, approved_on=None) -> CapitalAssistance:
@@ -64,7 +65,7 @@ def _approved(by, approver, business, activity, approved_on=None) -> CapitalAssi
     grant = _proposed(
         by, business, activity, date=approved_on or min(activity.start_date, timezone.localdate())
     )
-    return services.grant_approve(grant=grant, by=approver, approved_on=approved_on)
+    return grants.grant_approve(grant=grant, by=approver, approved_on=approved_on)
 
 
 def _attendance(grant) -> str:
@@ -76,7 +77,7 @@ def _coached_in(year: int) -> int:
 
 
 def _realized(year: int, source: str = "apbd-kota") -> int:
-    return next(r.realized for r in selectors.budget_overview(year=year) if r.source.code == source)
+    return next(r.realized for r in money.budget_overview(year=year) if r.source.code == source)
 
 
 def _message(exc: pytest.ExceptionInfo, field: str) -> str:
@@ -119,7 +120,7 @@ class TestChargedToTheRoundsSourceAndYear:
         grant = _proposed(staff_user, BusinessFactory(), activity)
         last_year = BudgetLineFactory(source=funding_source("apbd-kota"), fiscal_year=2025)
         with pytest.raises(ValidationError) as exc:
-            services.grant_update(grant=grant, by=staff_user, budget_line=last_year)
+            grants.grant_update(grant=grant, by=staff_user, budget_line=last_year)
         assert "budget_line" in exc.value.message_dict
         grant.refresh_from_db()
         assert grant.budget_line_id == activity.budget_line_id
@@ -139,7 +140,7 @@ class TestDisbursedInTheRoundsYear:
         coached_2025, realized_2025 = _coached_in(2025), _realized(2025)
 
         with pytest.raises(ValidationError) as exc:
-            services.grant_disburse(grant=grant, by=treasurer_user, disbursed_on=TODAY)
+            grants.grant_disburse(grant=grant, by=treasurer_user, disbursed_on=TODAY)
 
         message = _message(exc, "disbursed_on")
         assert "Penyaluran Bantuan Modal Tahap I 2025" in message
@@ -163,7 +164,7 @@ class TestDisbursedInTheRoundsYear:
             _day("2025-12-01"),
         )
         with pytest.raises(ValidationError) as exc:
-            services.grant_disburse(grant=grant, by=treasurer_user, disbursed_on=_day("2025-12-20"))
+            grants.grant_disburse(grant=grant, by=treasurer_user, disbursed_on=_day("2025-12-20"))
         assert "tahun anggaran 2025" in _message(exc, "disbursed_on")
         grant.refresh_from_db()
         assert grant.status == G.APPROVED
@@ -176,7 +177,7 @@ class TestDisbursedInTheRoundsYear:
         grant = _approved(staff_user, approver_user, business, activity)
         coached_2026, realized_2026 = _coached_in(2026), _realized(2026)
 
-        services.grant_disburse(grant=grant, by=treasurer_user, disbursed_on=TODAY)
+        grants.grant_disburse(grant=grant, by=treasurer_user, disbursed_on=TODAY)
 
         grant.refresh_from_db()
         assert (grant.status, grant.disbursed_on) == (G.DISBURSED, TODAY)
@@ -197,7 +198,7 @@ class TestAttendanceDate:
         business = BusinessFactory(registered_on=_day("2026-11-25"), source=BusinessSource.SELF)
         grant = _approved(staff_user, approver_user, business, activity, approved_on=_day("2026-11-20"))
         with pytest.raises(ValidationError) as exc:
-            services.grant_disburse(grant=grant, by=treasurer_user, disbursed_on=TODAY)
+            grants.grant_disburse(grant=grant, by=treasurer_user, disbursed_on=TODAY)
         message = _message(exc, "activity")
         assert "20 November 2026" in message and "25 November 2026" in message
         assert "sebelum usahanya terdaftar" in message
@@ -212,10 +213,10 @@ class TestAttendanceDate:
         business = BusinessFactory(source=BusinessSource.SELF)
         business.created_at = datetime.datetime(2026, 11, 30, 23, 30, tzinfo=datetime.UTC)
         type(business).objects.filter(pk=business.pk).update(created_at=business.created_at)
-        assert services.registered_on(business) == _day("2026-12-01")
+        assert grants.registered_on(business) == _day("2026-12-01")
         grant = _approved(staff_user, approver_user, business, activity, approved_on=_day("2026-11-30"))
         with pytest.raises(ValidationError) as exc:
-            services.grant_disburse(grant=grant, by=treasurer_user, disbursed_on=TODAY)
+            grants.grant_disburse(grant=grant, by=treasurer_user, disbursed_on=TODAY)
         assert "1 Desember 2026" in _message(exc, "activity")
 
     def test_a_record_the_dinas_entered_may_carry_a_grant_from_before_its_entry(
@@ -226,8 +227,8 @@ class TestAttendanceDate:
         activity = _round(2026, "2026-03-10")
         business = BusinessFactory(registered_on=_day("2026-11-25"), source=BusinessSource.IMPORT)
         grant = _approved(staff_user, approver_user, business, activity, approved_on=_day("2026-03-01"))
-        assert services.registered_on(business) is None
-        services.grant_disburse(grant=grant, by=treasurer_user, disbursed_on=_day("2026-03-10"))
+        assert grants.registered_on(business) is None
+        grants.grant_disburse(grant=grant, by=treasurer_user, disbursed_on=_day("2026-03-10"))
         grant.refresh_from_db()
         assert grant.status == G.DISBURSED and _attendance(grant) == P.ATTENDED
 
@@ -238,7 +239,7 @@ class TestAttendanceDate:
         business = BusinessFactory(registered_on=_day("2026-03-01"))
         grant = _approved(staff_user, approver_user, business, activity)  # approved today, 3 December
         with pytest.raises(ValidationError) as exc:
-            services.grant_disburse(grant=grant, by=treasurer_user, disbursed_on=TODAY)
+            grants.grant_disburse(grant=grant, by=treasurer_user, disbursed_on=TODAY)
         message = _message(exc, "activity")
         assert "20 November 2026" in message and "3 Desember 2026" in message
         assert "sebelum persetujuan" in message
@@ -253,7 +254,7 @@ class TestAttendanceDate:
         grant = _approved(
             staff_user, approver_user, BusinessFactory(), activity
         )  # registered and approved today
-        services.grant_disburse(grant=grant, by=treasurer_user, disbursed_on=TODAY)
+        grants.grant_disburse(grant=grant, by=treasurer_user, disbursed_on=TODAY)
         assert _attendance(grant) == P.ATTENDED
 
     def test_an_approval_the_portal_never_dated_counts_as_made_today(self, staff_user, treasurer_user):
@@ -262,7 +263,7 @@ class TestAttendanceDate:
         grant = CapitalAssistanceFactory(business=business, activity=activity, status=G.APPROVED)
         assert grant.approved_on is None
         with pytest.raises(ValidationError) as exc:
-            services.grant_disburse(grant=grant, by=treasurer_user, disbursed_on=TODAY)
+            grants.grant_disburse(grant=grant, by=treasurer_user, disbursed_on=TODAY)
         assert "3 Desember 2026" in _message(exc, "activity")
 
 
@@ -277,7 +278,7 @@ class TestApproval:
     def test_an_approval_dated_in_the_future_is_refused(self, staff_user, approver_user):
         grant = _proposed(staff_user, BusinessFactory(), _round(2026, "2026-12-03"))
         with pytest.raises(ValidationError) as exc:
-            services.grant_approve(grant=grant, by=approver_user, approved_on=_day("2026-12-04"))
+            grants.grant_approve(grant=grant, by=approver_user, approved_on=_day("2026-12-04"))
         assert "approved_on" in exc.value.message_dict
         grant.refresh_from_db()
         assert (grant.status, grant.approved_on) == (G.PROPOSED, None)
@@ -285,7 +286,7 @@ class TestApproval:
     def test_an_approval_dated_before_the_proposal_is_refused(self, staff_user, approver_user):
         grant = _proposed(staff_user, BusinessFactory(), _round(2026, "2026-12-03"), date=_day("2026-11-10"))
         with pytest.raises(ValidationError) as exc:
-            services.grant_approve(grant=grant, by=approver_user, approved_on=_day("2026-11-09"))
+            grants.grant_approve(grant=grant, by=approver_user, approved_on=_day("2026-11-09"))
         assert "10 November 2026" in _message(exc, "approved_on")
         grant.refresh_from_db()
         assert grant.status == G.PROPOSED
@@ -295,7 +296,7 @@ class TestApproval:
             staff_user, approver_user, BusinessFactory(), _round(2026, "2026-12-03"), _day("2026-11-10")
         )
         with pytest.raises(ValidationError) as exc:
-            services.grant_update(grant=grant, by=staff_user, date=_day("2026-11-11"))
+            grants.grant_update(grant=grant, by=staff_user, date=_day("2026-11-11"))
         assert "10 November 2026" in _message(exc, "date")
 
     def test_approvals_from_before_the_new_columns_get_their_day_and_approver_from_the_history(
@@ -329,7 +330,7 @@ class TestOnThePages:
         )
 
         response = treasurer_client.post(
-            reverse("funding:grant-disburse", kwargs={"pk": grant.pk}), {"disbursed_on": "2026-12-03"}
+            reverse("coaching:grant-disburse", kwargs={"pk": grant.pk}), {"disbursed_on": "2026-12-03"}
         )
 
         assert response.status_code == 200
@@ -352,7 +353,7 @@ class TestOnThePages:
         )
 
         response = treasurer_client.post(
-            reverse("funding:grant-disburse", kwargs={"pk": grant.pk}), {"disbursed_on": "2026-12-03"}
+            reverse("coaching:grant-disburse", kwargs={"pk": grant.pk}), {"disbursed_on": "2026-12-03"}
         )
 
         assert response.status_code == 200
@@ -368,17 +369,17 @@ class TestOnThePages:
     ):
         grant = _approved(staff_user, approver_user, BusinessFactory(), _round(2026, "2026-12-03"))
         response = treasurer_client.post(
-            reverse("funding:grant-disburse", kwargs={"pk": grant.pk}), {"disbursed_on": "2026-12-03"}
+            reverse("coaching:grant-disburse", kwargs={"pk": grant.pk}), {"disbursed_on": "2026-12-03"}
         )
         assert response.status_code == 302
-        assert response.url == reverse("funding:grant-detail", kwargs={"pk": grant.pk})
+        assert response.url == reverse("coaching:grant-detail", kwargs={"pk": grant.pk})
         grant.refresh_from_db()
         assert grant.status == G.DISBURSED
         assert _attendance(grant) == P.ATTENDED
 
     def test_the_grant_page_shows_who_approved_it_and_when(self, staff_client, staff_user, approver_user):
         grant = _approved(staff_user, approver_user, BusinessFactory(), _round(2026, "2026-12-03"))
-        html = staff_client.get(reverse("funding:grant-detail", kwargs={"pk": grant.pk})).content.decode()
+        html = staff_client.get(reverse("coaching:grant-detail", kwargs={"pk": grant.pk})).content.decode()
         assert "3 Desember 2026 · " + str(approver_user) in html
 
     def test_proposing_on_a_line_of_another_year_marks_the_line_field_and_saves_nothing(self, staff_client):
@@ -387,7 +388,7 @@ class TestOnThePages:
         wrong = BudgetLineFactory(source=funding_source("apbd-kota"), fiscal_year=2025)
 
         response = staff_client.post(
-            f"{reverse('funding:grant-create')}?usaha={business.pk}",
+            f"{reverse('coaching:grant-create')}?usaha={business.pk}",
             {
                 "activity": activity.pk,
                 "budget_line": wrong.pk,

@@ -15,9 +15,10 @@ from decimal import Decimal
 
 import pytest
 
+from pembinaan.coaching import selectors
 from pembinaan.coaching.models import Activity, Participation, ParticipationStatus
-from pembinaan.funding import selectors
 from pembinaan.funding.models import BudgetLine, CapitalAssistance, FundingSource
+from pembinaan.progress import money
 from pembinaan.reference.models import Kecamatan
 from pembinaan.registry.models import BusinessStatus
 from tests.coaching.factories import (
@@ -66,19 +67,19 @@ class TestRealisasi:
     def test_realisasi_is_the_activity_costs_plus_the_disbursed_grants_of_the_source_and_year(
         self, kota_2024
     ):
-        row = _row(selectors.budget_overview(), 2024, "apbd-kota")
+        row = _row(money.budget_overview(), 2024, "apbd-kota")
         assert row.budget == 100_000_000
         assert row.activity_cost == 30_000_000 + 12_345_678 + 2_500_000
         assert row.grants_disbursed == 5_000_000 + 7_500_000
         assert row.realized == 57_345_678
 
     def test_proposed_approved_and_cancelled_grants_and_kur_loans_are_not_realisasi(self, kota_2024):
-        before = _row(selectors.budget_overview(), 2024, "apbd-kota").realized
+        before = _row(money.budget_overview(), 2024, "apbd-kota").realized
         OutcomeFactory(outcome_type=outcome_type("kur"), amount=100_000_000, institution="BRI")
         CapitalAssistanceFactory(
             activity=grant_round(budget_line=kota_2024, actual_cost=0), status=G.APPROVED, amount=25_000_000
         )
-        assert _row(selectors.budget_overview(), 2024, "apbd-kota").realized == before
+        assert _row(money.budget_overview(), 2024, "apbd-kota").realized == before
 
     def test_money_of_another_source_or_year_stays_in_its_own_row(self, kota_2024):
         apbn = BudgetLineFactory(source=funding_source("apbn"), fiscal_year=2024, amount=40_000_000)
@@ -86,7 +87,7 @@ class TestRealisasi:
         ActivityFactory(budget_line=apbn, actual_cost=1_000_000)
         ActivityFactory(budget_line=kota_2023, actual_cost=2_000_000, start_date=datetime.date(2023, 4, 4))
         CapitalAssistanceFactory(activity=grant_round(budget_line=apbn, actual_cost=0), status=G.DISBURSED)
-        rows = selectors.budget_overview()
+        rows = money.budget_overview()
         assert _row(rows, 2024, "apbd-kota").realized == 57_345_678
         assert _row(rows, 2024, "apbn").realized == 1_000_000 + 5_000_000
         assert _row(rows, 2023, "apbd-kota").realized == 2_000_000
@@ -97,14 +98,14 @@ class TestRealisasi:
         lainnya = BudgetLineFactory(source=funding_source("lainnya"), fiscal_year=2024)
         round_ = grant_round(budget_line=kota, actual_cost=0)
         CapitalAssistanceFactory(activity=round_, budget_line=lainnya, status=G.DISBURSED, amount=8_000_000)
-        rows = selectors.budget_overview()
+        rows = money.budget_overview()
         assert _row(rows, 2024, "lainnya").grants_disbursed == 8_000_000
         assert _row(rows, 2024, "apbd-kota").grants_disbursed == 0
 
     def test_the_budget_of_a_source_and_year_is_the_sum_of_its_lines(self):
         BudgetLineFactory(source=funding_source("apbn"), fiscal_year=2025, amount=200_000_000)
         BudgetLineFactory(source=funding_source("apbn"), fiscal_year=2025, amount=75_500_000)
-        assert _row(selectors.budget_overview(), 2025, "apbn").budget == 275_500_000
+        assert _row(money.budget_overview(), 2025, "apbn").budget == 275_500_000
 
     @pytest.mark.parametrize(
         ("budget", "realized", "percent"),
@@ -119,13 +120,13 @@ class TestRealisasi:
     def test_the_absorbed_percent_is_rounded_to_one_decimal(self, budget, realized, percent):
         line = BudgetLineFactory(amount=budget)
         ActivityFactory(budget_line=line, actual_cost=realized)
-        row = _row(selectors.budget_overview(), 2024, "apbd-kota")
+        row = _row(money.budget_overview(), 2024, "apbd-kota")
         assert row.absorbed_percent == percent
         assert row.absorbed_percent.as_tuple().exponent == -1
 
     def test_a_source_without_a_budget_has_no_absorbed_percent(self):
         ActivityFactory(funding_source=funding_source("lainnya"), actual_cost=5_000_000)
-        row = _row(selectors.budget_overview(), 2024, "lainnya")
+        row = _row(money.budget_overview(), 2024, "lainnya")
         assert row.budget == 0
         assert row.absorbed_percent is None
 
@@ -134,7 +135,7 @@ class TestRealisasi:
         over = BudgetLineFactory(source=funding_source("apbn"), amount=50_000_000)
         ActivityFactory(budget_line=exact, actual_cost=50_000_000)
         ActivityFactory(budget_line=over, actual_cost=50_000_001)
-        rows = selectors.budget_overview()
+        rows = money.budget_overview()
         assert _row(rows, 2024, "apbd-kota").overspent is False
         assert _row(rows, 2024, "apbn").overspent is True
 
@@ -142,9 +143,9 @@ class TestRealisasi:
         line = BudgetLineFactory(amount=10_000_000)
         round_ = grant_round(budget_line=line, actual_cost=6_000_000)
         CapitalAssistanceFactory(activity=round_, status=G.APPROVED, amount=5_000_000)
-        assert _row(selectors.budget_overview(), 2024, "apbd-kota").overspent is False
+        assert _row(money.budget_overview(), 2024, "apbd-kota").overspent is False
         CapitalAssistanceFactory(activity=round_, status=G.DISBURSED, amount=5_000_000)
-        assert _row(selectors.budget_overview(), 2024, "apbd-kota").overspent is True
+        assert _row(money.budget_overview(), 2024, "apbd-kota").overspent is True
 
     def test_cancelled_activities_are_not_counted_as_activities(self):
         line = BudgetLineFactory()
@@ -152,7 +153,7 @@ class TestRealisasi:
         ActivityFactory(
             budget_line=line, status=Activity.Status.CANCELLED, cancel_reason="Banjir", actual_cost=0
         )
-        assert _row(selectors.budget_overview(), 2024, "apbd-kota").activities == 1
+        assert _row(money.budget_overview(), 2024, "apbd-kota").activities == 1
 
 
 class TestReach:
@@ -181,13 +182,13 @@ class TestReach:
         return {"both": both, "unverified": unverified}
 
     def test_reached_and_coached_count_distinct_businesses_attending_that_source_and_year(self, reach):
-        rows = selectors.budget_overview()
+        rows = money.budget_overview()
         kota = _row(rows, 2024, "apbd-kota")
         assert kota.reached == 4  # both, kota_only, third, unverified
         assert kota.coached == 3  # the unverified business is reached but not coached
 
     def test_a_business_attending_activities_of_two_sources_counts_in_both(self, reach):
-        rows = selectors.budget_overview()
+        rows = money.budget_overview()
         assert _row(rows, 2024, "apbn").reached == 1
         assert _row(rows, 2024, "apbn").coached == 1
         # Not additive: the sources' counts add up to more businesses than there are.
@@ -204,18 +205,18 @@ class TestReach:
             business=reach["unverified"],
             status=P.ATTENDED,
         )
-        apbn = _row(selectors.budget_overview(), 2024, "apbn")
+        apbn = _row(money.budget_overview(), 2024, "apbn")
         assert (apbn.reached, apbn.coached) == (2, 1)
 
     def test_attendance_at_a_cancelled_activity_reaches_no_one(self):
         line = BudgetLineFactory(source=funding_source("lainnya"))
         activity = ActivityFactory(budget_line=line, status=Activity.Status.CANCELLED, cancel_reason="Banjir")
         ParticipationFactory(activity=activity, status=P.ATTENDED)
-        row = _row(selectors.budget_overview(), 2024, "lainnya")
+        row = _row(money.budget_overview(), 2024, "lainnya")
         assert (row.reached, row.coached) == (0, 0)
 
     def test_the_cost_per_coached_business_is_realisasi_divided_by_coached_in_whole_rupiah(self, reach):
-        rows = selectors.budget_overview()
+        rows = money.budget_overview()
         kota = _row(rows, 2024, "apbd-kota")
         assert kota.realized == 100_000_001
         # 100.000.001 ÷ 3 = 33.333.333,67 → Rp33.333.334 (whole rupiah, half up)
@@ -225,14 +226,14 @@ class TestReach:
 
     def test_the_cost_per_coached_business_is_empty_when_no_business_was_coached(self):
         ActivityFactory(budget_line=BudgetLineFactory(), actual_cost=5_000_000)
-        assert _row(selectors.budget_overview(), 2024, "apbd-kota").cost_per_coached is None
+        assert _row(money.budget_overview(), 2024, "apbd-kota").cost_per_coached is None
 
 
 class TestCompleteness:
     def test_every_source_appears_in_each_year_shown_with_zero_rows(self):
         ActivityFactory(budget_line=BudgetLineFactory(source=funding_source("apbd-kota"), fiscal_year=2024))
         BudgetLineFactory(source=funding_source("apbn"), fiscal_year=2022, amount=10_000_000)
-        rows = selectors.budget_overview()
+        rows = money.budget_overview()
         all_codes = list(FundingSource.objects.values_list("code", flat=True))
         assert {(r.year, r.source.code) for r in rows} == {(y, c) for y in (2022, 2024) for c in all_codes}
         empty = _row(rows, 2024, "lainnya")
@@ -248,16 +249,16 @@ class TestCompleteness:
     def test_a_source_added_by_admin_dinas_appears_too(self):
         partner = FundingSource.objects.create(code="csr-bank-kalsel", name="CSR Bank Kalsel", order=50)
         BudgetLineFactory(source=funding_source("apbd-kota"), fiscal_year=2024)
-        rows = selectors.budget_overview(year=2024)
+        rows = money.budget_overview(year=2024)
         assert _row(rows, 2024, partner.code).budget == 0
 
     def test_a_year_filter_shows_only_that_year(self):
         BudgetLineFactory(fiscal_year=2023)
         BudgetLineFactory(fiscal_year=2024)
-        assert {r.year for r in selectors.budget_overview(year=2023)} == {2023}
+        assert {r.year for r in money.budget_overview(year=2023)} == {2023}
 
     def test_no_budget_and_no_spending_shows_no_rows(self):
-        assert selectors.budget_overview() == []
+        assert money.budget_overview() == []
 
     def test_year_totals_add_money_and_activities_across_sources_but_not_businesses(self):
         kota = BudgetLineFactory(source=funding_source("apbd-kota"), amount=100_000_000)
@@ -267,8 +268,8 @@ class TestCompleteness:
         business = BusinessFactory()
         ParticipationFactory(activity=a, business=business, status=P.ATTENDED)
         ParticipationFactory(activity=b, business=business, status=P.ATTENDED)
-        rows = selectors.budget_overview()
-        (total,) = selectors.year_totals(rows)
+        rows = money.budget_overview()
+        (total,) = money.year_totals(rows)
         assert (total.year, total.budget, total.realized, total.activities) == (
             2024,
             140_000_000,
@@ -296,7 +297,7 @@ class TestReconciliationOnDemoData:
 
     def test_every_overview_figure_equals_an_independent_sum_over_the_rows(self, demo):
         expected = expected_overview()
-        rows = selectors.budget_overview()
+        rows = money.budget_overview()
         assert {(r.year, r.source.code) for r in rows} == set(expected)
         years = sorted({y for y, _c in expected})
         assert years[0] == 2021
@@ -317,7 +318,7 @@ class TestReconciliationOnDemoData:
     def test_each_year_filter_shows_the_same_figures_as_the_full_overview(self, demo):
         expected = expected_overview()
         for year in sorted({y for y, _c in expected}):
-            rows = selectors.budget_overview(year=year)
+            rows = money.budget_overview(year=year)
             assert {(r.year, r.source.code) for r in rows} == {k for k in expected if k[0] == year}
             for r in rows:
                 e = expected[(r.year, r.source.code)]
@@ -331,7 +332,7 @@ class TestReconciliationOnDemoData:
 
     def test_year_totals_equal_the_independent_sums_over_all_sources(self, demo):
         expected = expected_overview()
-        totals = {t.year: t for t in selectors.year_totals(selectors.budget_overview())}
+        totals = {t.year: t for t in money.year_totals(money.budget_overview())}
         for year in {y for y, _c in expected}:
             mine = [e for (y, _c), e in expected.items() if y == year]
             assert totals[year].budget == sum(e["budget"] for e in mine), year
@@ -397,7 +398,7 @@ def test_the_drilldown_activities_are_exactly_those_charged_to_the_source_and_ye
     expected = expected_overview()
     for year, code in expected:
         source = FundingSource.objects.get(code=code)
-        activities = list(selectors.drilldown_activities(year=year, source=source))
+        activities = list(money.drilldown_activities(year=year, source=source))
         mine = [
             a
             for a in Activity.objects.all()
@@ -414,5 +415,5 @@ def test_the_drilldown_businesses_are_the_reached_businesses(demo):
     expected = expected_overview()
     for year, code in expected:
         source = FundingSource.objects.get(code=code)
-        businesses = selectors.drilldown_businesses(year=year, source=source)
+        businesses = money.drilldown_businesses(year=year, source=source)
         assert businesses.count() == expected[(year, code)]["reached"], (year, code)

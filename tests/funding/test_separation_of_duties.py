@@ -17,8 +17,8 @@ from django.test import Client
 from django.urls import reverse
 
 from pembinaan.accounts import roles
+from pembinaan.coaching import grants
 from pembinaan.coaching.models import Participation, ParticipationStatus
-from pembinaan.funding import services
 from pembinaan.funding.models import CapitalAssistance, DutySeparation
 from pembinaan.imports import services as imports
 from pembinaan.imports.models import ImportRun
@@ -41,7 +41,7 @@ def round_2024():
 
 
 def _propose(by, activity) -> CapitalAssistance:
-    return services.grant_propose(
+    return grants.grant_propose(
         by=by,
         business=BusinessFactory(registered_on=REGISTERED),
         activity=activity,
@@ -51,11 +51,11 @@ def _propose(by, activity) -> CapitalAssistance:
 
 
 def _approve(grant, by) -> CapitalAssistance:
-    return services.grant_approve(grant=grant, by=by, approved_on=grant.activity.start_date)
+    return grants.grant_approve(grant=grant, by=by, approved_on=grant.activity.start_date)
 
 
 def _disburse(grant, by) -> CapitalAssistance:
-    return services.grant_disburse(grant=grant, by=by, disbursed_on=grant.activity.start_date)
+    return grants.grant_disburse(grant=grant, by=by, disbursed_on=grant.activity.start_date)
 
 
 def _user_with(*role_names: str, email: str):
@@ -108,7 +108,7 @@ def test_the_reported_three_clicks_by_one_staff_account_are_refused_and_nothing_
 ):
     grant = _propose(staff_user, round_2024)
     for name in ("grant-approve", "grant-disburse"):
-        response = staff_client.post(reverse(f"funding:{name}", kwargs={"pk": grant.pk}))
+        response = staff_client.post(reverse(f"coaching:{name}", kwargs={"pk": grant.pk}))
         assert response.status_code == 403
     assert _state(grant) == (G.PROPOSED, None, None)
 
@@ -124,7 +124,7 @@ def test_one_person_holding_every_role_still_cannot_approve_their_own_proposal(r
 
 def test_admin_dinas_cannot_approve_a_grant_they_proposed(admin_client, admin_user, round_2024):
     grant = _propose(admin_user, round_2024)
-    response = admin_client.post(reverse("funding:grant-approve", kwargs={"pk": grant.pk}), follow=True)
+    response = admin_client.post(reverse("coaching:grant-approve", kwargs={"pk": grant.pk}), follow=True)
     assert PROPOSER_MESSAGE in response.content.decode()
     assert _state(grant) == (G.PROPOSED, None, None)
 
@@ -134,7 +134,7 @@ def test_the_approver_cannot_disburse_what_they_approved_even_as_admin_dinas(
 ):
     grant = _approve(_propose(staff_user, round_2024), admin_user)
     response = admin_client.post(
-        reverse("funding:grant-disburse", kwargs={"pk": grant.pk}),
+        reverse("coaching:grant-disburse", kwargs={"pk": grant.pk}),
         {"disbursed_on": round_2024.start_date.isoformat()},
     )
     assert response.status_code == 200
@@ -186,7 +186,7 @@ def test_each_role_may_take_only_its_own_step_on_the_page(request, round_2024, n
     client = request.getfixturevalue(persona)
 
     response = client.post(
-        reverse(f"funding:{name}", kwargs={"pk": grant.pk}),
+        reverse(f"coaching:{name}", kwargs={"pk": grant.pk}),
         {"disbursed_on": round_2024.start_date.isoformat()},
     )
 
@@ -202,8 +202,8 @@ def test_the_grant_page_offers_the_approval_to_the_kepala_bidang_only(
     staff_client, staff_user, approver_client, treasurer_client, round_2024
 ):
     grant = _propose(staff_user, round_2024)
-    url = reverse("funding:grant-detail", kwargs={"pk": grant.pk})
-    approve_url = reverse("funding:grant-approve", kwargs={"pk": grant.pk})
+    url = reverse("coaching:grant-detail", kwargs={"pk": grant.pk})
+    approve_url = reverse("coaching:grant-approve", kwargs={"pk": grant.pk})
 
     assert approve_url in approver_client.get(url).content.decode()
     for client in (staff_client, treasurer_client):
@@ -216,17 +216,17 @@ def test_the_grant_page_tells_the_proposer_with_approval_rights_why_the_button_i
     both = _user_with(roles.STAFF, roles.APPROVER, email="staf-kabid@dinas.test")
     grant = _propose(both, round_2024)
     client = _client(both)
-    html = client.get(reverse("funding:grant-detail", kwargs={"pk": grant.pk})).content.decode()
+    html = client.get(reverse("coaching:grant-detail", kwargs={"pk": grant.pk})).content.decode()
     assert PROPOSER_MESSAGE in html
-    assert reverse("funding:grant-approve", kwargs={"pk": grant.pk}) not in html
+    assert reverse("coaching:grant-approve", kwargs={"pk": grant.pk}) not in html
 
 
 def test_the_grant_page_tells_the_approver_with_payment_rights_why_the_payment_is_not_theirs(
     admin_client, admin_user, staff_user, treasurer_client, round_2024
 ):
     grant = _approve(_propose(staff_user, round_2024), admin_user)
-    url = reverse("funding:grant-detail", kwargs={"pk": grant.pk})
-    disburse_url = reverse("funding:grant-disburse", kwargs={"pk": grant.pk})
+    url = reverse("coaching:grant-detail", kwargs={"pk": grant.pk})
+    disburse_url = reverse("coaching:grant-disburse", kwargs={"pk": grant.pk})
     html = admin_client.get(url).content.decode()
     assert APPROVER_MESSAGE in html and disburse_url not in html
     assert disburse_url in treasurer_client.get(url).content.decode()
@@ -258,7 +258,7 @@ def test_each_step_keeps_its_person_and_time_on_the_record_in_the_history_and_on
     paid = grant.history.order_by("-history_date", "-history_id")[0]
     assert (paid.approved_by_id, paid.disbursed_by_id) == (approver_user.pk, treasurer_user.pk)
 
-    html = staff_client.get(reverse("funding:grant-detail", kwargs={"pk": grant.pk})).content.decode()
+    html = staff_client.get(reverse("coaching:grant-detail", kwargs={"pk": grant.pk})).content.decode()
     for person in (staff_user, approver_user, treasurer_user):
         assert str(person) in html
     assert "14 Mei 2024 · " + str(treasurer_user) in html
@@ -351,7 +351,50 @@ def test_the_kepala_bidang_and_the_bendahara_land_on_the_grants_waiting_for_thei
     client = request.getfixturevalue(persona)
     response = client.get(reverse("front:home"))
     assert response.status_code == 302
-    assert response["Location"] == reverse("funding:grant-list") + f"?status={status}"
+    assert response["Location"] == reverse("coaching:grant-list") + f"?status={status}"
     page = client.get(response["Location"])
     assert page.status_code == 200
-    assert 'href="{}"'.format(reverse("funding:grant-list")) in page.content.decode()
+    assert 'href="{}"'.format(reverse("coaching:grant-list")) in page.content.decode()
+
+
+def test_changing_the_amount_of_an_approved_grant_sends_it_back_to_be_approved(round_2024, staff_user):
+    approver = UserFactory(role=roles.APPROVER, email="kabid2@dinas.test")
+    grant = _approve(_propose(staff_user, round_2024), approver)
+    response = _client(staff_user).post(
+        reverse("coaching:grant-edit", args=[grant.pk]),
+        {
+            "budget_line": "",
+            "date": grant.date.isoformat(),
+            "form": grant.form,
+            "amount": "7.500.000",
+            "description": grant.description,
+        },
+        follow=True,
+    )
+    assert "kembali diusulkan dan perlu disetujui lagi" in response.content.decode()
+    grant.refresh_from_db()
+    assert (grant.status, grant.amount, grant.approved_by_id, grant.approved_on) == (
+        G.PROPOSED,
+        7_500_000,
+        None,
+        None,
+    )
+
+
+def test_an_approved_grant_edited_without_touching_the_amount_stays_approved(round_2024, staff_user):
+    approver = UserFactory(role=roles.APPROVER, email="kabid3@dinas.test")
+    grant = _approve(_propose(staff_user, round_2024), approver)
+    grants.grant_update(grant=grant, by=staff_user, description="Etalase dan rak")
+    grant.refresh_from_db()
+    assert (grant.status, grant.approved_by_id) == (G.APPROVED, approver.pk)
+
+
+def test_the_grant_export_carries_the_approval_date(round_2024, staff_user, admin_client):
+    approver = UserFactory(role=roles.APPROVER, email="kabid4@dinas.test")
+    grant = _approve(_propose(staff_user, round_2024), approver)
+    response = admin_client.get(reverse("coaching:grant-export", args=["csv"]))
+    text = b"".join(response.streaming_content).decode() if response.streaming else response.content.decode()
+    header, *rows = text.splitlines()
+    assert "Tanggal Disetujui" in header
+    column = header.split(",").index("Tanggal Disetujui")
+    assert rows[0].split(",")[column] == grant.approved_on.isoformat()

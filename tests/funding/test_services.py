@@ -16,12 +16,14 @@ from django.utils import timezone
 
 from pembinaan.accounts import roles
 from pembinaan.accounts.models import User
+from pembinaan.coaching import grants
 from pembinaan.coaching import services as coaching_services
+from pembinaan.coaching.counting import coached_businesses
 from pembinaan.coaching.models import Activity, Participation, ParticipationStatus
-from pembinaan.funding import selectors, services
+from pembinaan.funding import services
 from pembinaan.funding.models import PLACEHOLDER_PROGRAMME, BudgetLine, CapitalAssistance
 from pembinaan.lib.money import format_rupiah
-from pembinaan.progress.selectors import coached_businesses
+from pembinaan.progress import money
 from tests.coaching.factories import (
     ActivityFactory,
     ParticipationFactory,
@@ -68,7 +70,7 @@ def _activity_fields(**overrides):
 
 
 def _propose(by, business, activity, amount=5_000_000, **kwargs) -> CapitalAssistance:
-    return services.grant_propose(
+    return grants.grant_propose(
         by=by, business=business, activity=activity, amount=amount, date=activity.start_date, **kwargs
     )
 
@@ -91,12 +93,12 @@ def _approved(by, business, activity, amount=5_000_000, reason="") -> CapitalAss
     """Proposed by `by`, approved by the Kepala Bidang on the round's first day, so that its
     attendance may be recorded (rule 13c)."""
     grant = _propose(by, business, activity, amount)
-    return services.grant_approve(grant=grant, by=_approver(), reason=reason, approved_on=activity.start_date)
+    return grants.grant_approve(grant=grant, by=_approver(), reason=reason, approved_on=activity.start_date)
 
 
 def _disbursed(by, business, activity, amount=5_000_000) -> CapitalAssistance:
     grant = _approved(by, business, activity, amount)
-    return services.grant_disburse(grant=grant, by=_treasurer(), disbursed_on=activity.start_date)
+    return grants.grant_disburse(grant=grant, by=_treasurer(), disbursed_on=activity.start_date)
 
 
 def _participation(activity, business) -> Participation:
@@ -105,7 +107,7 @@ def _participation(activity, business) -> Participation:
 
 def _overview_row(year: int, source_code: str):
     return next(
-        r for r in selectors.budget_overview(year=year) if r.year == year and r.source.code == source_code
+        r for r in money.budget_overview(year=year) if r.year == year and r.source.code == source_code
     )
 
 
@@ -417,7 +419,7 @@ class TestDoubleDipping:
         business = BusinessFactory()
         _propose(staff_user, business, kota, amount=7_500_000)
         second = _propose(staff_user, business, provinsi, amount=5_000_000)
-        warnings = services.double_funding_warnings(second)
+        warnings = grants.double_funding_warnings(second)
         assert len(warnings) == 1
         assert "Penyaluran Bantuan Modal Usaha Kota 2024" in warnings[0]
         assert "APBD Kota" in warnings[0]
@@ -431,7 +433,7 @@ class TestDoubleDipping:
         second = _propose(staff_user, business, provinsi)
         for reason in ("", "   "):
             with pytest.raises(ValidationError) as exc:
-                services.grant_approve(grant=second, by=_approver(), reason=reason)
+                grants.grant_approve(grant=second, by=_approver(), reason=reason)
             assert "reason" in _fields(exc)
             assert "Penyaluran Bantuan Modal Usaha Kota 2024" in _messages(exc)
         second.refresh_from_db()
@@ -446,7 +448,7 @@ class TestDoubleDipping:
         _approved(staff_user, business, kota)
         second = _propose(staff_user, business, provinsi)
         reason = "Usaha terdampak banjir; bantuan kedua untuk peralatan yang rusak."
-        services.grant_approve(grant=second, by=_approver(), reason=reason)
+        grants.grant_approve(grant=second, by=_approver(), reason=reason)
         second.refresh_from_db()
         assert second.status == G.APPROVED
         assert second.double_funding_reason == reason
@@ -461,8 +463,8 @@ class TestDoubleDipping:
         business = BusinessFactory()
         _approved(staff_user, business, first_round)
         second = _propose(staff_user, business, second_round)
-        assert services.double_funding_warnings(second) == []
-        services.grant_approve(grant=second, by=_approver())
+        assert grants.double_funding_warnings(second) == []
+        grants.grant_approve(grant=second, by=_approver())
         second.refresh_from_db()
         assert second.status == G.APPROVED
         assert second.double_funding_reason == ""
@@ -475,21 +477,21 @@ class TestDoubleDipping:
         business = BusinessFactory()
         _approved(staff_user, business, kota)
         second = _propose(staff_user, business, apbn)
-        assert services.double_funding_warnings(second) == []
+        assert grants.double_funding_warnings(second) == []
 
     def test_a_cancelled_earlier_grant_gives_no_warning(self, staff_user, two_sources):
         kota, provinsi = two_sources
         business = BusinessFactory()
         first = _propose(staff_user, business, kota)
-        services.grant_cancel(grant=first, by=staff_user, reason="Usaha sudah tutup")
+        grants.grant_cancel(grant=first, by=staff_user, reason="Usaha sudah tutup")
         second = _propose(staff_user, business, provinsi)
-        assert services.double_funding_warnings(second) == []
+        assert grants.double_funding_warnings(second) == []
 
     def test_another_business_in_the_same_rounds_gives_no_warning(self, staff_user, two_sources):
         kota, provinsi = two_sources
         _approved(staff_user, BusinessFactory(), kota)
         other = _propose(staff_user, BusinessFactory(), provinsi)
-        assert services.double_funding_warnings(other) == []
+        assert grants.double_funding_warnings(other) == []
 
 
 # --- Capital assistance: disbursing, cancelling, editing --------------------------------------
@@ -500,7 +502,7 @@ class TestDisbursing:
         activity = grant_round(budget_line=BudgetLineFactory())
         grant = _propose(staff_user, BusinessFactory(), activity)
         with pytest.raises(ValidationError) as exc:
-            services.grant_disburse(grant=grant, by=_treasurer(), disbursed_on=ROUND_START)
+            grants.grant_disburse(grant=grant, by=_treasurer(), disbursed_on=ROUND_START)
         assert "disetujui" in _messages(exc)
         grant.refresh_from_db()
         assert grant.status == G.PROPOSED
@@ -511,7 +513,7 @@ class TestDisbursing:
         grant = _approved(staff_user, BusinessFactory(), activity)
         tomorrow = timezone.localdate() + datetime.timedelta(days=1)
         with pytest.raises(ValidationError) as exc:
-            services.grant_disburse(grant=grant, by=_treasurer(), disbursed_on=tomorrow)
+            grants.grant_disburse(grant=grant, by=_treasurer(), disbursed_on=tomorrow)
         assert "disbursed_on" in _fields(exc)
         grant.refresh_from_db()
         assert grant.status == G.APPROVED
@@ -520,7 +522,7 @@ class TestDisbursing:
         activity = grant_round(budget_line=BudgetLineFactory())
         grant = _approved(staff_user, BusinessFactory(), activity)
         with pytest.raises(ValidationError) as exc:
-            services.grant_disburse(
+            grants.grant_disburse(
                 grant=grant, by=_treasurer(), disbursed_on=activity.start_date - datetime.timedelta(days=1)
             )
         assert "disbursed_on" in _fields(exc)
@@ -531,7 +533,7 @@ class TestDisbursing:
         activity = grant_round(budget_line=BudgetLineFactory())
         business = BusinessFactory(registered_on=REGISTERED)
         grant = _approved(staff_user, business, activity)
-        services.grant_disburse(grant=grant, by=_treasurer(), disbursed_on=activity.start_date)
+        grants.grant_disburse(grant=grant, by=_treasurer(), disbursed_on=activity.start_date)
         grant.refresh_from_db()
         assert grant.status == G.DISBURSED
         assert grant.disbursed_on == activity.start_date
@@ -542,9 +544,9 @@ class TestDisbursing:
         business = BusinessFactory(registered_on=REGISTERED)
         grant = _propose(staff_user, business, activity)
         assert business not in coached_businesses(**PERIOD)
-        grant = services.grant_approve(grant=grant, by=_approver(), approved_on=activity.start_date)
+        grant = grants.grant_approve(grant=grant, by=_approver(), approved_on=activity.start_date)
         assert business not in coached_businesses(**PERIOD)
-        services.grant_disburse(grant=grant, by=_treasurer(), disbursed_on=activity.start_date)
+        grants.grant_disburse(grant=grant, by=_treasurer(), disbursed_on=activity.start_date)
         assert list(coached_businesses(**PERIOD)) == [business]
 
     def test_disbursed_money_counts_as_realisasi_of_the_grants_line_only_once_disbursed(self, staff_user):
@@ -552,7 +554,7 @@ class TestDisbursing:
         activity = grant_round(budget_line=line, actual_cost=2_500_000)
         grant = _approved(staff_user, BusinessFactory(registered_on=REGISTERED), activity, amount=10_000_000)
         assert _overview_row(2024, "apbd-kota").realized == 2_500_000
-        services.grant_disburse(grant=grant, by=_treasurer(), disbursed_on=activity.start_date)
+        grants.grant_disburse(grant=grant, by=_treasurer(), disbursed_on=activity.start_date)
         assert _overview_row(2024, "apbd-kota").realized == 12_500_000
 
 
@@ -564,7 +566,7 @@ class TestCancellingAndEditing:
         grant = (
             _approved(staff_user, business, activity) if approve else _propose(staff_user, business, activity)
         )
-        services.grant_cancel(grant=grant, by=staff_user, reason="Penerima pindah ke luar kota")
+        grants.grant_cancel(grant=grant, by=staff_user, reason="Penerima pindah ke luar kota")
         grant.refresh_from_db()
         assert grant.status == G.CANCELLED
         assert grant.change_reason == "Penerima pindah ke luar kota"
@@ -574,7 +576,7 @@ class TestCancellingAndEditing:
         activity = grant_round(budget_line=BudgetLineFactory())
         grant = _propose(staff_user, BusinessFactory(), activity)
         with pytest.raises(ValidationError) as exc:
-            services.grant_cancel(grant=grant, by=staff_user, reason="  ")
+            grants.grant_cancel(grant=grant, by=staff_user, reason="  ")
         assert "reason" in _fields(exc)
         grant.refresh_from_db()
         assert grant.status == G.PROPOSED
@@ -584,7 +586,7 @@ class TestCancellingAndEditing:
         business = BusinessFactory(registered_on=REGISTERED)
         grant = _disbursed(staff_user, business, activity)
         with pytest.raises(ValidationError) as exc:
-            services.grant_cancel(grant=grant, by=staff_user, reason="Salah input")
+            grants.grant_cancel(grant=grant, by=staff_user, reason="Salah input")
         assert "tidak dapat dibatalkan" in _messages(exc)
         grant.refresh_from_db()
         assert grant.status == G.DISBURSED
@@ -595,7 +597,7 @@ class TestCancellingAndEditing:
         grant = _disbursed(staff_user, BusinessFactory(registered_on=REGISTERED), activity, amount=5_000_000)
         for reason in ("", "  "):
             with pytest.raises(ValidationError) as exc:
-                services.grant_update(grant=grant, by=staff_user, reason=reason, amount=4_750_000)
+                grants.grant_update(grant=grant, by=staff_user, reason=reason, amount=4_750_000)
             assert "reason" in _fields(exc)
         grant.refresh_from_db()
         assert grant.amount == 5_000_000
@@ -606,7 +608,7 @@ class TestCancellingAndEditing:
         activity = grant_round(budget_line=BudgetLineFactory())
         grant = _disbursed(staff_user, BusinessFactory(registered_on=REGISTERED), activity, amount=5_000_000)
         reason = "Nilai sesuai berita acara serah terima: Rp4.750.000"
-        services.grant_update(grant=grant, by=staff_user, reason=reason, amount=4_750_000)
+        grants.grant_update(grant=grant, by=staff_user, reason=reason, amount=4_750_000)
         grant.refresh_from_db()
         assert grant.amount == 4_750_000
         assert grant.status == G.DISBURSED
@@ -619,7 +621,7 @@ class TestCancellingAndEditing:
     def test_a_proposed_grant_may_be_edited_without_a_reason(self, staff_user):
         activity = grant_round(budget_line=BudgetLineFactory())
         grant = _propose(staff_user, BusinessFactory(), activity, amount=5_000_000)
-        services.grant_update(grant=grant, by=staff_user, amount=6_000_000)
+        grants.grant_update(grant=grant, by=staff_user, amount=6_000_000)
         grant.refresh_from_db()
         assert grant.amount == 6_000_000
 
@@ -628,7 +630,7 @@ class TestCancellingAndEditing:
         activity = grant_round(budget_line=BudgetLineFactory())
         grant = _propose(staff_user, BusinessFactory(), activity, amount=5_000_000)
         with pytest.raises(ValidationError) as exc:
-            services.grant_update(grant=grant, by=staff_user, amount=amount)
+            grants.grant_update(grant=grant, by=staff_user, amount=amount)
         assert "amount" in _fields(exc)
         grant.refresh_from_db()
         assert grant.amount == 5_000_000
@@ -674,14 +676,14 @@ class TestMergingRecipients:
         apbn = grant_round(budget_line=BudgetLineFactory(source=funding_source("apbn"), fiscal_year=2024))
         first = _approved(staff_user, keep, kota)
         second = _propose(staff_user, remove, apbn)
-        assert services.double_funding_warnings(second) == []
+        assert grants.double_funding_warnings(second) == []
         business_merge(keep=keep, remove=remove, by=staff_user)
         second.refresh_from_db()
         assert second.business_id == keep.pk
-        warnings = services.double_funding_warnings(second)
+        warnings = grants.double_funding_warnings(second)
         assert len(warnings) == 1 and kota.title in warnings[0]
         with pytest.raises(ValidationError):
-            services.grant_approve(grant=second, by=_approver())
+            grants.grant_approve(grant=second, by=_approver())
         assert first.pk != second.pk
 
     def test_merging_duplicates_that_both_received_a_grant_in_one_round_is_refused_or_keeps_both(

@@ -20,8 +20,8 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
+from pembinaan.coaching import grants
 from pembinaan.coaching.models import Activity, CoachingType, Participation, ParticipationStatus
-from pembinaan.funding import services
 from pembinaan.funding.models import BudgetLine, CapitalAssistance, FundingSource
 from pembinaan.reference.models import Kecamatan, Kelurahan
 from tests.coaching.factories import ActivityFactory, ParticipationFactory, funding_source
@@ -66,7 +66,7 @@ def records(settings, tmp_path, staff_user):
     line = BudgetLineFactory(source=funding_source("apbd-kota"), fiscal_year=2024, amount=100_000_000)
     unused = BudgetLineFactory(source=funding_source("apbn"), fiscal_year=2025, amount=10_000_000)
     round_ = grant_round(budget_line=line)
-    grant = services.grant_propose(
+    grant = grants.grant_propose(
         by=staff_user,
         business=BusinessFactory(name="Kue Bingka Hj. Ramlah"),
         activity=round_,
@@ -95,6 +95,17 @@ FUNDING_URLS = [
     ("grant-evidence", "get", lambda r: {"pk": r["grant"].pk}),
 ]
 URL_IDS = [entry[0] for entry in FUNDING_URLS]
+
+
+def _qualified(name: str) -> str:
+    """The URL's namespaced name: grants are coaching's, the budget overview progress's (issue 16)."""
+    if name.startswith("grant-"):
+        return f"coaching:{name}"
+    if name.startswith(("budget-overview", "budget-drilldown")):
+        return f"progress:{name}"
+    return f"funding:{name}"
+
+
 VIEWER_MAY = {"budget-overview", "budget-drilldown"}
 ADMIN_ONLY = {"budget-line-create", "budget-line-edit", "budget-line-delete"}
 # Rule 14: staff propose; approving is Kepala Bidang's step and paying Bendahara's.
@@ -102,7 +113,7 @@ NOT_STAFFS_STEP = {"grant-approve", "grant-disburse"}
 
 
 def _url(name: str, kwargs_of, records: dict) -> str:
-    return reverse(f"funding:{name}", kwargs=kwargs_of(records))
+    return reverse(_qualified(name), kwargs=kwargs_of(records))
 
 
 def _call(client, method: str, url: str):
@@ -190,23 +201,23 @@ MISSING = [
 
 @pytest.mark.parametrize(("name", "method", "kwargs"), MISSING, ids=[m[0] for m in MISSING])
 def test_a_record_that_does_not_exist_is_404(admin_client, records, name, method, kwargs):
-    response = getattr(admin_client, method)(reverse(f"funding:{name}", kwargs=kwargs))
+    response = getattr(admin_client, method)(reverse(_qualified(name), kwargs=kwargs))
     assert response.status_code == 404
 
 
 def test_the_evidence_of_a_grant_without_one_is_404(staff_client, staff_user, records):
-    grant = services.grant_propose(
+    grant = grants.grant_propose(
         by=staff_user,
         business=BusinessFactory(),
         activity=records["round"],
         amount=2_500_000,
         date=records["round"].start_date,
     )
-    assert staff_client.get(reverse("funding:grant-evidence", kwargs={"pk": grant.pk})).status_code == 404
+    assert staff_client.get(reverse("coaching:grant-evidence", kwargs={"pk": grant.pk})).status_code == 404
 
 
 def test_the_evidence_is_served_as_a_private_download(staff_client, records):
-    response = staff_client.get(reverse("funding:grant-evidence", kwargs={"pk": records["grant"].pk}))
+    response = staff_client.get(reverse("coaching:grant-evidence", kwargs={"pk": records["grant"].pk}))
     assert response.status_code == 200
     assert response["Content-Type"] == "image/png"
     assert "attachment" in response["Content-Disposition"]
@@ -218,7 +229,7 @@ def test_the_evidence_is_served_as_a_private_download(staff_client, records):
 def test_an_action_url_refuses_a_get(admin_client, records, name):
     pk = records["unused"].pk if name == "budget-line-delete" else records["grant"].pk
     before = _snapshot()
-    response = admin_client.get(reverse(f"funding:{name}", kwargs={"pk": pk}))
+    response = admin_client.get(reverse(_qualified(name), kwargs={"pk": pk}))
     assert response.status_code == 405
     assert _snapshot() == before
 
@@ -244,11 +255,11 @@ def named_recipients(staff_user, approver_user, treasurer_user):
         )
         ParticipationFactory(activity=workshop, business=business, status=P.ATTENDED)
         businesses.append(business)
-    grant = services.grant_propose(
+    grant = grants.grant_propose(
         by=staff_user, business=businesses[0], activity=round_, amount=7_500_000, date=round_.start_date
     )
-    grant = services.grant_approve(grant=grant, by=approver_user, approved_on=round_.start_date)
-    services.grant_disburse(grant=grant, by=treasurer_user, disbursed_on=round_.start_date)
+    grant = grants.grant_approve(grant=grant, by=approver_user, approved_on=round_.start_date)
+    grants.grant_disburse(grant=grant, by=treasurer_user, disbursed_on=round_.start_date)
     return businesses
 
 
@@ -274,7 +285,7 @@ def _assert_no_names(html: str, businesses) -> None:
 def test_a_council_viewer_sees_amounts_but_never_a_business_or_owner_name(
     viewer_client, named_recipients, name, kwargs, query
 ):
-    response = viewer_client.get(reverse(f"funding:{name}", kwargs=kwargs), query)
+    response = viewer_client.get(reverse(_qualified(name), kwargs=kwargs), query)
     assert response.status_code == 200
     html = _text(response)
     assert "Rp100.000.000" in html  # the pagu
@@ -286,14 +297,15 @@ def test_on_the_drilldown_a_council_viewer_is_not_offered_the_list_of_businesses
     viewer_client, named_recipients
 ):
     response = viewer_client.get(
-        reverse("funding:budget-drilldown", kwargs={"year": 2024, "source_code": "apbd-kota"}), {"usaha": "1"}
+        reverse("progress:budget-drilldown", kwargs={"year": 2024, "source_code": "apbd-kota"}),
+        {"usaha": "1"},
     )
     assert response.context["businesses"] is None
     assert "Tampilkan usaha yang dijangkau" not in _text(response)
 
 
 def test_staff_asking_for_the_businesses_on_the_drilldown_see_their_names(staff_client, named_recipients):
-    url = reverse("funding:budget-drilldown", kwargs={"year": 2024, "source_code": "apbd-kota"})
+    url = reverse("progress:budget-drilldown", kwargs={"year": 2024, "source_code": "apbd-kota"})
     without = _text(staff_client.get(url))
     for name in SECRET_BUSINESSES:
         assert name not in without
@@ -358,7 +370,7 @@ class TestBudgetLineForms:
     def test_entering_the_amount_of_a_placeholder_line_removes_its_mark_from_the_overview(self, admin_client):
         activity = ActivityFactory(funding_source=funding_source("lainnya"), fiscal_year=2024)
         line = activity.budget_line
-        overview = reverse("funding:budget-overview")
+        overview = reverse("progress:budget-overview")
         assert "perlu dilengkapi" in _text(admin_client.get(overview))
         response = admin_client.post(
             reverse("funding:budget-line-edit", kwargs={"pk": line.pk}),
@@ -439,11 +451,11 @@ class TestGrantForms:
     ):
         business = BusinessFactory(nib="9120001234567")
         response = staff_client.post(
-            reverse("funding:grant-create"), _grant_data(grant_round_2024, recipient="9120001234567")
+            reverse("coaching:grant-create"), _grant_data(grant_round_2024, recipient="9120001234567")
         )
         grant = CapitalAssistance.objects.get()
         assert response.status_code == 302
-        assert response["Location"] == reverse("funding:grant-detail", kwargs={"pk": grant.pk})
+        assert response["Location"] == reverse("coaching:grant-detail", kwargs={"pk": grant.pk})
         assert (grant.business, grant.amount, grant.status) == (business, 5_000_000, G.PROPOSED)
         assert Participation.objects.get(business=business).status == P.REGISTERED
 
@@ -464,7 +476,7 @@ class TestGrantForms:
         BusinessFactory(nib="9120001234567")
         data = _grant_data(grant_round_2024, recipient="9120001234567")
         data.update(overrides)
-        response = staff_client.post(reverse("funding:grant-create"), data)
+        response = staff_client.post(reverse("coaching:grant-create"), data)
         assert response.status_code == 200
         html = _text(response)
         assert message in html
@@ -479,12 +491,12 @@ class TestGrantForms:
             budget_line=BudgetLineFactory(source=funding_source("apbd-kota"), fiscal_year=2024),
             title="Penyaluran Bantuan Modal Usaha Kota 2024",
         )
-        services.grant_propose(
+        grants.grant_propose(
             by=staff_user, business=business, activity=kota, amount=5_000_000, date=kota.start_date
         )
         apbn = grant_round(budget_line=BudgetLineFactory(source=funding_source("apbn"), fiscal_year=2024))
         response = staff_client.post(
-            reverse("funding:grant-create"), _grant_data(apbn, recipient="9120001234567"), follow=True
+            reverse("coaching:grant-create"), _grant_data(apbn, recipient="9120001234567"), follow=True
         )
         html = _text(response)
         assert "Penyaluran Bantuan Modal Usaha Kota 2024" in html
@@ -498,13 +510,13 @@ class TestGrantForms:
             budget_line=BudgetLineFactory(source=funding_source("apbd-kota"), fiscal_year=2024)
         )
         apbn = grant_round(budget_line=BudgetLineFactory(source=funding_source("apbn"), fiscal_year=2024))
-        services.grant_propose(
+        grants.grant_propose(
             by=staff_user, business=business, activity=kota, amount=5_000_000, date=kota.start_date
         )
-        second = services.grant_propose(
+        second = grants.grant_propose(
             by=staff_user, business=business, activity=apbn, amount=5_000_000, date=apbn.start_date
         )
-        url = reverse("funding:grant-approve", kwargs={"pk": second.pk})
+        url = reverse("coaching:grant-approve", kwargs={"pk": second.pk})
         response = approver_client.post(url, {"reason": ""})
         assert response.status_code == 302
         assert any("alasan" in m for m in _messages(response))
@@ -513,25 +525,25 @@ class TestGrantForms:
         approver_client.post(url, {"reason": "Peralatan rusak karena banjir"})
         second.refresh_from_db()
         assert (second.status, second.double_funding_reason) == (G.APPROVED, "Peralatan rusak karena banjir")
-        detail = _text(staff_client.get(reverse("funding:grant-detail", kwargs={"pk": second.pk})))
+        detail = _text(staff_client.get(reverse("coaching:grant-detail", kwargs={"pk": second.pk})))
         assert "Peralatan rusak karena banjir" in detail
 
     def test_editing_a_disbursed_grant_without_a_reason_is_refused_and_with_one_is_kept(
         self, staff_client, staff_user, approver_user, treasurer_user, grant_round_2024
     ):
         business = BusinessFactory(registered_on=REGISTERED)
-        grant = services.grant_propose(
+        grant = grants.grant_propose(
             by=staff_user,
             business=business,
             activity=grant_round_2024,
             amount=5_000_000,
             date=grant_round_2024.start_date,
         )
-        grant = services.grant_approve(grant=grant, by=approver_user, approved_on=grant_round_2024.start_date)
-        grant = services.grant_disburse(
+        grant = grants.grant_approve(grant=grant, by=approver_user, approved_on=grant_round_2024.start_date)
+        grant = grants.grant_disburse(
             grant=grant, by=treasurer_user, disbursed_on=grant_round_2024.start_date
         )
-        url = reverse("funding:grant-edit", kwargs={"pk": grant.pk})
+        url = reverse("coaching:grant-edit", kwargs={"pk": grant.pk})
         data = {
             "budget_line": grant.budget_line_id,
             "date": grant.date.isoformat(),
@@ -548,14 +560,14 @@ class TestGrantForms:
         assert response.status_code == 302, response.context["form"].errors
         grant.refresh_from_db()
         assert grant.amount == 4_750_000
-        detail = _text(staff_client.get(reverse("funding:grant-detail", kwargs={"pk": grant.pk})))
+        detail = _text(staff_client.get(reverse("coaching:grant-detail", kwargs={"pk": grant.pk})))
         assert "Sesuai berita acara serah terima" in detail
         assert "Rp4.750.000" in detail
 
     def test_leaving_the_budget_line_empty_when_editing_keeps_the_rounds_line_as_the_help_text_says(
         self, staff_client, staff_user, grant_round_2024
     ):
-        grant = services.grant_propose(
+        grant = grants.grant_propose(
             by=staff_user,
             business=BusinessFactory(),
             activity=grant_round_2024,
@@ -563,7 +575,7 @@ class TestGrantForms:
             date=grant_round_2024.start_date,
         )
         response = staff_client.post(
-            reverse("funding:grant-edit", kwargs={"pk": grant.pk}),
+            reverse("coaching:grant-edit", kwargs={"pk": grant.pk}),
             {
                 "budget_line": "",  # "Kosongkan untuk memakai pagu kegiatan penyalurannya."
                 "date": grant.date.isoformat(),
@@ -578,14 +590,14 @@ class TestGrantForms:
         assert grant.budget_line_id == grant_round_2024.budget_line_id
 
     def test_cancelling_on_the_page_needs_a_reason(self, staff_client, staff_user, grant_round_2024):
-        grant = services.grant_propose(
+        grant = grants.grant_propose(
             by=staff_user,
             business=BusinessFactory(),
             activity=grant_round_2024,
             amount=5_000_000,
             date=grant_round_2024.start_date,
         )
-        url = reverse("funding:grant-cancel", kwargs={"pk": grant.pk})
+        url = reverse("coaching:grant-cancel", kwargs={"pk": grant.pk})
         staff_client.post(url, {"reason": ""})
         grant.refresh_from_db()
         assert grant.status == G.PROPOSED
@@ -597,22 +609,22 @@ class TestGrantForms:
         self, treasurer_client, staff_user, approver_user, grant_round_2024
     ):
         business = BusinessFactory(registered_on=REGISTERED)
-        grant = services.grant_propose(
+        grant = grants.grant_propose(
             by=staff_user,
             business=business,
             activity=grant_round_2024,
             amount=5_000_000,
             date=grant_round_2024.start_date,
         )
-        services.grant_approve(grant=grant, by=approver_user, approved_on=grant_round_2024.start_date)
+        grants.grant_approve(grant=grant, by=approver_user, approved_on=grant_round_2024.start_date)
         future = timezone.localdate() + datetime.timedelta(days=30)
         treasurer_client.post(
-            reverse("funding:grant-disburse", kwargs={"pk": grant.pk}), {"disbursed_on": future}
+            reverse("coaching:grant-disburse", kwargs={"pk": grant.pk}), {"disbursed_on": future}
         )
         grant.refresh_from_db()
         assert grant.status == G.APPROVED
         treasurer_client.post(
-            reverse("funding:grant-disburse", kwargs={"pk": grant.pk}),
+            reverse("coaching:grant-disburse", kwargs={"pk": grant.pk}),
             {"disbursed_on": grant_round_2024.start_date.isoformat()},
         )
         grant.refresh_from_db()
@@ -734,7 +746,7 @@ def _grant_filters(kecamatan) -> list[tuple[dict, dict]]:
 def test_the_grant_list_totals_equal_the_sum_of_the_filtered_rows(staff_client, varied_grants):
     every = list(CapitalAssistance.objects.select_related("budget_line", "business__kelurahan"))
     for query, filters in _grant_filters(varied_grants["kecamatan"]):
-        response = staff_client.get(reverse("funding:grant-list"), query)
+        response = staff_client.get(reverse("coaching:grant-list"), query)
         assert response.status_code == 200
         expected = filter_grants(every, filters)
         counted = [g for g in expected if g.status != G.CANCELLED]  # never in the headline
@@ -751,7 +763,7 @@ def test_the_grant_list_totals_cover_every_page_not_only_the_first(staff_client)
     round_ = grant_round(budget_line=BudgetLineFactory())
     for _ in range(30):
         CapitalAssistanceFactory(activity=round_, amount=1_000_000)
-    response = staff_client.get(reverse("funding:grant-list"))
+    response = staff_client.get(reverse("coaching:grant-list"))
     n, amount, row_amounts = _grant_page_totals(_text(response))
     assert (n, amount) == (30, 30_000_000)
     assert len(row_amounts) == 25
@@ -765,7 +777,7 @@ def test_the_grant_list_totals_on_the_demo_data_equal_the_filtered_rows(staff_cl
     for query, filters in _grant_filters(kecamatan) + [
         ({"year": y, "status": G.DISBURSED}, {"year": y, "status": G.DISBURSED}) for y in years
     ]:
-        response = staff_client.get(reverse("funding:grant-list"), query)
+        response = staff_client.get(reverse("coaching:grant-list"), query)
         expected = filter_grants(every, filters)
         counted = [g for g in expected if g.status != G.CANCELLED]  # never in the headline
         totals = response.context["totals"]
@@ -802,7 +814,7 @@ def _percent(cell: str):
 def test_every_figure_on_the_overview_page_equals_an_independent_sum_over_the_demo_rows(staff_client):
     reconciliation_data()
     expected = expected_overview()
-    response = staff_client.get(reverse("funding:budget-overview"))
+    response = staff_client.get(reverse("progress:budget-overview"))
     rows, totals = _overview_cells(_text(response))
     assert set(rows) == set(expected)
     for key, cells in rows.items():
@@ -831,7 +843,7 @@ def test_every_figure_on_each_drilldown_page_equals_an_independent_sum_over_the_
     expected = expected_overview()
     for (year, code), e in expected.items():
         response = staff_client.get(
-            reverse("funding:budget-drilldown", kwargs={"year": year, "source_code": code})
+            reverse("progress:budget-drilldown", kwargs={"year": year, "source_code": code})
         )
         html = _text(response)
         row = response.context["row"]
@@ -870,7 +882,7 @@ def test_the_overview_marks_an_overspent_line_and_a_placeholder_line(staff_clien
     ActivityFactory(budget_line=over, actual_cost=10_000_001)
     ActivityFactory(budget_line=fine, actual_cost=10_000_000)
     ActivityFactory(funding_source=funding_source("lainnya"), fiscal_year=2024, actual_cost=0)  # placeholder
-    response = staff_client.get(reverse("funding:budget-overview"))
+    response = staff_client.get(reverse("progress:budget-overview"))
     rows, _totals = _overview_cells(_text(response))
     assert "melebihi pagu" in rows[(2024, "apbd-kota")][2]
     assert "melebihi pagu" not in rows[(2024, "apbn")][2]
@@ -882,7 +894,7 @@ def test_the_overview_marks_an_overspent_line_and_a_placeholder_line(staff_clien
 def test_the_drilldown_marks_a_placeholder_line(staff_client):
     ActivityFactory(funding_source=funding_source("lainnya"), fiscal_year=2024)
     response = staff_client.get(
-        reverse("funding:budget-drilldown", kwargs={"year": 2024, "source_code": "lainnya"})
+        reverse("progress:budget-drilldown", kwargs={"year": 2024, "source_code": "lainnya"})
     )
     assert "perlu dilengkapi" in _text(response)
 
@@ -891,7 +903,7 @@ def test_money_is_shown_in_the_official_rupiah_style(staff_client, viewer_client
     line = BudgetLineFactory(source=funding_source("apbd-kota"), fiscal_year=2024, amount=1_250_000)
     ActivityFactory(budget_line=line, actual_cost=1_000_500)
     for client in (staff_client, viewer_client):
-        html = _text(client.get(reverse("funding:budget-overview")))
+        html = _text(client.get(reverse("progress:budget-overview")))
         assert "Rp1.250.000" in html
         assert "Rp1.000.500" in html
         assert "Rp 1" not in html
@@ -902,7 +914,7 @@ def test_money_is_shown_in_the_official_rupiah_style(staff_client, viewer_client
 def test_the_absorption_follows_the_language_of_the_page(staff_client):
     line = BudgetLineFactory(source=funding_source("apbd-kota"), fiscal_year=2024, amount=1_000_000)
     ActivityFactory(budget_line=line, actual_cost=365_000)
-    overview = reverse("funding:budget-overview")
+    overview = reverse("progress:budget-overview")
 
     indonesian = _text(staff_client.get(overview, {"year": 2024}))
     staff_client.post(reverse("set_language"), {"language": "en", "next": "/"})
@@ -980,7 +992,7 @@ def test_the_budget_overview_issues_a_bounded_number_of_queries(
     _bulk(size)
     menu = STAFF_MENU_QUERIES if persona == "staff_client" else 0
     with django_assert_max_num_queries(OVERVIEW_QUERIES + menu):
-        response = client.get(reverse("funding:budget-overview"))
+        response = client.get(reverse("progress:budget-overview"))
     assert response.status_code == 200
     assert sum(r.activities for r in response.context["rows"]) == size + 1
 
@@ -989,7 +1001,7 @@ def test_the_budget_overview_issues_a_bounded_number_of_queries(
 def test_the_grant_list_issues_a_bounded_number_of_queries(staff_client, django_assert_max_num_queries, size):
     _bulk(size)
     with django_assert_max_num_queries(GRANT_LIST_QUERIES):
-        response = staff_client.get(reverse("funding:grant-list"))
+        response = staff_client.get(reverse("coaching:grant-list"))
     assert response.status_code == 200
     assert sum(t.n for t in response.context["totals"].by_status) == size
 
@@ -1001,7 +1013,7 @@ def test_the_filtered_grant_list_issues_a_bounded_number_of_queries(
     _bulk(size)
     with django_assert_max_num_queries(FILTERED_GRANT_LIST_QUERIES):
         response = staff_client.get(
-            reverse("funding:grant-list"),
+            reverse("coaching:grant-list"),
             {"year": 2024, "source": funding_source("apbd-kota").pk, "status": G.DISBURSED, "page": 2},
         )
     assert response.status_code == 200
@@ -1012,7 +1024,7 @@ def test_the_drilldown_issues_a_bounded_number_of_queries(staff_client, django_a
     _bulk(size)
     with django_assert_max_num_queries(DRILLDOWN_QUERIES):
         response = staff_client.get(
-            reverse("funding:budget-drilldown", kwargs={"year": 2024, "source_code": "apbd-kota"}),
+            reverse("progress:budget-drilldown", kwargs={"year": 2024, "source_code": "apbd-kota"}),
             {"usaha": "1"},
         )
     assert response.status_code == 200

@@ -18,9 +18,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from pembinaan.accounts import roles
+from pembinaan.coaching import grants
 from pembinaan.coaching import services as coaching
 from pembinaan.coaching.models import ActivityAttachment, ParticipationStatus
-from pembinaan.funding import services as funding
 from tests.coaching.factories import ActivityFactory, ParticipationFactory, outcome_type
 from tests.factories import BusinessFactory, OwnerFactory, UserFactory
 from tests.funding.factories import BudgetLineFactory, grant_round
@@ -86,7 +86,7 @@ def world(settings, tmp_path, owner_user, other_owner_user):
         activity=workshop, upload=_pdf("daftar-hadir.pdf"), kind=ActivityAttachment.Kind.ATTENDANCE, by=staff
     )
     line = BudgetLineFactory(fiscal_year=2024)
-    grant = funding.grant_propose(
+    grant = grants.grant_propose(
         by=staff,
         business=theirs,
         activity=grant_round(budget_line=line),
@@ -99,8 +99,8 @@ def world(settings, tmp_path, owner_user, other_owner_user):
     # Rule 14: approved and paid by two other people than the proposer.
     approver = UserFactory(role=roles.APPROVER, email="kabid-penjelajah@dinas.test")
     treasurer = UserFactory(role=roles.TREASURER, email="bendahara-penjelajah@dinas.test")
-    funding.grant_approve(grant=grant, by=approver, approved_on=datetime.date(2024, 5, 14))
-    funding.grant_disburse(
+    grants.grant_approve(grant=grant, by=approver, approved_on=datetime.date(2024, 5, 14))
+    grants.grant_disburse(
         grant=grant, by=treasurer, disbursed_on=datetime.date(2024, 5, 20), evidence=_pdf("ba.pdf")
     )
     theirs_participation = theirs.participations.get(activity=workshop)

@@ -137,11 +137,12 @@ def test_the_assistance_export_imports_back_without_any_change(admin_client, adm
     )
     before = list(CapitalAssistance.objects.order_by("pk").values())
     result = reimport(
-        "bantuan", admin_client, reverse("funding:grant-export", args=[fmt]), fmt, by=admin_user
+        "bantuan", admin_client, reverse("coaching:grant-export", args=[fmt]), fmt, by=admin_user
     )
     assert result.skipped_count == 4
     assert list(CapitalAssistance.objects.order_by("pk").values()) == before
+    # Every column of the export is read back, the approval date included (rule 14, issue 17).
     assert {key for key in result.mapping if key} == {
-        "nik", "nib", "name", "round", "budget_code", "date", "form", "amount", "status", "disbursed_on",
-        "description",
+        "nik", "nib", "name", "round", "budget_code", "date", "form", "amount", "status", "approved_on",
+        "disbursed_on", "description",
     }  # fmt: skip

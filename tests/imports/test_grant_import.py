@@ -10,10 +10,10 @@ from django.urls import reverse
 from pembinaan.accounts import roles
 from pembinaan.coaching.models import Participation, ParticipationStatus
 from pembinaan.funding.models import CapitalAssistance
-from pembinaan.funding.selectors import budget_overview
 from pembinaan.imports import services
 from pembinaan.imports.models import ImportedRecord, ImportRun
 from pembinaan.progress.models import Target
+from pembinaan.progress.money import budget_overview
 from pembinaan.progress.selectors import check_aggregates
 from pembinaan.progress.services import rebuild_all
 from tests.coaching.factories import funding_source

@@ -15,7 +15,7 @@ from pembinaan.imports.models import ImportedRecord, ImportRun
 from pembinaan.progress.models import Target
 from pembinaan.progress.selectors import check_aggregates
 from pembinaan.progress.services import rebuild_all
-from pembinaan.registry import resources
+from pembinaan.registry import importers
 from pembinaan.registry.models import Business, Owner, StatusChange
 from tests.factories import OwnerFactory, make_nik
 from tests.imports.files import HEADER, xlsx
@@ -28,8 +28,8 @@ PLACE = ["Banjarmasin Utara", "Sungai Miai"]
 @pytest.fixture
 def small_pieces(monkeypatch):
     """Pieces of a few rows, so that a small file is planned and written in many."""
-    monkeypatch.setattr(resources, "BATCH", 3)
-    monkeypatch.setattr(resources, "CHUNK", 4)
+    monkeypatch.setattr(importers, "BATCH", 3)
+    monkeypatch.setattr(importers, "CHUNK", 4)
 
 
 @pytest.fixture
@@ -125,7 +125,7 @@ def test_a_refused_row_late_in_the_file_leaves_nothing_written_by_the_earlier_pi
 def test_a_failure_while_writing_stops_the_planner_and_writes_nothing(
     staff_user, small_pieces, streamed, monkeypatch
 ):
-    original = resources.OwnerBusinessImporter.write_prepared
+    original = importers.OwnerBusinessImporter.write_prepared
     calls = []
 
     def failing(self, *args, **kwargs):
@@ -134,7 +134,7 @@ def test_a_failure_while_writing_stops_the_planner_and_writes_nothing(
             raise RuntimeError("disk full")
         return original(self, *args, **kwargs)
 
-    monkeypatch.setattr(resources.OwnerBusinessImporter, "write_prepared", failing)
+    monkeypatch.setattr(importers.OwnerBusinessImporter, "write_prepared", failing)
     rows = _rows(20, first_owner_nik=make_nik())
 
     with pytest.raises(RuntimeError, match="disk full"):

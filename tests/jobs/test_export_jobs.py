@@ -107,9 +107,9 @@ def every_export(amplang):
     return {
         "businesses": lambda fmt: business_export(fmt),
         "participants": lambda fmt: reverse("coaching:participants-export", args=[activity.pk, fmt]),
-        "grants": lambda fmt: reverse("funding:grant-export", args=[fmt]),
+        "grants": lambda fmt: reverse("coaching:grant-export", args=[fmt]),
         "budget-lines": lambda fmt: reverse("funding:budget-line-export", args=[fmt]),
-        "budget-overview": lambda fmt: reverse("funding:budget-overview-export", args=[fmt]),
+        "budget-overview": lambda fmt: reverse("progress:budget-overview-export", args=[fmt]),
     }
 
 

@@ -597,5 +597,5 @@ def test_staff_pages_that_take_an_id_in_the_query_string_refuse_a_huge_number_wi
     huge = "9" * 4301
     assert staff_client.get(reverse("registry:business-create"), {"owner": huge}).status_code == 200
     assert staff_client.get(
-        reverse("funding:grant-create"), {"usaha": huge, "kegiatan": huge}
+        reverse("coaching:grant-create"), {"usaha": huge, "kegiatan": huge}
     ).status_code in (200, 403)

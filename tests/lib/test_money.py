@@ -247,3 +247,14 @@ def test_a_refused_amount_is_shown_back_as_it_was_typed():
 def test_any_amount_shown_by_the_field_cleans_back_to_itself(amount):
     field = RupiahField()
     assert field.clean(field.prepare_value(amount)) == amount
+
+
+def test_a_rupiah_amount_of_thousands_of_digits_is_refused_with_a_message_not_a_crash():
+    import pytest
+    from django.core.exceptions import ValidationError
+
+    from pembinaan.lib.money import parse_rupiah
+
+    with pytest.raises(ValidationError, match="terlalu besar"):
+        parse_rupiah("9" * 4301)
+    assert parse_rupiah("0" * 2000 + "1250000") == 1_250_000

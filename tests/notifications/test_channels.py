@@ -4,9 +4,10 @@ import datetime
 import time
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
-from pembinaan.notifications import gateways, services
+from pembinaan.notifications import delivery, gateways, services
 from pembinaan.notifications.models import Channel, OutboxMessage
 from tests.factories import OwnerFactory, UserFactory
 
@@ -24,7 +25,7 @@ def _text(**kwargs):
 def test_a_whatsapp_message_is_posted_to_the_cloud_api_with_the_token_and_a_62_number(whatsapp_gateway):
     message = _text(holds_secret=True)
     assert message.channel == Channel.WHATSAPP
-    assert services.deliver(message_id=message.pk) is True
+    assert delivery.deliver(message_id=message.pk) is True
     [got] = whatsapp_gateway.received
     assert got.method == "POST"
     assert got.path == "/v21.0/1234567890/messages"
@@ -44,13 +45,13 @@ def test_a_whatsapp_message_is_posted_to_the_cloud_api_with_the_token_and_a_62_n
 def test_a_message_the_gateway_refuses_with_4xx_fails_after_one_attempt(whatsapp_gateway):
     whatsapp_gateway.status = 400
     message = _text()
-    assert services.deliver(message_id=message.pk) is False
+    assert delivery.deliver(message_id=message.pk) is False
     message.refresh_from_db()
     assert message.status == OutboxMessage.Status.FAILED
     assert message.attempts == 1
     assert "HTTP 400" in message.last_error
     # Never tried again, not even a day later.
-    assert services.send_due(now=timezone.now() + datetime.timedelta(days=1)) == (0, 0)
+    assert delivery.send_due(now=timezone.now() + datetime.timedelta(days=1)) == (0, 0)
     assert len(whatsapp_gateway.received) == 1
     assert message in OutboxMessage.objects.needing_attention()
 
@@ -59,14 +60,14 @@ def test_a_5xx_is_retried_with_the_outbox_backoff_until_it_goes_out(whatsapp_gat
     whatsapp_gateway.status = 503
     message = _text()
     now = timezone.now()
-    assert services.deliver(message_id=message.pk, now=now) is False
+    assert delivery.deliver(message_id=message.pk, now=now) is False
     message.refresh_from_db()
     assert message.status == OutboxMessage.Status.PENDING
     assert message.attempts == 1
     assert "503" in message.last_error
     assert message.next_attempt_at == now + datetime.timedelta(minutes=5)
     whatsapp_gateway.status = 200
-    assert services.send_due(now=now + datetime.timedelta(minutes=6)) == (1, 0)
+    assert delivery.send_due(now=now + datetime.timedelta(minutes=6)) == (1, 0)
     message.refresh_from_db()
     assert message.status == OutboxMessage.Status.SENT
     assert len(whatsapp_gateway.received) == 2
@@ -75,7 +76,7 @@ def test_a_5xx_is_retried_with_the_outbox_backoff_until_it_goes_out(whatsapp_gat
 def test_too_many_requests_is_retried_not_given_up(whatsapp_gateway):
     whatsapp_gateway.status = 429
     message = _text()
-    services.deliver(message_id=message.pk)
+    delivery.deliver(message_id=message.pk)
     message.refresh_from_db()
     assert message.status == OutboxMessage.Status.PENDING
 
@@ -87,7 +88,7 @@ def test_a_gateway_that_never_answers_costs_one_attempt_of_message_timeout(
     settings.MESSAGE_TIMEOUT = 1
     message = _text()
     started = time.monotonic()
-    assert services.deliver(message_id=message.pk) is False
+    assert delivery.deliver(message_id=message.pk) is False
     assert 0.9 < time.monotonic() - started < 5
     assert silent_gateway.connections  # it really did connect
     message.refresh_from_db()
@@ -100,7 +101,7 @@ def test_a_gateway_that_never_answers_costs_one_attempt_of_message_timeout(
 def test_an_sms_is_posted_as_a_form_with_the_configured_names_and_auth_header(sms_gateway):
     message = _text()
     assert message.channel == Channel.SMS
-    assert services.deliver(message_id=message.pk) is True
+    assert delivery.deliver(message_id=message.pk) is True
     [got] = sms_gateway.received
     assert got.method == "POST"
     assert got.path == "/kirim" and got.query == {"akun": "dinas"}
@@ -111,7 +112,7 @@ def test_an_sms_is_posted_as_a_form_with_the_configured_names_and_auth_header(sm
 def test_an_sms_gateway_can_take_the_message_in_the_query_string(sms_gateway, settings):
     settings.SMS_GATEWAY_METHOD = "GET"
     message = _text()
-    assert services.deliver(message_id=message.pk) is True
+    assert delivery.deliver(message_id=message.pk) is True
     [got] = sms_gateway.received
     assert got.method == "GET"
     assert got.query == {
@@ -124,12 +125,12 @@ def test_an_sms_gateway_can_take_the_message_in_the_query_string(sms_gateway, se
 def test_sms_4xx_fails_at_once_and_5xx_is_retried(sms_gateway):
     sms_gateway.status = 401
     refused = _text()
-    services.deliver(message_id=refused.pk)
+    delivery.deliver(message_id=refused.pk)
     refused.refresh_from_db()
     assert refused.status == OutboxMessage.Status.FAILED
     sms_gateway.status = 502
     later = _text()
-    services.deliver(message_id=later.pk)
+    delivery.deliver(message_id=later.pk)
     later.refresh_from_db()
     assert later.status == OutboxMessage.Status.PENDING and later.attempts == 1
 
@@ -141,7 +142,7 @@ def test_whatsapp_is_chosen_before_sms_when_both_are_configured(whatsapp_gateway
 def test_without_a_gateway_a_code_goes_to_the_console_in_development(no_text_gateway, capsys):
     message = _text()
     assert message.channel == Channel.CONSOLE
-    assert services.deliver(message_id=message.pk) is True
+    assert delivery.deliver(message_id=message.pk) is True
     assert "Kode Anda: 123456" in capsys.readouterr().out
 
 
@@ -187,7 +188,7 @@ def test_nobody_is_reached_without_an_address(whatsapp_gateway):
 def test_a_gateway_url_that_is_not_http_is_never_opened(sms_gateway, settings):
     settings.SMS_GATEWAY_URL = "file:///etc/passwd"
     message = _text()
-    assert services.deliver(message_id=message.pk) is False
+    assert delivery.deliver(message_id=message.pk) is False
     message.refresh_from_db()
     assert "http:// or https://" in message.last_error
     assert sms_gateway.received == []
@@ -202,7 +203,7 @@ def test_a_code_goes_in_the_configured_authentication_template_and_is_not_kept_o
     settings.WHATSAPP_CODE_TEMPLATE = "kode_portal_umkm"
     message = _text(code="123456")
     assert message.holds_secret
-    assert services.deliver(message_id=message.pk) is True
+    assert delivery.deliver(message_id=message.pk) is True
     [got] = whatsapp_gateway.received
     code = [{"type": "text", "text": "123456"}]
     assert got.json() == {
@@ -231,7 +232,7 @@ def test_a_notice_goes_in_the_notice_template_as_one_line_of_at_most_1024_charac
     message = services.queue_message(
         phone=PHONE, subject="Pemberitahuan", text=long_text, purpose=services.PURPOSE_NOTICE
     )
-    assert services.deliver(message_id=message.pk) is True
+    assert delivery.deliver(message_id=message.pk) is True
     template = whatsapp_gateway.received[0].json()["template"]
     assert template["name"] == "pemberitahuan_umkm" and template["language"] == {"code": "en"}
     [parameter] = template["components"][0]["parameters"]
@@ -247,7 +248,7 @@ def test_without_a_code_template_a_code_still_goes_as_text_but_a_notice_template
 ):
     settings.WHATSAPP_NOTICE_TEMPLATE = "pemberitahuan_umkm"  # never for a code: Meta forbids it
     message = _text(code="123456")
-    services.deliver(message_id=message.pk)
+    delivery.deliver(message_id=message.pk)
     assert whatsapp_gateway.received[0].json()["type"] == "text"
 
 
@@ -258,3 +259,10 @@ def test_a_claimant_s_own_choice_of_whatsapp_is_followed_before_their_email(what
     NoticePreference.objects.create(user=user, channel=NoticePreference.Channel.WHATSAPP)
     message = services.queue_message(user=user, subject="Kabar", text="Isi", purpose=services.PURPOSE_NOTICE)
     assert (message.channel, message.recipient) == (Channel.WHATSAPP, PHONE)
+
+
+def test_without_a_registered_reader_of_the_chosen_channel_a_notice_is_refused_not_sent_by_guess(monkeypatch):
+    monkeypatch.setattr(services, "_channel_choices", [])
+    with pytest.raises(ImproperlyConfigured, match="notice-channel choice"):
+        services.queue_message(owner=OwnerFactory(email="pemilik@contoh.test"), subject="Halo", text="Isi")
+    assert not OutboxMessage.objects.exists()

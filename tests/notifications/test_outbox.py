@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from pembinaan.notifications import services
+from pembinaan.notifications import delivery, services
 from pembinaan.notifications.models import Channel, OutboxMessage
 
 pytestmark = pytest.mark.django_db
@@ -24,14 +24,14 @@ def broken_gateway(monkeypatch):
         calls.append(message.pk)
         raise Broken("SMTP 421 service not available")
 
-    monkeypatch.setitem(services.SENDERS, Channel.EMAIL, fail)
+    monkeypatch.setitem(delivery.SENDERS, Channel.EMAIL, fail)
     return calls
 
 
 def _queue(**kwargs):
     return services.queue_email(
         recipient="pemilik@contoh.test",
-        template="notifications/email/activity_reminder",
+        template="enrolment/email/activity_reminder",
         context={
             "activity": {"title": "Workshop", "start_date": datetime.date(2026, 12, 1)},
             "business": {"name": "X"},
@@ -70,25 +70,25 @@ def test_a_failed_send_is_retried_with_growing_pauses_then_marked_failed(broken_
     settings.OUTBOX_MAX_ATTEMPTS = 3
     message = _queue()
     now = timezone.now()
-    assert services.deliver(message_id=message.pk, now=now) is False
+    assert delivery.deliver(message_id=message.pk, now=now) is False
     message.refresh_from_db()
     assert message.status == OutboxMessage.Status.PENDING
     assert message.attempts == 1
     assert "SMTP 421" in message.last_error
     assert message.next_attempt_at == now + datetime.timedelta(minutes=5)
     # Not due yet: a cron run now does not try again.
-    assert services.send_due(now=now + datetime.timedelta(minutes=1)) == (0, 0)
+    assert delivery.send_due(now=now + datetime.timedelta(minutes=1)) == (0, 0)
     assert len(broken_gateway) == 1
     later = now + datetime.timedelta(minutes=6)
-    services.send_due(now=later)
+    delivery.send_due(now=later)
     message.refresh_from_db()
     assert message.attempts == 2
     assert message.next_attempt_at == later + datetime.timedelta(minutes=10)
-    services.send_due(now=later + datetime.timedelta(minutes=11))
+    delivery.send_due(now=later + datetime.timedelta(minutes=11))
     message.refresh_from_db()
     assert message.status == OutboxMessage.Status.FAILED
     assert message.attempts == 3
-    assert services.send_due(now=later + datetime.timedelta(days=2)) == (0, 0)  # given up
+    assert delivery.send_due(now=later + datetime.timedelta(days=2)) == (0, 0)  # given up
 
 
 def test_the_send_outbox_command_sends_what_is_due(capsys):
@@ -102,9 +102,9 @@ def test_the_send_outbox_command_sends_what_is_due(capsys):
 
 def test_a_message_that_recovers_is_sent_on_the_next_run(broken_gateway, monkeypatch):
     message = _queue()
-    services.deliver(message_id=message.pk)
-    monkeypatch.setitem(services.SENDERS, Channel.EMAIL, services._send_email)
-    services.send_due(now=timezone.now() + datetime.timedelta(hours=1))
+    delivery.deliver(message_id=message.pk)
+    monkeypatch.setitem(delivery.SENDERS, Channel.EMAIL, delivery._send_email)
+    delivery.send_due(now=timezone.now() + datetime.timedelta(hours=1))
     message.refresh_from_db()
     assert message.status == OutboxMessage.Status.SENT
     assert len(mail.outbox) == 1
@@ -115,14 +115,14 @@ def test_staff_see_failed_messages_and_can_send_them_again(
 ):
     settings.OUTBOX_MAX_ATTEMPTS = 1
     message = _queue()
-    services.deliver(message_id=message.pk)
+    delivery.deliver(message_id=message.pk)
     sent = _queue()
     OutboxMessage.objects.filter(pk=sent.pk).update(status=OutboxMessage.Status.SENT)
     page = staff_client.get(reverse("notifications:failed-list")).content.decode()
     assert "SMTP 421" in page and "Gagal" in page
     assert page.count("pemilik@contoh.test") == 1
 
-    monkeypatch.setitem(services.SENDERS, Channel.EMAIL, services._send_email)
+    monkeypatch.setitem(delivery.SENDERS, Channel.EMAIL, delivery._send_email)
     with django_capture_on_commit_callbacks(execute=True):
         response = staff_client.post(reverse("notifications:message-retry", args=[message.pk]))
     assert response.status_code == 302

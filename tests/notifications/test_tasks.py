@@ -6,13 +6,10 @@ from django.core import mail
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from pembinaan.coaching.models import Activity
 from pembinaan.jobs.upkeep import registered_chores
 from pembinaan.lib.tasks import MESSAGES_QUEUE, TaskResultStatus
-from pembinaan.notifications import services, tasks
+from pembinaan.notifications import delivery, services, tasks
 from pembinaan.notifications.models import OutboxMessage
-from tests.coaching.factories import ActivityFactory, ParticipationFactory
-from tests.factories import BusinessFactory, OwnerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -47,9 +44,8 @@ def _queue():
     return services.queue_rendered_email(recipient="pemilik@contoh.test", subject="Halo", body="Isi")
 
 
-def test_the_outbox_is_swept_every_minute_and_reminders_are_queued_every_hour():
+def test_the_outbox_is_swept_every_minute():
     assert _chore("outbox").every_seconds == 60
-    assert _chore("reminders").every_seconds == 3600
 
 
 def test_the_outbox_chore_queues_a_sweep_for_a_worker_when_a_message_is_due(tasks_only_queue):
@@ -68,11 +64,6 @@ def test_the_outbox_chore_queues_nothing_when_nothing_is_due(tasks_only_queue):
     )
     _chore("outbox").run()
     assert not _queued("send_outbox").exists()
-
-
-def test_the_reminders_chore_queues_the_reminder_task(tasks_only_queue):
-    _chore("reminders").run()
-    assert _queued("send_activity_reminders").get().queue_name == MESSAGES_QUEUE
 
 
 def test_a_queued_email_becomes_a_delivery_task_at_commit(
@@ -105,18 +96,6 @@ def test_the_sweep_task_sends_what_is_due_and_says_how_much():
     assert len(mail.outbox) == 2
 
 
-def test_the_reminder_task_reminds_tomorrows_participants_once():
-    activity = ActivityFactory(
-        start_date=timezone.localdate() + datetime.timedelta(days=1), status=Activity.Status.PLANNED
-    )
-    ParticipationFactory(
-        activity=activity, business=BusinessFactory(owner=OwnerFactory(email="a@contoh.test"))
-    )
-    assert tasks.send_activity_reminders.enqueue().return_value == 1
-    assert tasks.send_activity_reminders.enqueue().return_value == 0
-    assert OutboxMessage.objects.get().recipient == "a@contoh.test"
-
-
 def test_a_message_whose_task_cannot_be_queued_waits_for_the_sweep(
     queue_down, django_capture_on_commit_callbacks, caplog
 ):
@@ -127,15 +106,15 @@ def test_a_message_whose_task_cannot_be_queued_waits_for_the_sweep(
     message.refresh_from_db()
     assert message.status == OutboxMessage.Status.PENDING and message.attempts == 0
     assert mail.outbox == []
-    assert services.send_due() == (1, 0)
+    assert delivery.send_due() == (1, 0)
     assert mail.outbox[0].to == ["pemilik@contoh.test"]
 
 
 def test_a_message_is_never_sent_twice():
     message = _queue()
     now = timezone.now()
-    assert services.deliver(message_id=message.pk, now=now) is True
-    assert services.deliver(message_id=message.pk, now=now) is False
+    assert delivery.deliver(message_id=message.pk, now=now) is True
+    assert delivery.deliver(message_id=message.pk, now=now) is False
     assert len(mail.outbox) == 1
 
 
@@ -144,7 +123,7 @@ def test_a_message_whose_last_attempt_never_reported_back_is_given_up(settings):
     settings.OUTBOX_MAX_ATTEMPTS = 2
     message = _queue()
     OutboxMessage.objects.filter(pk=message.pk).update(attempts=2)
-    assert services.deliver(message_id=message.pk) is False
+    assert delivery.deliver(message_id=message.pk) is False
     message.refresh_from_db()
     assert message.status == OutboxMessage.Status.FAILED
     assert mail.outbox == []

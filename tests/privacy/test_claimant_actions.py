@@ -16,6 +16,7 @@ from django.test import Client
 from django.urls import reverse
 
 from pembinaan.enrolment import services as enrolment
+from pembinaan.enrolment.consent import consent_withdrawn
 from pembinaan.enrolment.models import ClaimRequest
 from pembinaan.privacy import selectors
 from pembinaan.privacy.models import AuditEntry, DataRequest, NoticePreference
@@ -167,7 +168,7 @@ def test_a_claimants_requests_are_on_their_claim_and_the_records_owner_sees_none
     claim = claim_of(claimant)
 
     assert set(DataRequest.objects.values_list("claim", "owner")) == {(claim.pk, None)}
-    assert not selectors.consent_withdrawn(record)
+    assert not consent_withdrawn(record)
     assert not selectors.owner_requests(record).exists()
     # The claim still waits: how it is proven does not change for having asked.
     claim.refresh_from_db()
@@ -181,7 +182,7 @@ def test_once_the_claim_is_proven_the_withdrawal_and_the_channel_hold_for_the_re
     enrolment.claim_approve(claim=claim_of(claimant), by=None, method=ClaimRequest.Method.EMAIL)
 
     record.refresh_from_db()
-    assert selectors.consent_withdrawn(record)
+    assert consent_withdrawn(record)
     assert selectors.notice_channel(record) == "whatsapp"
     page = claimant.get(MY_DATA).content.decode()
     assert "Kue Bingka Rahmah" in page  # now the record's own page

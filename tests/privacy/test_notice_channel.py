@@ -9,11 +9,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pembinaan.coaching.models import Activity
-from pembinaan.notifications import notices
+from pembinaan.enrolment.reminders import activity_reminders_queue
 from pembinaan.notifications.models import Channel, OutboxMessage
 from pembinaan.privacy import services
 from pembinaan.privacy.models import NoticePreference
 from pembinaan.registry.models import BusinessStatus
+from pembinaan.registry.notices import business_status_changed
 from tests.coaching.factories import ActivityFactory, ParticipationFactory
 from tests.factories import BusinessFactory
 
@@ -90,7 +91,7 @@ def test_a_verification_goes_by_whatsapp_to_an_owner_who_chose_it(
     services.notice_preference_set(owner=owner, channel="whatsapp")
     business = BusinessFactory(owner=owner, status=BusinessStatus.VERIFIED)
     with django_capture_on_commit_callbacks(execute=True):
-        notices.business_status_changed(business)
+        business_status_changed(business)
     message = OutboxMessage.objects.get()
     assert (message.channel, message.recipient, message.status) == (Channel.WHATSAPP, owner.phone, "terkirim")
     [got] = whatsapp_gateway.received
@@ -105,7 +106,7 @@ def test_an_owner_who_chose_email_gets_email_even_with_whatsapp_configured(
     owner = owner_user.owner_profile
     services.notice_preference_set(owner=owner, channel="email")
     with django_capture_on_commit_callbacks(execute=True):
-        notices.business_status_changed(BusinessFactory(owner=owner, status=BusinessStatus.VERIFIED))
+        business_status_changed(BusinessFactory(owner=owner, status=BusinessStatus.VERIFIED))
     assert [m.to for m in mail.outbox] == [[owner.email]]
     assert whatsapp_gateway.received == []
 
@@ -113,7 +114,7 @@ def test_an_owner_who_chose_email_gets_email_even_with_whatsapp_configured(
 def test_without_a_gateway_a_whatsapp_choice_falls_back_to_email(owner_user):
     owner = owner_user.owner_profile
     services.notice_preference_set(owner=owner, channel="whatsapp")
-    notices.business_status_changed(BusinessFactory(owner=owner, status=BusinessStatus.VERIFIED))
+    business_status_changed(BusinessFactory(owner=owner, status=BusinessStatus.VERIFIED))
     assert OutboxMessage.objects.get().channel == Channel.EMAIL
 
 
@@ -129,8 +130,8 @@ def test_reminders_reach_an_owner_without_email_by_whatsapp_once(owner_user, wha
     owner.email = ""
     owner.save()
     _tomorrow_participation(owner)
-    assert notices.activity_reminders_queue() == 1
-    assert notices.activity_reminders_queue() == 0
+    assert activity_reminders_queue() == 1
+    assert activity_reminders_queue() == 0
     assert OutboxMessage.objects.get().channel == Channel.WHATSAPP
 
 
@@ -139,5 +140,5 @@ def test_no_reminder_by_any_channel_after_consent_is_withdrawn(owner_user, whats
     services.notice_preference_set(owner=owner, channel="whatsapp")
     services.consent_withdraw(owner=owner, by=owner_user)
     _tomorrow_participation(owner)
-    assert notices.activity_reminders_queue() == 0
+    assert activity_reminders_queue() == 0
     assert not OutboxMessage.objects.exists()

@@ -6,9 +6,9 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from pembinaan.coaching import grants
 from pembinaan.coaching import services as coaching
 from pembinaan.coaching.models import Activity, OutcomeType, Participation, ParticipationStatus
-from pembinaan.funding import services as funding
 from pembinaan.funding.models import CapitalAssistance
 from pembinaan.progress.models import TallyState, Target
 from pembinaan.progress.selectors import check_aggregates, coached_businesses, dashboard, dashboard_fresh
@@ -132,20 +132,24 @@ def test_outcomes_and_capital_assistance_keep_the_figures_true(target, staff_use
         .first()
     )
     if approved is not None:
-        funding.grant_disburse(grant=approved, by=staff_user, disbursed_on=approved.activity.start_date)
+        grants.grant_disburse(grant=approved, by=staff_user, disbursed_on=approved.activity.start_date)
         _agree(target)
     proposed = CapitalAssistance.objects.filter(status__in=["diusulkan", "disetujui"]).first()
     if proposed is not None:
-        funding.grant_cancel(grant=proposed, by=staff_user, reason="Tidak memenuhi syarat")
+        grants.grant_cancel(grant=proposed, by=staff_user, reason="Tidak memenuhi syarat")
         _agree(target)
 
 
-def test_a_new_target_is_computed_fresh_until_its_aggregates_are_built(target):
+def test_a_new_target_has_its_aggregates_at_once_and_one_without_is_computed_fresh(target):
     other = Target.objects.create(
         name="2024", period_start=datetime.date(2024, 1, 1), period_end=datetime.date(2024, 12, 31), value=400
     )
+    # Issue 17: built when created, whatever the path (here: the ORM, as a shell would).
+    assert TallyState.objects.filter(target=other).exists()
+    assert check_aggregates(other) == []
+    TallyState.objects.filter(target=other).delete()  # aggregates lost
     assert dashboard(other)["coached_total"] == dashboard_fresh(other)["coached_total"]
-    assert check_aggregates(other)  # not built yet: said, not hidden
+    assert check_aggregates(other)  # not built: said, not hidden
     call_command("rebuild_progress", "--target", str(other.pk))
     assert check_aggregates(other) == []
 

@@ -12,13 +12,13 @@ import datetime
 import pytest
 
 from pembinaan.coaching import services as coaching
-from pembinaan.coaching.models import Activity, ParticipationStatus
-from pembinaan.progress.models import Target
-from pembinaan.progress.selectors import (
+from pembinaan.coaching.counting import (
     business_coaching_status,
     coached_businesses,
     qualifying_participations,
 )
+from pembinaan.coaching.models import Activity, ParticipationStatus
+from pembinaan.progress.models import Target
 from pembinaan.registry import services as registry
 from pembinaan.registry.models import BusinessStatus
 from tests.coaching.factories import ActivityFactory, ParticipationFactory, coaching_type

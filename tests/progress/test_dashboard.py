@@ -4,10 +4,10 @@ import re
 import pytest
 from django.urls import reverse
 
-from pembinaan.progress.maps import forget_shapes
 from pembinaan.progress.models import Target
 from pembinaan.progress.selectors import DashboardFilters, coached_businesses, dashboard
 from pembinaan.progress.services import rebuild
+from pembinaan.reference.maps import forget_shapes
 from pembinaan.registry.models import Business
 from tests.coaching.factories import ActivityFactory, ParticipationFactory, funding_source
 from tests.funding.factories import BudgetLineFactory

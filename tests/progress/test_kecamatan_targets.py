@@ -17,9 +17,9 @@ from django.utils import timezone, translation
 
 from pembinaan.coaching.models import Participation
 from pembinaan.progress.admin import KecamatanShareFormSet
-from pembinaan.progress.maps import forget_shapes
 from pembinaan.progress.models import KecamatanShare, Target
 from pembinaan.progress.selectors import FIGURES, DashboardFilters, dashboard, dashboard_fresh
+from pembinaan.reference.maps import forget_shapes
 from pembinaan.reference.models import Kecamatan, Kelurahan
 from tests.programme import build_programme
 

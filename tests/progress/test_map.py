@@ -1,7 +1,8 @@
 import pytest
 from django.urls import reverse
 
-from pembinaan.progress.maps import choropleth, forget_shapes
+from pembinaan.progress.maps import choropleth
+from pembinaan.reference.maps import forget_shapes
 from pembinaan.reference.models import Kelurahan
 
 pytestmark = pytest.mark.django_db

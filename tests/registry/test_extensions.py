@@ -36,7 +36,11 @@ def test_the_page_renders_the_template_and_context_of_a_registered_section(
     staff_client, registered, settings, tmp_path
 ):
     (tmp_path / "test_section.html").write_text("<p>Bagian uji: {{ test_section_name }}</p>")
-    settings.TEMPLATES[0]["DIRS"] = [*settings.TEMPLATES[0]["DIRS"], tmp_path]
+    # Assigned, not mutated: the settings fixture then resets the template engines.
+    settings.TEMPLATES = [
+        {**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], tmp_path]},
+        *settings.TEMPLATES[1:],
+    ]
     extensions.register_business_section(
         "test",
         order=45,

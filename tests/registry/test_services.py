@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 
 from pembinaan.reference.models import Kelurahan
-from pembinaan.registry import services
+from pembinaan.registry import matching, services
 from pembinaan.registry.models import (
     Business,
     BusinessSource,
@@ -191,7 +191,7 @@ class TestDuplicates:
         )
         DuplicatePair.objects.all().delete()
         assert len(flagged) == 2
-        assert services.duplicates_scan_all() == 2
+        assert matching.duplicates_scan_all() == 2
         assert (
             set(DuplicatePair.objects.values_list("business_a", "business_b", "same_phone", "same_name"))
             == flagged

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from pembinaan.lib.identifiers import format_phone, mask_nik
+from pembinaan.lib.moments import format_moment
 from pembinaan.lib.money import format_rupiah
 from pembinaan.lib.numbers import format_number, format_percent
 
@@ -67,3 +68,10 @@ def waktu_iso(value):
         return None
     moment = parse_datetime(str(value))
     return timezone.localtime(moment) if moment and timezone.is_aware(moment) else moment
+
+
+@register.filter
+def waktu(value):
+    """A datetime (or an ISO timestamp kept as text) as "3 Desember 2026, 14.50 WITA"."""
+    moment = waktu_iso(value) if isinstance(value, str) else value
+    return format_moment(moment) if moment else ""

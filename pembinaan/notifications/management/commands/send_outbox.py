@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from pembinaan.notifications.services import send_due
+from pembinaan.notifications.delivery import send_due
 
 
 class Command(BaseCommand):

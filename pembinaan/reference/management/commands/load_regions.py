@@ -3,8 +3,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from pembinaan.progress.maps import forget_shapes
 from pembinaan.reference.loaders import load_boundaries, load_regions
+from pembinaan.reference.maps import forget_shapes
 from pembinaan.reference.models import Kecamatan, Kelurahan
 
 

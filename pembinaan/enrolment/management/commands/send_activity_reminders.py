@@ -3,7 +3,7 @@ import datetime
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from pembinaan.notifications.notices import activity_reminders_queue
+from pembinaan.enrolment.reminders import activity_reminders_queue
 
 
 class Command(BaseCommand):

@@ -1,11 +1,17 @@
+"""The day-before reminder to owners signed up for an activity, queued hourly by a chore."""
+
 import datetime
 
 import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from pembinaan.coaching.models import Activity, ParticipationStatus
+from pembinaan.enrolment import tasks
+from pembinaan.jobs.upkeep import registered_chores
+from pembinaan.lib.tasks import MESSAGES_QUEUE
 from pembinaan.notifications.models import OutboxMessage
 from tests.coaching.factories import ActivityFactory, ParticipationFactory
 from tests.factories import BusinessFactory, OwnerFactory, UserFactory
@@ -65,3 +71,24 @@ def test_an_owner_who_withdrew_consent_gets_no_reminder(django_capture_on_commit
     with django_capture_on_commit_callbacks(execute=True):
         call_command("send_activity_reminders")
     assert [m.to for m in mail.outbox] == [["tetap@contoh.test"]]
+
+
+def _reminders_chore():
+    return next(chore for chore in registered_chores() if chore.name == "reminders")
+
+
+def test_reminders_are_queued_every_hour_by_a_chore_that_only_queues_the_task(settings):
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "jobs"]}
+    }
+    assert _reminders_chore().every_seconds == 3600
+    _reminders_chore().run()
+    queued = DBTaskResult.objects.get(task_path="pembinaan.enrolment.tasks.send_activity_reminders")
+    assert queued.queue_name == MESSAGES_QUEUE
+
+
+def test_the_reminder_task_reminds_tomorrows_participants_once():
+    _participant(_tomorrow(), email="a@contoh.test")
+    assert tasks.send_activity_reminders.enqueue().return_value == 1
+    assert tasks.send_activity_reminders.enqueue().return_value == 0
+    assert OutboxMessage.objects.get().recipient == "a@contoh.test"

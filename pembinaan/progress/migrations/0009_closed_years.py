@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("progress", "0007_tallystate_money_changed_at"),
+        ("progress", "0008_progress_check"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

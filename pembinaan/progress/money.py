@@ -1,0 +1,188 @@
+"""Money figures: pagu, realisasi and reach per fiscal year and funding source (docs/rules.md rules 8–9).
+
+Every sum is computed by the database; Python only lays the grouped rows side by side. Who counts as
+coached is coaching's rule (`pembinaan/coaching/counting.py`), asked here as everywhere else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Q, QuerySet, Sum
+
+from pembinaan.coaching import selectors as coaching_selectors
+from pembinaan.coaching.counting import attended_participations, counted_business
+from pembinaan.coaching.models import Activity, Participation, ParticipationStatus
+from pembinaan.funding.models import BudgetLine, CapitalAssistance, FundingSource
+from pembinaan.registry.models import Business
+
+
+@dataclass
+class BudgetRow:
+    year: int
+    source: FundingSource
+    budget: int = 0
+    activity_cost: int = 0
+    grants_disbursed: int = 0
+    activities: int = 0
+    reached: int = 0
+    coached: int = 0
+    lines_to_review: int = 0
+
+    @property
+    def realized(self) -> int:
+        """Realisasi (rule 9): activity costs plus capital assistance disbursed, of this source and year."""
+        return self.activity_cost + self.grants_disbursed
+
+    @property
+    def absorbed_percent(self) -> Decimal | None:
+        if not self.budget:
+            return None
+        return (Decimal(self.realized) * 100 / Decimal(self.budget)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+    @property
+    def overspent(self) -> bool:
+        return self.realized > self.budget
+
+    @property
+    def cost_per_coached(self) -> int | None:
+        """Realisasi ÷ coached businesses attributed to this source (rule 9), in whole rupiah."""
+        if not self.coached:
+            return None
+        return int((Decimal(self.realized) / self.coached).quantize(Decimal("1"), ROUND_HALF_UP))
+
+
+def _attended(year: int | None) -> QuerySet[Participation]:
+    """Attendance that can make a business coached (rule 6a), by its budget line's fiscal year (8c)."""
+    return attended_participations(Q(activity__budget_line__fiscal_year=year) if year else None)
+
+
+def budget_overview(*, year: int | None = None) -> list[BudgetRow]:
+    """One row per fiscal year and funding source that has a budget or spending, zeros included."""
+    sources = {s.pk: s for s in FundingSource.objects.all()}
+    lines = BudgetLine.objects.all()
+    activities = Activity.objects.all()
+    grants = CapitalAssistance.objects.filter(status=CapitalAssistance.Status.DISBURSED)
+    if year:
+        lines = lines.filter(fiscal_year=year)
+        activities = activities.filter(budget_line__fiscal_year=year)
+        grants = grants.filter(budget_line__fiscal_year=year)
+    rows: dict[tuple[int, int], BudgetRow] = {}
+
+    def row(y: int, source_id: int) -> BudgetRow:
+        return rows.setdefault((y, source_id), BudgetRow(year=y, source=sources[source_id]))
+
+    for r in lines.values("fiscal_year", "source_id").annotate(
+        total=Sum("amount"), review=Count("pk", filter=Q(needs_review=True))
+    ):
+        entry = row(r["fiscal_year"], r["source_id"])
+        entry.budget, entry.lines_to_review = r["total"] or 0, r["review"]
+    for r in activities.values("budget_line__fiscal_year", "budget_line__source_id").annotate(
+        cost=Sum("actual_cost"), n=Count("pk", filter=~Q(status=Activity.Status.CANCELLED))
+    ):
+        entry = row(r["budget_line__fiscal_year"], r["budget_line__source_id"])
+        entry.activity_cost, entry.activities = r["cost"] or 0, r["n"]
+    for r in grants.values("budget_line__fiscal_year", "budget_line__source_id").annotate(
+        total=Sum("amount")
+    ):
+        row(r["budget_line__fiscal_year"], r["budget_line__source_id"]).grants_disbursed = r["total"] or 0
+    keys = ("activity__budget_line__fiscal_year", "activity__budget_line__source_id")
+    for r in (
+        _attended(year)
+        .values(*keys)
+        .annotate(
+            reached=Count("business", distinct=True),
+            coached=Count(
+                "business",
+                distinct=True,
+                filter=counted_business("business__"),
+            ),
+        )
+    ):
+        entry = row(r[keys[0]], r[keys[1]])
+        entry.reached, entry.coached = r["reached"], r["coached"]
+    # Complete lists: every source appears in every year shown, with zeros.
+    for y in {y for y, _s in rows}:
+        for source_id in sources:
+            row(y, source_id)
+    return sorted(rows.values(), key=lambda r: (-r.year, r.source.order, r.source.code))
+
+
+@dataclass
+class YearTotal:
+    year: int
+    budget: int
+    realized: int
+    activities: int
+
+
+def year_totals(rows: list[BudgetRow]) -> list[YearTotal]:
+    """Money and activities add up across sources; reached and coached businesses do not (rule 8)."""
+    totals: dict[int, YearTotal] = {}
+    for r in rows:
+        t = totals.setdefault(r.year, YearTotal(r.year, 0, 0, 0))
+        t.budget += r.budget
+        t.realized += r.realized
+        t.activities += r.activities
+    return sorted(totals.values(), key=lambda t: -t.year)
+
+
+def money_by_source(*, first_year: int, last_year: int) -> dict[int, tuple[int, int]]:
+    """(pagu, realisasi) per funding source over the fiscal years first..last (rule 9)."""
+    years = (first_year, last_year)
+    budget = dict(
+        BudgetLine.objects.filter(fiscal_year__range=years)
+        .values("source")
+        .order_by()
+        .annotate(t=Sum("amount"))
+        .values_list("source", "t")
+    )
+    cost = dict(
+        Activity.objects.filter(budget_line__fiscal_year__range=years)
+        .values("budget_line__source")
+        .order_by()
+        .annotate(t=Sum("actual_cost"))
+        .values_list("budget_line__source", "t")
+    )
+    grants = dict(
+        CapitalAssistance.objects.filter(
+            budget_line__fiscal_year__range=years, status=CapitalAssistance.Status.DISBURSED
+        )
+        .values("budget_line__source")
+        .order_by()
+        .annotate(t=Sum("amount"))
+        .values_list("budget_line__source", "t")
+    )
+    return {
+        source: (int(budget.get(source) or 0), int(cost.get(source) or 0) + int(grants.get(source) or 0))
+        for source in set(budget) | set(cost) | set(grants)
+    }
+
+
+def drilldown_activities(*, year: int, source: FundingSource) -> QuerySet[Activity]:
+    return (
+        Activity.objects.filter(budget_line__fiscal_year=year, budget_line__source=source)
+        .select_related("coaching_type", "budget_line")
+        .annotate(
+            attended=Count("participations", filter=Q(participations__status=ParticipationStatus.ATTENDED)),
+        )
+        .order_by("start_date", "pk")
+    )
+
+
+def drilldown_businesses(*, year: int, source: FundingSource):
+    """The businesses reached with this source's money in this year (staff only: names)."""
+    reached = _attended(year).filter(activity__budget_line__source=source).values("business_id")
+    return (
+        Business.objects.filter(pk__in=reached)
+        .select_related("kelurahan__kecamatan", "owner")
+        .order_by("name")
+    )
+
+
+def drilldown_grant_totals(*, year: int, source: FundingSource) -> coaching_selectors.GrantTotals:
+    """The grants charged to one source and fiscal year, split by status (the drill-down's list)."""
+    return coaching_selectors.grant_totals(
+        CapitalAssistance.objects.filter(budget_line__source=source, budget_line__fiscal_year=year)
+    )
