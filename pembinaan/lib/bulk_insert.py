@@ -352,7 +352,11 @@ def _copy_into_history(
     with connection.cursor() as cursor:
         for start in range(0, len(ids), 100_000):
             chunk = ids[start : start + 100_000]
-            if connection.vendor == "postgresql":
+            low, high = min(chunk), max(chunk)
+            if high - low == len(chunk) - 1 and len(set(chunk)) == len(chunk):
+                # Ids from a sequence are usually consecutive: a range, read through the primary key.
+                cursor.execute(sql + "BETWEEN %s AND %s", [*params, low, high])
+            elif connection.vendor == "postgresql":
                 cursor.execute(sql + "= ANY(%s)", [*params, chunk])
             else:
                 cursor.execute(sql + "IN (SELECT value FROM json_each(%s))", [*params, json.dumps(chunk)])  # noqa: S608

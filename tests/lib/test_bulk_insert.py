@@ -184,3 +184,14 @@ def test_indexes_deferred_refuses_to_run_outside_a_transaction(transactional_db)
         pytest.skip("indexes and keys are deferred on PostgreSQL only")
     with pytest.raises(RuntimeError), indexes_deferred([Owner]):
         pass
+
+
+def test_history_rows_of_ids_that_are_not_a_range_are_copied_for_exactly_those_rows():
+    now = timezone.now()
+    rows = _owner_rows(5)
+    insert_rows(Owner, rows, now=now)
+    chosen = [rows[1], rows[0], rows[3], rows[4]]  # consecutive first and last, a gap inside
+
+    insert_history(Owner, chosen, now=now, default_user_id=None)
+
+    assert set(Owner.history.values_list("id", flat=True)) == {row["id"] for row in chosen}
