@@ -51,7 +51,9 @@ class Figure:
         ratio = self.ratio
         if ratio is None:
             return "—"
-        return f"{ratio:.1f}× the floor" if self.floor else f"{ratio:.1f}× better"
+        if self.floor:
+            return f"{ratio:.1f}× the floor"
+        return f"{ratio:.1f}× better" if ratio >= 1 else f"{1 / ratio:.1f}× worse"
 
 
 def machine() -> str:
