@@ -1,7 +1,11 @@
 """Dashboard and open-data speed on PostgreSQL, against the naive rule-6 SQL (issue: dashboard).
 
-    .venv/bin/python bench/dashboard_bench.py [--businesses N] [--participations P] [--keep]
+    .venv/bin/python bench/dashboard_bench.py [--businesses N] [--participations P] [--keep | --reuse] [--smoke]
     PG_URL=postgres://postgres@127.0.0.1:5432 (server; a database `umkm_bench` is created and dropped)
+
+--reuse measures a database seeded before (e.g. `seed_bench.py --keep --database umkm_bench`);
+--smoke: 300 businesses / 600 participations, one naive run, to check the bench still runs.
+Figures go to bench/results/latest.md.
 
 Reports, for the dashboard view and GET /api/v1/progress/: median latency right after a change
 (attendance recorded) and on repeat, the query count; the time to record one attendance (with the
@@ -19,7 +23,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
 DB = "umkm_bench"
+
+from results import Figure, pg_server, record  # noqa: E402
 
 
 def psql(server: str, sql: str) -> None:
@@ -52,9 +59,12 @@ def main() -> None:
         default=3,
         help="repeats of the naive baseline (minutes each at 1M; 0 skips it)",
     )
+    parser.add_argument("--smoke", action="store_true", help="300 businesses: checks the bench still runs")
     args = parser.parse_args()
+    if args.smoke:
+        args.businesses, args.participations, args.naive_runs = 300, 600, 1
     db = args.database
-    server = os.environ.get("PG_URL", "postgres://postgres@127.0.0.1:5432")
+    server = pg_server()
     env = {**os.environ, "DATABASE_URL": f"{server}/{db}", "LOG_LEVEL": "WARNING"}
     if not args.reuse:
         psql(server, f"DROP DATABASE IF EXISTS {db}")
@@ -130,6 +140,14 @@ def main() -> None:
     if naive_ms is not None:
         print(f"{'naive rule-6 dashboard (raw SQL)':32}{naive_ms:13.0f} ms")
         print(f"{'ratio naive / dashboard':32}{naive_ms / results['dashboard'][0]:13.1f} x")
+    naive = {"baseline": naive_ms, "baseline_name": "naive rule-6 SQL, this run"} if naive_ms else {}
+    figures = []
+    for name, (after, repeat, n) in results.items():
+        figures.append(Figure(f"{name}, right after a change ({n} queries)", after, "ms", **naive))
+        figures.append(Figure(f"{name}, repeated (cached)", repeat, "ms", **naive))
+    figures.append(Figure("record one attendance (with the aggregate upkeep)", record_ms, "ms"))
+    record("dashboard", figures, database=f"PostgreSQL, {args.businesses:,} businesses / "
+           f"{args.participations:,} participations")  # fmt: skip
     if not args.keep:
         connection.close()
         psql(server, f"DROP DATABASE IF EXISTS {db}")

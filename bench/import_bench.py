@@ -28,6 +28,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
 RESULTS = ROOT / "bench" / "results"
 OWN_DB = "umkm_import_bench"
 
@@ -215,13 +216,20 @@ def main() -> None:
     parser.add_argument("--phase", choices=["dry", "import", "baseline"], help=argparse.SUPPRESS)
     parser.add_argument("--file", help=argparse.SUPPRESS)
     parser.add_argument("--database-url", help=argparse.SUPPRESS)
+    parser.add_argument("--smoke", action="store_true", help="300 rows (baseline 100): checks the bench runs")
     args = parser.parse_args()
+    if args.smoke:
+        args.rows, args.baseline_rows = 300, 100
     if args.phase:
         print(json.dumps(phase(args.phase, Path(args.file), args.database_url, args.baseline_rows)))
         return
 
     server = os.environ.get("PG_URL", "postgres://postgres@127.0.0.1:5432")
-    own = urlparse(server).path.strip("/") == ""
+    own = urlparse(server).path.strip("/") in ("", "test")  # CI's test database is never emptied here
+    if own:
+        from results import pg_server
+
+        server = pg_server()
     database_url = f"{server.rstrip('/')}/{OWN_DB}" if own else server
     if own:
         psql(server, f"DROP DATABASE IF EXISTS {OWN_DB}")
@@ -253,6 +261,26 @@ def main() -> None:
               f"peak {result['peak_mb']:>4} MB  {json.dumps({k: v for k, v in result.items() if k not in ('rows', 'seconds', 'rows_per_s', 'peak_mb')})}")  # fmt: skip
     ratio = results["import"]["rows_per_s"] / results["baseline"]["rows_per_s"]
     print(f"import vs django-import-export default resource: {ratio:.1f}x rows/s")
+    from results import Figure, record
+
+    base = results["baseline"]
+    base_name = f"django-import-export default resource, {base['rows']:,} rows"
+    record(
+        "import",
+        [
+            Figure(
+                f"{label}, {results[name]['rows']:,} rows (peak {results[name]['peak_mb']} MB, "
+                f"{results[name]['seconds']:.1f} s)",
+                results[name]["rows_per_s"],
+                "rows/s",
+                baseline=base["rows_per_s"],
+                baseline_name=base_name,
+                higher_is_better=True,
+            )  # fmt: skip
+            for name, label in (("dry", "dry run"), ("import", "import, valid rows only"))
+        ],
+        database="PostgreSQL",
+    )
     if own:
         psql(server, f"DROP DATABASE IF EXISTS {OWN_DB}")
 

@@ -6,10 +6,14 @@ driver's C loop, PostgreSQL a COPY. No `save()` and no signals run, so the calle
 fields itself. Used by `seed_demo` and by the spreadsheet importer's bulk path
 (registry/importers.py), which checks every row with the services' rules first and writes the
 history and status rows itself; other application code goes through the services.
+
+`indexes_deferred` loads tables without their secondary indexes and key checks on PostgreSQL
+(made again at the end of the block), for loads of millions of rows such as `seed_demo`'s.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import functools
 import io
@@ -282,18 +286,26 @@ def _copy(connection, sql: str, pieces) -> None:
 def insert_history(model, rows: list[Row], *, now: datetime.datetime, default_user_id: int | None) -> None:
     """The django-simple-history "created" rows for rows just inserted with `insert_rows`.
 
-    Each row's `_history_user_id` key, when present, names who created it. When none has one, the
-    database copies the rows into the history table itself (INSERT … SELECT), which costs no
-    Python per row; otherwise each history row is built here.
+    Each row's `_history_user_id` key, when present, names who created it. When none has one, or
+    each names the row's own `created_by_id`, the database copies the rows into the history table
+    itself (INSERT … SELECT), which costs no Python per row; otherwise each history row is built here.
     """
     if not getattr(settings, "SIMPLE_HISTORY_ENABLED", True) or not rows:
         return
     history_model = model.history.model
     tracked = [f.attname for f in history_model.tracked_fields]
     pk = model._meta.pk.attname
-    if all("_history_user_id" not in row for row in rows) and all(pk in row for row in rows):
-        _copy_into_history(model, [row[pk] for row in rows], now=now, user_id=default_user_id)
-        return
+    if all(pk in row for row in rows):
+        if all("_history_user_id" not in row for row in rows):
+            _copy_into_history(model, [row[pk] for row in rows], now=now, user_id=default_user_id)
+            return
+        if "created_by_id" in tracked and all(
+            row.get("_history_user_id", default_user_id) == row.get("created_by_id") for row in rows
+        ):
+            _copy_into_history(
+                model, [row[pk] for row in rows], now=now, user_id=None, user_from="created_by_id"
+            )
+            return
     history_rows = []
     for row in rows:
         entry = {name: row[name] for name in tracked}
@@ -305,7 +317,11 @@ def insert_history(model, rows: list[Row], *, now: datetime.datetime, default_us
     insert_rows(history_model, history_rows, now=now, keep_ids=False)
 
 
-def _copy_into_history(model, ids: list[int], *, now: datetime.datetime, user_id: int | None) -> None:
+def _copy_into_history(
+    model, ids: list[int], *, now: datetime.datetime, user_id: int | None, user_from: str = ""
+) -> None:
+    """INSERT … SELECT the "created" history rows; `user_from` names a column of the rows that holds
+    the history user (else `user_id` for all)."""
     history_model = model.history.model
     connection = connections[router.db_for_write(history_model)]
     qn = connection.ops.quote_name
@@ -324,6 +340,8 @@ def _copy_into_history(model, ids: list[int], *, now: datetime.datetime, user_id
         targets.append(qn(field.column))
         if field.attname in tracked:
             selects.append(qn(source_columns[field.attname]))
+        elif field.attname == "history_user_id" and user_from:
+            selects.append(qn(source_columns[user_from]))
         else:
             selects.append("%s")
             params.append(extra[field.attname])  # a KeyError here means a history field we do not fill
@@ -334,7 +352,11 @@ def _copy_into_history(model, ids: list[int], *, now: datetime.datetime, user_id
     with connection.cursor() as cursor:
         for start in range(0, len(ids), 100_000):
             chunk = ids[start : start + 100_000]
-            if connection.vendor == "postgresql":
+            low, high = min(chunk), max(chunk)
+            if high - low == len(chunk) - 1 and len(set(chunk)) == len(chunk):
+                # Ids from a sequence are usually consecutive: a range, read through the primary key.
+                cursor.execute(sql + "BETWEEN %s AND %s", [*params, low, high])
+            elif connection.vendor == "postgresql":
                 cursor.execute(sql + "= ANY(%s)", [*params, chunk])
             else:
                 cursor.execute(sql + "IN (SELECT value FROM json_each(%s))", [*params, json.dumps(chunk)])  # noqa: S608
@@ -392,3 +414,74 @@ def insert_columns(model, columns: dict[str, list], *, same: dict[str, Any], now
                     [*params, json.dumps(list(zip(*chunk.values(), strict=True)))],
                 )
     rows_inserted.send(sender=model)
+
+
+@contextlib.contextmanager
+def indexes_deferred(models, *, maintenance_work_mem: str = "256MB"):
+    """On PostgreSQL, load `models`' tables without their secondary indexes and key checks.
+
+    A COPY into a table with indexes updates every index row by row, in random order once the
+    index outgrows memory, and Django's foreign keys are DEFERRABLE INITIALLY DEFERRED: each
+    inserted row queues a check that runs at the commit, one index look-up at a time. For a load
+    of millions of rows both cost far more than the load itself. Inside this block the tables have
+    only their primary keys: their foreign keys, unique constraints no foreign key depends on, and
+    other indexes are dropped first and made again at the end, each index built in one sorted pass
+    and each foreign key checked by one join (so a bad row still fails the load, at the end
+    rather than at the commit). Must run inside a transaction (the tables are locked until it
+    ends, and a failure restores everything); elsewhere than PostgreSQL it does nothing.
+    """
+    if not models:
+        yield
+        return
+    connection = connections[router.db_for_write(models[0])]
+    if connection.vendor != "postgresql":
+        yield
+        return
+    if not connection.in_atomic_block:
+        raise RuntimeError("indexes_deferred must run inside a transaction")
+    tables = [model._meta.db_table for model in models]
+    qn = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT c.conrelid::regclass::text, c.conname, c.contype, pg_get_constraintdef(c.oid)
+            FROM pg_constraint c
+            WHERE c.conrelid = ANY(%s::regclass[]) AND c.contype IN ('f', 'u')
+              AND NOT (c.contype = 'u' AND EXISTS (
+                  SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.conindid = c.conindid))
+            ORDER BY c.contype DESC, c.conname
+            """,
+            [tables],
+        )
+        constraints = cursor.fetchall()  # unique ones first, so that they are made again first
+        cursor.execute(
+            """
+            SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
+            FROM pg_index i
+            WHERE i.indrelid = ANY(%s::regclass[]) AND NOT i.indisprimary
+              AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
+            ORDER BY 1
+            """,
+            [tables],
+        )
+        indexes = cursor.fetchall()
+        # Key checks still queued for earlier rows run now: a table with pending checks cannot be
+        # altered. Django's way (checks at the commit) is back at the end of the block.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        for table, name, _kind, _definition in reversed(constraints):  # foreign keys first
+            cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {qn(name)}")
+        for name, _definition in indexes:
+            cursor.execute(f"DROP INDEX {name}")
+    yield  # on an error the transaction's rollback puts everything back
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET LOCAL maintenance_work_mem = %s", [maintenance_work_mem])
+        for table, name, kind, definition in constraints:
+            if kind == "u":
+                cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {qn(name)} {definition}")
+        for _name, definition in indexes:
+            cursor.execute(definition)
+        for table, name, kind, definition in constraints:
+            if kind == "f":
+                cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {qn(name)} {definition}")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")

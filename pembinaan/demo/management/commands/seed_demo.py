@@ -38,6 +38,11 @@ class Command(BaseCommand):
             help="number of participations (default: about 2.4 per coached business, 1 per business above 5,000)",
         )
         parser.add_argument(
+            "--keep-indexes",
+            action="store_true",
+            help="load with every index and key check in place, as seeding did before (a benchmark's baseline)",
+        )
+        parser.add_argument(
             "--if-empty",
             action="store_true",
             help="do nothing (but print the demo logins) when the registry already holds data; for `make run`",
@@ -50,6 +55,7 @@ class Command(BaseCommand):
         seed: int,
         if_empty: bool = False,
         participations: int | None = None,
+        keep_indexes: bool = False,
         **options: Any,
     ) -> None:
         if getattr(settings, "PRODUCTION", False):
@@ -69,6 +75,8 @@ class Command(BaseCommand):
             )
         started = time.perf_counter()
         seeder = self.seeder_class(businesses=businesses, seed=seed, participations=participations)
+        if keep_indexes:
+            seeder.bulk_steps = frozenset()
         with transaction.atomic():
             seeder.run()
         elapsed = time.perf_counter() - started
