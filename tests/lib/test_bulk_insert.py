@@ -132,7 +132,9 @@ def _indexes_and_keys(tables: list[str]) -> list[tuple]:
         return indexes + cursor.fetchall()
 
 
-def test_a_load_with_indexes_deferred_leaves_the_same_indexes_and_keys_and_the_rows(transactional_db):
+# Real transactions, the migrated data restored afterwards (as every transactional test here).
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_load_with_indexes_deferred_leaves_the_same_indexes_and_keys_and_the_rows():
     from django.db import connection, transaction
 
     from pembinaan.lib.bulk_insert import indexes_deferred
@@ -159,7 +161,9 @@ def test_a_load_with_indexes_deferred_leaves_the_same_indexes_and_keys_and_the_r
     assert Owner.objects.count() == 10
 
 
-def test_a_row_that_breaks_a_key_fails_the_load_when_the_keys_are_made_again(transactional_db):
+# Real transactions, the migrated data restored afterwards (as every transactional test here).
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_row_that_breaks_a_key_fails_the_load_when_the_keys_are_made_again():
     from django.db import IntegrityError, connection, transaction
 
     from pembinaan.lib.bulk_insert import indexes_deferred
@@ -175,7 +179,9 @@ def test_a_row_that_breaks_a_key_fails_the_load_when_the_keys_are_made_again(tra
     assert any("FOREIGN KEY" in d for _n, d in _indexes_and_keys([Owner._meta.db_table]))
 
 
-def test_indexes_deferred_refuses_to_run_outside_a_transaction(transactional_db):
+# Real transactions, the migrated data restored afterwards (as every transactional test here).
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_indexes_deferred_refuses_to_run_outside_a_transaction():
     from django.db import connection
 
     from pembinaan.lib.bulk_insert import indexes_deferred
