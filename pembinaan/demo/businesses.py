@@ -36,9 +36,9 @@ from pembinaan.registry.models import (
     Certification,
     Owner,
     StatusChange,
+    business_derived,
     normalise_name,
 )
-from pembinaan.registry.scale import classify
 
 S = BusinessStatus
 SRC = BusinessSource
@@ -256,7 +256,6 @@ class RegistrySteps:
                 npwp = f"{rng.randrange(10**9):09d}731000"  # old format, KPP Banjarmasin
         marketplace, social, website = self._links(normalised, kind, start_year)
         products = ", ".join(rng.sample(kind.products, rng.randint(1, min(4, len(kind.products)))))
-        scale, basis = classify(annual_sales=sales, capital=capital)
         reason = ""
         if status == S.REJECTED:
             reason = rng.choice(REJECT_REASONS)
@@ -275,7 +274,8 @@ class RegistrySteps:
         business = {
             "_owner": owner,
             "name": name,
-            "name_normalized": normalised,
+            # The registry's own derivation (normalised name, scale and its basis), as for a save.
+            **business_derived(name=name, annual_sales=sales, capital=capital),
             "kelurahan_id": kel[0],
             "address": address,
             "kbli_category_id": category,
@@ -286,8 +286,6 @@ class RegistrySteps:
             "employees": employees,
             "annual_sales": sales,
             "capital": capital,
-            "scale": scale,
-            "scale_basis": basis,
             "products": products[:1].upper() + products[1:],
             "marketplace_url": marketplace,
             "social_media_url": social,

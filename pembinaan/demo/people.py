@@ -29,12 +29,13 @@ from pembinaan.demo.vocabulary import (
     STREETS,
 )
 from pembinaan.lib.bulk_insert import Row
-from pembinaan.lib.identifiers import GENDER_FEMALE, GENDER_MALE
+from pembinaan.lib.identifiers import GENDER_FEMALE, GENDER_MALE, parse_nik
 from pembinaan.registry.models import (
     BusinessSource,
     BusinessStatus,
     Owner,
     normalise_name,
+    owner_fields_from_nik,
 )
 
 S = BusinessStatus
@@ -74,6 +75,7 @@ class PeopleSteps:
             "address": f"Jl. Sasirangan No. 12, RT 004, Kel. {home[1]}",
             "user_id": user.pk,
         }
+        owner.update(owner_fields_from_nik(parse_nik(owner["nik"])))
         self.owners.append(owner)
         person = Person(owner=owner, short_name="Aminah", female=True, home=home)
         kinds = {kind.codes[0]: kind for kind in KINDS}
@@ -163,6 +165,8 @@ class PeopleSteps:
             "email": email,
             "address": self._address(home),
         }
+        if nik:  # what a NIK decides comes from the registry's rule (3b), as on every other path
+            owner.update(owner_fields_from_nik(parse_nik(nik)))
         self.owners.append(owner)
         return Person(owner=owner, short_name=short, female=female, home=home)
 
