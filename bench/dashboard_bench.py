@@ -15,6 +15,7 @@ aggregate upkeep); and the naive computation over the raw tables as the baseline
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import statistics
 import subprocess
@@ -58,6 +59,12 @@ def main() -> None:
         type=int,
         default=3,
         help="repeats of the naive baseline (minutes each at 1M; 0 skips it)",
+    )
+    parser.add_argument(
+        "--naive-timeout",
+        type=int,
+        default=30,
+        help="seconds a filtered view's naive baseline may run before it is reported as longer (default 30)",
     )
     parser.add_argument("--smoke", action="store_true", help="300 businesses: checks the bench still runs")
     args = parser.parse_args()
@@ -131,6 +138,9 @@ def main() -> None:
         repeat = median_ms(lambda u=url: client.get(u), 7)
         results[name] = (statistics.median(after_change), repeat, len(queries))
     naive_ms = median_ms(lambda: dashboard_fresh(target), args.naive_runs) if args.naive_runs else None
+    views = filtered_views(
+        client, change, target, dashboard_fresh, args.naive_timeout if args.naive_runs else 0
+    )
 
     print(f"\nPostgreSQL, {args.businesses:,} businesses / {args.participations:,} participations")
     print(f"{'':32}{'after a change':>16}{'repeat':>10}{'queries':>9}")
@@ -146,11 +156,110 @@ def main() -> None:
         figures.append(Figure(f"{name}, right after a change ({n} queries)", after, "ms", **naive))
         figures.append(Figure(f"{name}, repeated (cached)", repeat, "ms", **naive))
     figures.append(Figure("record one attendance (with the aggregate upkeep)", record_ms, "ms"))
+    print(f"\n{'filtered view':48}{'uncached':>10}{'cached':>9}{'queries':>9}{'naive':>12}{'ratio':>8}")
+    for name, after, repeat, n, naive_view in views:
+        shown = (
+            "—"
+            if naive_view is None
+            else (f"{naive_view:.0f} ms" if naive_view > 0 else f"> {-naive_view:.0f} ms")
+        )
+        ratio = f"{abs(naive_view) / after:.0f}x" if naive_view else "—"
+        print(f"{name:48}{after:7.0f} ms{repeat:6.0f} ms{n:9d}{shown:>12}{ratio:>8}")
+        if naive_view is not None and naive_view < 0:
+            base = {
+                "baseline": -naive_view,
+                "baseline_name": f"naive SQL, stopped after {args.naive_timeout} s",
+            }
+        elif naive_view:
+            base = {"baseline": naive_view, "baseline_name": "naive SQL, this run"}
+        else:
+            base = {}
+        figures.append(Figure(f"dashboard {name}, uncached ({n} queries)", after, "ms", **base))
+        figures.append(Figure(f"dashboard {name}, cached", repeat, "ms"))
     record("dashboard", figures, database=f"PostgreSQL, {args.businesses:,} businesses / "
            f"{args.participations:,} participations")  # fmt: skip
     if not args.keep:
         connection.close()
         psql(server, f"DROP DATABASE IF EXISTS {db}")
+
+
+def filtered_views(client, change, target, dashboard_fresh, naive_timeout: int) -> list[tuple]:
+    """Every combination of the dashboard's four filters (the busiest value of each), and every
+    single value of each filter: median uncached (right after a change) and cached, the query count,
+    and the naive computation of the same view (negative: stopped at the timeout, in ms)."""
+    from django.db import connection
+    from django.db.models import Count
+    from django.test.utils import CaptureQueriesContext
+
+    from pembinaan.coaching.models import Activity, Participation
+    from pembinaan.progress.selectors import DashboardFilters
+
+    attended = Participation.objects.filter(status="hadir")
+    busiest = {
+        "tahun": attended.values("activity__fiscal_year")
+        .annotate(n=Count("pk"))
+        .order_by("-n")[0]["activity__fiscal_year"],
+        "jenis": attended.values("activity__coaching_type__code")
+        .annotate(n=Count("pk"))
+        .order_by("-n")[0]["activity__coaching_type__code"],
+        "sumber": attended.values("activity__funding_source__code")
+        .annotate(n=Count("pk"))
+        .order_by("-n")[0]["activity__funding_source__code"],
+        "kecamatan": attended.values("business__kelurahan__kecamatan")
+        .annotate(n=Count("pk"))
+        .order_by("-n")[0]["business__kelurahan__kecamatan"],
+    }
+    combos = []
+    names = list(busiest)
+    for size in range(1, len(names) + 1):
+        for chosen in itertools.combinations(names, size):
+            combos.append({name: busiest[name] for name in chosen})
+    singles = [{"tahun": y} for y in sorted(set(Activity.objects.values_list("fiscal_year", flat=True)))]
+    singles += [
+        {"jenis": c} for c in Activity.objects.values_list("coaching_type__code", flat=True).distinct()
+    ]
+    singles += [
+        {"sumber": c} for c in Activity.objects.values_list("funding_source__code", flat=True).distinct()
+    ]
+    from pembinaan.reference.models import Kecamatan
+
+    singles += [{"kecamatan": c} for c in Kecamatan.objects.values_list("code", flat=True)]
+    rows = []
+    counter = iter(range(10**6))
+    for params in combos + [p for p in singles if p not in combos]:
+        name = ", ".join(f"{k}={v}" for k, v in params.items())
+        with CaptureQueriesContext(connection) as queries:
+            change(next(counter))
+            client.get("/dasbor/", params)
+        uncached = []
+        for _ in range(3):
+            change(next(counter))
+            started = time.perf_counter()
+            assert client.get("/dasbor/", params).status_code == 200
+            uncached.append((time.perf_counter() - started) * 1000)
+        repeat = median_ms(lambda p=params: client.get("/dasbor/", p), 5)
+        with CaptureQueriesContext(connection) as queries:
+            client.get("/dasbor/", {**params, "_": "count"})  # a cache miss: the key has the query string
+        naive = None
+        if naive_timeout and params in combos:
+            filters = DashboardFilters(
+                fiscal_year=params.get("tahun"),
+                coaching_type=params.get("jenis"),
+                funding_source=params.get("sumber"),
+                kecamatan=params.get("kecamatan"),
+            )
+            with connection.cursor() as cursor:
+                cursor.execute("SET statement_timeout = %s", [naive_timeout * 1000])
+            started = time.perf_counter()
+            try:
+                dashboard_fresh(target, filters)
+                naive = (time.perf_counter() - started) * 1000
+            except Exception:  # noqa: BLE001 (the statement timeout: longer than we wait)
+                naive = -naive_timeout * 1000
+            with connection.cursor() as cursor:
+                cursor.execute("SET statement_timeout = 0")
+        rows.append((name, statistics.median(uncached), repeat, len(queries), naive))
+    return rows
 
 
 if __name__ == "__main__":

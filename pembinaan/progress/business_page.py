@@ -12,7 +12,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from pembinaan.progress.models import Target
+from pembinaan.progress.models import CoachedActivity, TallyState, Target
 from pembinaan.progress.selectors import DashboardFilters, business_coaching_status, coached_businesses
 from pembinaan.registry.models import Business
 
@@ -41,7 +41,18 @@ def coached_for(qs: QuerySet[Business], filters: Mapping[str, Any]) -> QuerySet[
         coaching_type=filters.get("jenis"),
         funding_source=filters.get("sumber"),
     )
-    coached = coached_businesses(
-        period_start=target.period_start, period_end=target.period_end, activities=scope.activities()
-    )
-    return qs.filter(pk__in=coached.values("pk"))
+    if not TallyState.objects.filter(target=target).exists():
+        coached = coached_businesses(
+            period_start=target.period_start, period_end=target.period_end, activities=scope.activities()
+        )
+        return qs.filter(pk__in=coached.values("pk"))
+    # The maintained facts the dashboard's number was counted from (never the raw tables' semi-join,
+    # which runs for minutes under a type or source filter at a province's size).
+    rows = CoachedActivity.objects.filter(target=target)
+    if scope.fiscal_year:
+        rows = rows.filter(fiscal_year=scope.fiscal_year)
+    if scope.coaching_type:
+        rows = rows.filter(coaching_type=scope.coaching_type)
+    if scope.funding_source:
+        rows = rows.filter(funding_source=scope.funding_source)
+    return qs.filter(pk__in=rows.values("business_id"))

@@ -95,6 +95,73 @@ class CoachedAttribution(models.Model):
         return f"{self.target_id}:{self.business_id}:{self.dimension}:{self.key}"
 
 
+class CoachedActivity(models.Model):
+    """The first qualifying attendance of a coached business per (fiscal year, type, source) of activity.
+
+    What the filtered views need of a business (rule 6 under a filter, rule 8): under any filter on
+    fiscal year, coaching type and funding source, the business counts if one of its rows matches,
+    since the earliest matching row's date, in the types and sources of the matching rows.
+    """
+
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="+")
+    business = models.ForeignKey("registry.Business", on_delete=models.CASCADE, related_name="+")
+    fiscal_year = models.PositiveSmallIntegerField()
+    coaching_type = models.CharField(max_length=40)
+    funding_source = models.CharField(max_length=40)
+    first_on = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["target", "business", "fiscal_year", "coaching_type", "funding_source"],
+                name="one_coached_activity_per_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.target_id}:{self.business_id}:{self.fiscal_year}/{self.coaching_type}/{self.funding_source}"
+
+
+class FilteredTally(models.Model):
+    """One figure of a filtered dashboard view: the Tally of a combination of filters.
+
+    A combination is a fiscal year (0: every year), a coaching type, a funding source and a
+    kecamatan ("" for each: not filtered); the unfiltered city-wide view is Tally's. Kept by
+    pembinaan.progress.filtered in the same transaction as the facts.
+    """
+
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="+")
+    fiscal_year = models.PositiveSmallIntegerField(default=0)
+    coaching_type = models.CharField(max_length=40, blank=True)
+    funding_source = models.CharField(max_length=40, blank=True)
+    kecamatan = models.CharField(max_length=8, blank=True)
+    dimension = models.CharField(max_length=20)
+    key = models.CharField(max_length=40, blank=True)
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "target",
+                    "fiscal_year",
+                    "coaching_type",
+                    "funding_source",
+                    "kecamatan",
+                    "dimension",
+                    "key",
+                ],
+                name="one_filtered_tally_per_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.target_id}:{self.fiscal_year}/{self.coaching_type}/{self.funding_source}/"
+            f"{self.kecamatan}:{self.dimension}:{self.key}={self.count}"
+        )
+
+
 class Tally(models.Model):
     """One figure of a target's dashboard: how many coached businesses fall under (dimension, key)."""
 

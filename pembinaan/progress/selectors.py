@@ -12,7 +12,6 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -23,10 +22,11 @@ from pembinaan.coaching.counting import business_coaching_status as business_coa
 from pembinaan.coaching.counting import coached_businesses, qualifying_participations
 from pembinaan.coaching.models import CoachingType, Outcome, OutcomeType
 from pembinaan.funding.models import FundingSource
+from pembinaan.progress.filtered import ANY, ANY_YEAR
 from pembinaan.progress.models import (
-    CoachedAttribution,
     CoachedBusiness,
     FigureCorrection,
+    FilteredTally,
     Tally,
     TallyState,
     Target,
@@ -206,19 +206,12 @@ def _fresh_counts(target: Target, filters: DashboardFilters, today: datetime.dat
     )
 
 
-def _maintained_counts(target: Target, today: datetime.date, *, kecamatan: str | None = None) -> Counts:
-    """The same counts from the maintained tallies: one query, plus one for the last twelve months.
-
-    For one kecamatan the tallies (city-wide) give only the other kecamatan's numbers; its own
-    figures are grouped from the maintained facts of its businesses (two more queries), never
-    recounted from the raw tables.
-    """
+def _maintained_counts(target: Target, today: datetime.date) -> Counts:
+    """The unfiltered counts from the maintained tallies: one query, plus one for the last twelve months."""
     by: dict[str, dict[str, int]] = {}
     for dimension, key, n in Tally.objects.filter(target=target).values_list("dimension", "key", "count"):
         if n:
             by.setdefault(dimension, {})[key] = n
-    if kecamatan:
-        return _maintained_kecamatan_counts(target, today, kecamatan, city=by.get("kecamatan", {}))
     recent = CoachedBusiness.objects.filter(
         target=target, first_coached_on__gt=today - datetime.timedelta(days=365)
     ).count()
@@ -243,50 +236,59 @@ def _maintained_counts(target: Target, today: datetime.date, *, kecamatan: str |
     )
 
 
-def _maintained_kecamatan_counts(
-    target: Target, today: datetime.date, kecamatan: str, *, city: dict[str, int]
-) -> Counts:
-    """One kecamatan's counts from the maintained facts (CoachedBusiness, CoachedAttribution)."""
-    facts = CoachedBusiness.objects.filter(target=target, kecamatan=kecamatan)
-    recent_since = today - datetime.timedelta(days=365)
-    total = new = recent = 0
+def _filtered_counts(target: Target, filters: DashboardFilters, today: datetime.date) -> Counts:
+    """A filtered view's counts from its maintained cells (progress/filtered.py): one indexed query.
+
+    Under a kecamatan filter the same query also reads the view's city-wide counts by kecamatan,
+    so that the other kecamatan are shown with their real numbers.
+    """
+    view = {
+        "target": target,
+        "fiscal_year": filters.fiscal_year or ANY_YEAR,
+        "coaching_type": filters.coaching_type or ANY,
+        "funding_source": filters.funding_source or ANY,
+    }
+    cells = FilteredTally.objects.filter(**view, kecamatan=filters.kecamatan or ANY)
+    city: dict[str, int] = {}
+    if filters.kecamatan and filters == DashboardFilters(kecamatan=filters.kecamatan):
+        # Only a kecamatan filter: the city-wide view beside it is the unfiltered one, Tally's.
+        city = dict(
+            Tally.objects.filter(target=target, dimension="kecamatan", count__gt=0).values_list(
+                "key", "count"
+            )
+        )
+    elif filters.kecamatan:
+        cells = FilteredTally.objects.filter(
+            Q(kecamatan=filters.kecamatan) | Q(kecamatan=ANY, dimension="kecamatan"), **view
+        )
+    by: dict[str, dict[str, int]] = {}
+    for kecamatan, dimension, key, n in cells.values_list("kecamatan", "dimension", "key", "count"):
+        if not n:
+            continue
+        if filters.kecamatan and kecamatan == ANY:
+            city[key] = n
+        else:
+            by.setdefault(dimension, {})[key] = n
     year: dict[str, int] = {}
-    groups: dict[str, dict[str, int]] = {"kelurahan": {}, "kbli": {}, "scale": {}, "gender": {}}
-    # One grouped query: a kecamatan's facts fall into a few hundred combinations at most.
-    rows = (
-        facts.annotate(y=ExtractYear("first_coached_on"))
-        .values("y", "kelurahan", "kbli", "scale", "gender", "is_new_entrepreneur")
-        .order_by()
-        .annotate(n=Count("pk"), r=Count("pk", filter=Q(first_coached_on__gt=recent_since)))
-    )
-    for row in rows:
-        n = row["n"]
-        total += n
-        recent += row["r"]
-        new += n if row["is_new_entrepreneur"] else 0
-        year[str(row["y"])] = year.get(str(row["y"]), 0) + n
-        for name, counts in groups.items():
-            counts[row[name]] = counts.get(row[name], 0) + n
-    attributed: dict[str, dict[str, int]] = {}
-    for dimension, key, n in (
-        CoachedAttribution.objects.filter(target=target, business_id__in=facts.values("business_id"))
-        .values("dimension", "key")
-        .order_by()
-        .annotate(n=Count("pk"))
-        .values_list("dimension", "key", "n")
-    ):
-        attributed.setdefault(dimension, {})[key] = n
+    recent_since = (today - datetime.timedelta(days=365)).isoformat()
+    recent = 0
+    for day, n in by.get("day", {}).items():
+        year[day[:4]] = year.get(day[:4], 0) + n
+        recent += n if day > recent_since else 0
+    total = by.get("total", {}).get("", 0)
     return Counts(
         total=total,
-        new=new,
+        new=by.get("new", {}).get("", 0),
         recent=recent,
         year=year,
-        kecamatan={kecamatan: total} if total else {},
-        type=attributed.get("type", {}),
-        source=attributed.get("source", {}),
-        outcome=attributed.get("outcome", {}),
-        kecamatan_all=city,
-        **groups,
+        kecamatan=({filters.kecamatan: total} if total else {})
+        if filters.kecamatan
+        else by.get("kecamatan", {}),
+        kecamatan_all=city if filters.kecamatan else None,
+        **{
+            name: by.get(name, {})
+            for name in ("kelurahan", "type", "source", "kbli", "scale", "gender", "outcome")
+        },
     )
 
 
@@ -409,18 +411,21 @@ def dashboard_fresh(
 def dashboard(
     target: Target, filters: DashboardFilters | None = None, *, today: datetime.date | None = None
 ) -> dict:
-    """Every figure of the council's dashboard.
+    """Every figure of the council's dashboard, from the maintained aggregates (fast at any size).
 
-    Unfiltered or filtered by kecamatan alone, it is read from the aggregates that the services
-    maintain (fast at any size); other filters, which narrow the qualifying attendance, and
-    targets whose aggregates were never built, are computed fresh.
+    Unfiltered from the tallies, under any filter or combination of filters from the filtered
+    views' cells; only a target whose aggregates were never built is computed fresh.
     """
     filters = filters or DashboardFilters()
     today = today or timezone.localdate()
     state = TallyState.objects.filter(target=target).first()
-    if filters != DashboardFilters(kecamatan=filters.kecamatan) or state is None:
+    if state is None:
         return dashboard_fresh(target, filters, today=today)
-    d = _assemble(target, filters, today, _maintained_counts(target, today, kecamatan=filters.kecamatan))
+    if filters == DashboardFilters():
+        counts = _maintained_counts(target, today)
+    else:
+        counts = _filtered_counts(target, filters, today)
+    d = _assemble(target, filters, today, counts)
     d["figures_as_of"] = state.changed_at
     return d
 

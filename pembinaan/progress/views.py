@@ -203,7 +203,7 @@ def _dashboard_cache_key(request: HttpRequest, target: Target, can_list_business
 
     Every service that changes coaching data moves TallyState.changed_at (even when no maintained
     tally moved, since a filtered view may have), and so do edits to money, targets and names.
-    Filtered views are computed fresh from the raw tables on a miss, then cached like the rest.
+    Filtered views are read from their maintained cells on a miss (progress/filtered.py), then cached.
     """
     changed_at = TallyState.objects.filter(target=target).values_list("changed_at", flat=True).first()
     if changed_at is None:

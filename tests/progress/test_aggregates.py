@@ -17,6 +17,7 @@ from pembinaan.registry import services as registry
 from pembinaan.registry.models import Business, BusinessStatus
 from tests.factories import make_nik
 from tests.programme import build_programme
+from tests.progress.every_view import differences
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +34,7 @@ def target():
 
 def _agree(target):
     assert check_aggregates(target) == []
+    assert differences(target) == []  # every filtered view too (issue 18)
 
 
 def _attended():
