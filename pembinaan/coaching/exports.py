@@ -51,7 +51,7 @@ def participants_table(*, user: User, query: QueryDict, activity: int) -> Export
         ),
         user=user,
         full_nik=full_nik,
-        owner_of=lambda p: p.business.owner,
+        owner_of=lambda p: (p.business.owner_id, p.business.owner.nik),
     )
     return ExportTable(
         columns=participant_columns(full_nik=full_nik),
@@ -100,7 +100,7 @@ def grants_table(*, user: User, query: QueryDict) -> ExportTable:
         .iterator(chunk_size=BATCH_SIZE),
         user=user,
         full_nik=full_nik,
-        owner_of=lambda g: g.business.owner,
+        owner_of=lambda g: (g.business.owner_id, g.business.owner.nik),
     )
     return ExportTable(
         columns=grant_columns(full_nik=full_nik),

@@ -22,11 +22,13 @@ import csv
 import datetime
 import decimal
 import io
+import itertools
 import re
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from types import NoneType
 from typing import Any
 
 from django.db import transaction
@@ -125,17 +127,79 @@ def csv_pieces(columns: list[Column], rows: Iterable[Any]) -> Iterator[bytes]:
     writer = csv.writer(buffer)
     writer.writerow([safe_cell(c.header) for c in columns])
     yield ("\ufeff" + _taken(buffer)).encode()
-    values = [c.value for c in columns]
-    batch: list[list[Any]] = []
-    for row in rows:
-        batch.append([_csv_cell(value(row)) for value in values])
-        if len(batch) >= CSV_LINES_PER_PIECE:
-            writer.writerows(batch)
+    for cells in _column_pieces(columns, rows, CSV_LINES_PER_PIECE, _csv_cell):
+        if len(cells) > 1:
+            fields = [_csv_fields(column) for column in cells]
+            yield ("\r\n".join(map(",".join, zip(*fields, strict=True))) + "\r\n").encode()
+        else:  # a lone empty field is written as "" by csv.writer: not worth copying
+            writer.writerows(zip(*cells, strict=True))
             yield _taken(buffer).encode()
-            batch = []
-    if batch:
-        writer.writerows(batch)
-        yield _taken(buffer).encode()
+
+
+def _csv_fields(cells: list[Any]) -> list[str]:
+    """A column's safe cells as `csv.writer` writes them (minimal quoting), joined by C code rather
+    than by the writer's loop over every field, which took a third of a 100,000-row export."""
+    kinds = set(map(type, cells))
+    if kinds != _STR:  # as csv.writer writes them: None empty, anything else its str()
+        cells = ["" if v is None else str(v) for v in cells] if NoneType in kinds else list(map(str, cells))
+    text = "\n".join(cells)
+    if "," in text or '"' in text or "\r" in text or text.count("\n") != len(cells) - 1:
+        return [_csv_quoted(field) for field in cells]
+    return cells
+
+
+def _csv_quoted(field: str) -> str:
+    if "," in field or '"' in field or "\r" in field or "\n" in field:
+        return '"' + field.replace('"', '""') + '"'
+    return field
+
+
+def _column_pieces(
+    columns: list[Column], rows: Iterable[Any], size: int, cell: Callable[[Any], Any]
+) -> Iterator[list[list[Any]]]:
+    """The rows in pieces of `size`, each as its columns' safe values (a list per column).
+
+    Column by column, because a column is nearly always of one kind: text that needs no care is
+    found by one search of the whole column (`_needs_care`), and numbers, dates and empty cells
+    need none, so `cell` (the per-cell `safe_cell`) runs only on the columns that may need it.
+    """
+    values = [c.value for c in columns]
+    rows = iter(rows)
+    while piece := list(itertools.islice(rows, size)):
+        yield [_safe_column(list(map(value, piece)), cell) for value in values]
+
+
+def _safe_column(cells: list[Any], cell: Callable[[Any], Any]) -> list[Any]:
+    """`[cell(value) for value in cells]`, without the call per cell when the column needs none."""
+    kinds = set(map(type, cells))
+    if kinds <= _TEXT_KINDS:
+        text = cells if NoneType not in kinds else ["" if value is None else value for value in cells]
+        if not _needs_care("\n".join(text)):
+            return text
+    elif kinds <= _PLAIN_KINDS:
+        return cells
+    return [cell(value) for value in cells]
+
+
+# Cells no writer changes: None is an empty cell in both (csv writes it as ""), numbers and dates
+# keep their kind; text and None alike when no cell of the column needs care.
+_PLAIN_KINDS = frozenset({int, float, datetime.date, NoneType})
+_TEXT_KINDS = frozenset({str, NoneType})
+_STR = {str}
+# The control characters of ILLEGAL_CHARACTERS_RE, as UTF-8 bytes (no other character's UTF-8 holds them).
+_CONTROL_BYTES = bytes(b for b in range(32) if ILLEGAL_CHARACTERS_RE.match(chr(b)))
+_danger_after_newline = re.compile(f"\n[{re.escape(''.join(DANGEROUS_PREFIXES))}]").search
+
+
+def _needs_care(text: str) -> bool:
+    """Whether some cell of `text` (cells joined by newlines) might be changed by `safe_cell`: a
+    control character, or a dangerous first character; a cell with a newline in it may give a
+    false alarm, and the column is then done per cell. Searches the whole column in C, in a few
+    microseconds per hundred cells (one regular expression for both took fifty times longer)."""
+    if text.startswith(DANGEROUS_PREFIXES) or _danger_after_newline(text):
+        return True
+    data = text.encode("utf-8", "surrogatepass")
+    return len(data.translate(None, _CONTROL_BYTES)) != len(data)
 
 
 def _taken(buffer: io.StringIO) -> str:
@@ -173,9 +237,9 @@ def write_xlsx(columns: list[Column], rows: Iterable[Any], file, *, title: str) 
         file, title=_sheet_title(title), widths=[max(12, len(str(h)) + 4) for h in headers]
     ) as sheet:
         sheet.header(headers)
-        values = [c.value for c in columns]
-        for row in rows:
-            sheet.row([safe_cell(value(row)) for value in values])
+        for cells in _column_pieces(columns, rows, CSV_LINES_PER_PIECE, safe_cell):
+            for row in zip(*cells, strict=True):
+                sheet.row(row)
 
 
 _EXCEL_EPOCH = datetime.datetime(1899, 12, 30)

@@ -110,3 +110,23 @@ def test_numbers_are_not_neutralised_only_text_is():
     assert safe_cell(-5) == -5
     assert safe_cell("-5") == "'-5"
     assert safe_cell(None) is None
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_one_dangerous_cell_among_many_plain_ones_is_neutralised_and_every_other_cell_reads_as_typed(
+    staff_client, fmt
+):
+    addresses = {n: f"Jl. Pramuka No. {n}" for n in range(40)}
+    addresses |= {
+        7: "=1+1",
+        13: 'Jl. A. Yani km 5, "Ruko Biru"',
+        21: "Jl. Sultan Adam\n=2+2, Blok C",  # a formula on a second line is no formula
+        33: "Gang\x01 Mawar",  # a control character a spreadsheet cannot hold
+    }
+    for n, address in addresses.items():
+        BusinessFactory(name=f"Usaha {n:02d}", address=address)
+
+    records = records_of(staff_client.get(reverse("registry:business-export", args=[fmt])))
+
+    read = {int(r["Nama Usaha"][-2:]): r["Alamat Usaha"] for r in records}
+    assert read == addresses | {7: "'=1+1", 33: "Gang Mawar"}

@@ -11,7 +11,7 @@ from django.urls import reverse
 from pembinaan.coaching.models import ParticipationStatus
 from pembinaan.funding.models import CapitalAssistance
 from pembinaan.reference.models import Kelurahan
-from pembinaan.registry.models import BusinessStatus
+from pembinaan.registry.models import BusinessStatus, DuplicatePair
 from tests.coaching.factories import ActivityFactory, ParticipationFactory, funding_source
 from tests.exports.sheets import XLSX, records_of, rows_of, workbook_of
 from tests.factories import BusinessFactory, OwnerFactory
@@ -210,3 +210,19 @@ def test_an_owner_without_nik_or_phone_exports_empty_cells_not_none_text(staff_c
 
     assert record["NIK"] == ""
     assert record["No HP"] == ""
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_both_businesses_of_an_open_duplicate_pair_are_marked_in_the_export_and_a_dismissed_pair_is_not(
+    staff_client, fmt
+):
+    first, second, third, fourth, alone = (BusinessFactory(name=f"Usaha {n}") for n in "ABCDE")
+    DuplicatePair.objects.create(business_a=first, business_b=second, same_name=True)
+    DuplicatePair.objects.create(
+        business_a=third, business_b=fourth, same_name=True, status=DuplicatePair.Status.DISMISSED
+    )
+
+    records = records_of(staff_client.get(reverse("registry:business-export", args=[fmt])))
+
+    marked = {r["Nama Usaha"]: r["Diduga Ganda"] or "" for r in records}
+    assert marked == {"Usaha A": "Ya", "Usaha B": "Ya", "Usaha C": "", "Usaha D": "", "Usaha E": ""}

@@ -8,6 +8,7 @@ from django.db import connection
 from django.http import FileResponse, StreamingHttpResponse
 from django.urls import reverse
 
+from pembinaan.jobs.models import Job
 from pembinaan.lib import exports
 from pembinaan.reference.models import Kelurahan
 from pembinaan.registry.models import Business, NikAccessLog, Owner, normalise_name
@@ -93,3 +94,27 @@ def test_the_csv_export_reads_rows_only_as_the_download_asks_for_them(staff_clie
     assert header.startswith(BOM)
     assert first.count(b"\r\n") == exports.CSV_LINES_PER_PIECE
     response.close()
+
+
+def test_a_full_nik_export_job_logs_each_owner_once_though_their_businesses_fall_in_different_batches(
+    admin_client, admin_user, many_businesses, settings, django_capture_on_commit_callbacks
+):
+    first = Business.objects.get(name="Usaha Massal 00000")
+    # The same owner's second business comes last in the list, in a later batch than the first.
+    Business.objects.create(
+        name="Usaha Massal 99999",
+        name_normalized=normalise_name("Usaha Massal 99999"),
+        owner=first.owner,
+        kelurahan=first.kelurahan,
+        status="terverifikasi",
+    )
+    settings.EXPORT_INLINE_MAX_ROWS = 100
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.get(reverse("registry:business-export", args=["csv"]))
+
+    job = Job.objects.get()
+    rows = rows_of(admin_client.get(reverse("jobs:job-download", args=[job.pk])))
+    assert len(rows) == ROWS + 2
+    logged = NikAccessLog.objects.filter(user=admin_user, purpose=NikAccessLog.Purpose.EXPORT)
+    assert logged.count() == ROWS
+    assert logged.filter(owner=first.owner).count() == 1
