@@ -193,6 +193,7 @@ def filtered_views(client, change, target, dashboard_fresh, naive_timeout: int) 
 
     from pembinaan.coaching.models import Activity, Participation
     from pembinaan.progress.selectors import DashboardFilters
+    from pembinaan.reference.models import Kecamatan
 
     attended = Participation.objects.filter(status="hadir")
     busiest = {
@@ -214,16 +215,16 @@ def filtered_views(client, change, target, dashboard_fresh, naive_timeout: int) 
     for size in range(1, len(names) + 1):
         for chosen in itertools.combinations(names, size):
             combos.append({name: busiest[name] for name in chosen})
-    singles = [{"tahun": y} for y in sorted(set(Activity.objects.values_list("fiscal_year", flat=True)))]
-    singles += [
-        {"jenis": c} for c in Activity.objects.values_list("coaching_type__code", flat=True).distinct()
-    ]
-    singles += [
-        {"sumber": c} for c in Activity.objects.values_list("funding_source__code", flat=True).distinct()
-    ]
-    from pembinaan.reference.models import Kecamatan
-
-    singles += [{"kecamatan": c} for c in Kecamatan.objects.values_list("code", flat=True)]
+    singles = []
+    for param, field in (
+        ("tahun", "fiscal_year"),
+        ("jenis", "coaching_type__code"),
+        ("sumber", "funding_source__code"),
+    ):
+        # order_by(): the default ordering would widen DISTINCT to every activity.
+        values = Activity.objects.values_list(field, flat=True).order_by().distinct()
+        singles += [{param: v} for v in sorted(values)]
+    singles += [{"kecamatan": c} for c in Kecamatan.objects.order_by("code").values_list("code", flat=True)]
     rows = []
     counter = iter(range(10**6))
     for params in combos + [p for p in singles if p not in combos]:

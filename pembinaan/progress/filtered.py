@@ -22,7 +22,8 @@ from collections import Counter
 from collections.abc import Iterable
 from itertools import product
 
-from django.db import connection
+from django.db import connection, transaction
+from django.db.models import QuerySet
 
 from pembinaan.progress.models import (
     CoachedActivity,
@@ -165,7 +166,7 @@ def _day(column: str) -> str:
 VIEW = ("fiscal_year", "coaching_type", "funding_source")
 
 
-def _by_kecamatan_sql(fixed: tuple[str, ...]) -> tuple[str, str]:
+def _by_kecamatan_sql(fixed: tuple[str, ...], table: str) -> tuple[str, str]:
     """Step 1 for one kind of view: the business rows under each view, then their grouped cells."""
     view = ", ".join(
         f"a.{c}" if c in fixed else ("0" if c == "fiscal_year" else "''") + f" AS {c}" for c in VIEW
@@ -198,13 +199,12 @@ def _by_kecamatan_sql(fixed: tuple[str, ...]) -> tuple[str, str]:
             f"SELECT %(target)s, {picked}, x.kecamatan, '{dimension}', {key}, COUNT(*) "  # noqa: S608
             f"FROM {source} {where} GROUP BY {', '.join(group)}"
         )
-    cells = f"INSERT INTO {_q(FilteredTally)} ({_COLUMNS}) " + " UNION ALL ".join(branches)
+    cells = f"INSERT INTO {table} ({_COLUMNS}) " + " UNION ALL ".join(branches)
     return rows, cells
 
 
-def _derived_sql() -> list[str]:
+def _derived_sql(table: str) -> list[str]:
     """Steps 2 and 3, over the cells of step 1."""
-    table = _q(FilteredTally)
     into = f"INSERT INTO {table} ({_COLUMNS}) "
     per_kecamatan = f"FROM {table} WHERE target_id = %(target)s AND kecamatan <> ''"
     return [
@@ -230,9 +230,10 @@ def _derived_sql() -> list[str]:
     ]
 
 
-def rebuild(target: Target) -> None:
+def rebuild(target: Target, *, into: str | None = None) -> None:
     """Every filtered view's cells grouped by the database from the target's facts (just rebuilt,
-    the target's cells deleted)."""
+    the target's cells deleted); `into` another table with FilteredTally's columns (the check)."""
+    table = into or _q(FilteredTally)
     postgres = connection.vendor == "postgresql"
     with connection.cursor() as cursor:
         if postgres:
@@ -242,11 +243,53 @@ def rebuild(target: Target) -> None:
             cursor.execute(f"ANALYZE {', '.join(_q(m) for m in models)}")
             cursor.execute("SET LOCAL work_mem = '64MB'")
         for fixed in product((False, True), repeat=3):
-            rows, cells = _by_kecamatan_sql(tuple(c for c, on in zip(VIEW, fixed, strict=True) if on))
+            rows, cells = _by_kecamatan_sql(tuple(c for c, on in zip(VIEW, fixed, strict=True) if on), table)
             cursor.execute(rows, {"target": target.pk})
             if postgres:
                 cursor.execute("ANALYZE cube_rows")
             cursor.execute(cells, {"target": target.pk})
             cursor.execute("DROP TABLE cube_rows")
-        for sql in _derived_sql():
+        for sql in _derived_sql(table):
             cursor.execute(sql, {"target": target.pk})
+
+
+@transaction.atomic
+def drift(target: Target, *, fresh_activities: QuerySet) -> list[str]:
+    """Where the maintained filtered figures differ from the facts and the facts from the raw tables.
+
+    The activity rows are compared with `fresh_activities` (their query over the raw tables), and
+    the stored cells with the cells regrouped from the facts into a scratch table: a cell kept
+    wrong by a change, or a fact that drifted from the data, is named. Rolled back in any case.
+    """
+    problems = []
+    sql, params = fresh_activities.query.sql_with_params()
+    stored = (
+        f"SELECT business_id, fiscal_year, coaching_type, funding_source, first_on FROM {_q(CoachedActivity)} "  # noqa: S608
+        "WHERE target_id = %s"
+    )
+    with connection.cursor() as cursor:
+        for name, left, right, order in (
+            ("missing", sql, stored, (*params, target.pk)),
+            ("not in the data", stored, sql, (target.pk, *params)),
+        ):
+            cursor.execute(f"SELECT COUNT(*) FROM ({left} EXCEPT {right}) d", order)  # noqa: S608
+            n = cursor.fetchone()[0]
+            if n:
+                problems.append(f"{target}: filtered views: {n} activity fact(s) {name}")
+        empty = f"SELECT {_COLUMNS} FROM {_q(FilteredTally)} WHERE 1 = 0"  # noqa: S608 (names, not input)
+        cursor.execute(f"CREATE TEMPORARY TABLE cube_check AS {empty}")
+    rebuild(target, into="cube_check")
+    with connection.cursor() as cursor:
+        kept = f"SELECT {_COLUMNS} FROM {_q(FilteredTally)} WHERE target_id = %s AND count <> 0"  # noqa: S608
+        regrouped = f"SELECT {_COLUMNS} FROM cube_check"  # noqa: S608
+        picked = "SELECT fiscal_year, coaching_type, funding_source, kecamatan, dimension, key FROM"
+        cursor.execute(
+            f"{picked} ({kept} EXCEPT {regrouped}) a UNION ALL {picked} ({regrouped} EXCEPT {kept}) b LIMIT 20",
+            (target.pk, target.pk),
+        )
+        for year, kind, source, kecamatan, dimension, key in cursor.fetchall():
+            view = "/".join(str(v) for v in (year or "*", kind or "*", source or "*", kecamatan or "*"))
+            problems.append(f"{target}: filtered view {view}: {dimension} {key!r} differs from its facts")
+        cursor.execute("DROP TABLE cube_check")
+    transaction.set_rollback(True)
+    return problems

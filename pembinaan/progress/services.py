@@ -222,26 +222,33 @@ def refresh_businesses(business_ids: Iterable[int]) -> None:
             old_outcomes = [(b, k) for b, d, k in old_attr if d == A.OUTCOME]
             cells = filtered.cells_of(new, activities=new_activities, outcomes=new_outcomes)
             cells.subtract(filtered.cells_of(old, activities=old_activities, outcomes=old_outcomes))
-            CoachedBusiness.objects.filter(target=target, business_id__in=chunk).delete()
-            CoachedBusiness.objects.bulk_create(new)
-            CoachedAttribution.objects.filter(target=target, business_id__in=chunk).delete()
-            CoachedAttribution.objects.bulk_create(
-                [CoachedAttribution(target=target, business_id=b, dimension=d, key=k) for b, d, k in new_attr]
-            )
-            CoachedActivity.objects.filter(target=target, business_id__in=chunk).delete()
-            CoachedActivity.objects.bulk_create(
-                [
-                    CoachedActivity(
-                        target=target,
-                        business_id=b,
-                        fiscal_year=y,
-                        coaching_type=t,
-                        funding_source=s,
-                        first_on=f,
-                    )
-                    for b, y, t, s, f in new_activities
-                ]
-            )
+            # Only the facts that moved are written again (an attendance moves one or two of them).
+            if not _same(old, new):
+                CoachedBusiness.objects.filter(target=target, business_id__in=chunk).delete()
+                CoachedBusiness.objects.bulk_create(new)
+            if old_attr != new_attr:
+                CoachedAttribution.objects.filter(target=target, business_id__in=chunk).delete()
+                CoachedAttribution.objects.bulk_create(
+                    [
+                        CoachedAttribution(target=target, business_id=b, dimension=d, key=k)
+                        for b, d, k in new_attr
+                    ]
+                )
+            if sorted(old_activities) != sorted(new_activities):
+                CoachedActivity.objects.filter(target=target, business_id__in=chunk).delete()
+                CoachedActivity.objects.bulk_create(
+                    [
+                        CoachedActivity(
+                            target=target,
+                            business_id=b,
+                            fiscal_year=y,
+                            coaching_type=t,
+                            funding_source=s,
+                            first_on=f,
+                        )
+                        for b, y, t, s, f in new_activities
+                    ]
+                )
             _apply(target, delta)
             filtered.apply(target, cells)
         closing.settle(watch)  # a closed year moved: refused without a reason, else recorded
@@ -408,6 +415,8 @@ def check_and_record(*, via: str) -> list[str]:
     problems = []
     for target in Target.objects.all():
         problems += check_aggregates(target)
+        if TallyState.objects.filter(target=target).exists():
+            problems += filtered.drift(target, fresh_activities=_activity_rows(target))
         problems += independent_check.check(target)
     ProgressCheck.objects.create(ok=not problems, problems=problems, via=via)
     return problems

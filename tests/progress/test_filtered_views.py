@@ -88,3 +88,29 @@ def test_a_filtered_view_is_one_query_for_its_figures_whatever_the_data(
     with django_assert_max_num_queries(30):
         response = viewer_client.get(url, {"jenis": code, "kecamatan": kecamatan, "tahun": 2024})
     assert response.status_code == 200
+
+
+def test_the_check_command_names_a_filtered_view_that_drifted_and_a_rebuild_mends_it(target):
+    from django.core.management import call_command
+
+    call_command("check_progress")
+    cell = FilteredTally.objects.filter(target=target, dimension="total").exclude(kecamatan="").first()
+    FilteredTally.objects.filter(pk=cell.pk).update(count=cell.count + 1)
+    with pytest.raises(Exception, match="differ"):
+        call_command("check_progress")
+    from pembinaan.progress.models import ProgressCheck
+
+    assert any("filtered view" in p and "total" in p for p in ProgressCheck.objects.latest("pk").problems)
+    call_command("rebuild_progress")
+    call_command("check_progress")
+
+
+def test_the_check_command_names_activity_facts_that_no_longer_match_the_data(target):
+    from django.core.management import call_command
+
+    CoachedActivity.objects.filter(target=target).order_by("pk").first().delete()
+    with pytest.raises(Exception, match="differ"):
+        call_command("check_progress")
+    from pembinaan.progress.models import ProgressCheck
+
+    assert any("activity fact(s) missing" in p for p in ProgressCheck.objects.latest("pk").problems)
