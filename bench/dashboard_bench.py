@@ -196,19 +196,16 @@ def filtered_views(client, change, target, dashboard_fresh, naive_timeout: int) 
     from pembinaan.reference.models import Kecamatan
 
     attended = Participation.objects.filter(status="hadir")
+    fields = {
+        "tahun": "activity__fiscal_year",
+        "jenis": "activity__coaching_type__code",
+        "sumber": "activity__funding_source__code",
+        "kecamatan": "business__kelurahan__kecamatan",
+    }
+    # Each filter's busiest value: the view with the most rows behind it.
     busiest = {
-        "tahun": attended.values("activity__fiscal_year")
-        .annotate(n=Count("pk"))
-        .order_by("-n")[0]["activity__fiscal_year"],
-        "jenis": attended.values("activity__coaching_type__code")
-        .annotate(n=Count("pk"))
-        .order_by("-n")[0]["activity__coaching_type__code"],
-        "sumber": attended.values("activity__funding_source__code")
-        .annotate(n=Count("pk"))
-        .order_by("-n")[0]["activity__funding_source__code"],
-        "kecamatan": attended.values("business__kelurahan__kecamatan")
-        .annotate(n=Count("pk"))
-        .order_by("-n")[0]["business__kelurahan__kecamatan"],
+        param: attended.values(field).annotate(n=Count("pk")).order_by("-n")[0][field]
+        for param, field in fields.items()
     }
     combos = []
     names = list(busiest)
