@@ -41,7 +41,6 @@ ANY = ""
 # which the count per year and the last twelve months follow.
 ATTRIBUTES = ("kelurahan", "kbli", "scale", "gender")
 
-Cell = tuple[int, str, str, str, str, str]  # fiscal year, type, source, kecamatan, dimension, key
 Activity = tuple[int, str, str, "object"]  # fiscal year, type, source, first date
 
 
@@ -119,7 +118,7 @@ def apply(target: Target, delta: Counter) -> None:
     changes = [(*cell, n) for cell, n in delta.items() if n]
     if not changes:
         return
-    table = connection.ops.quote_name(FilteredTally._meta.db_table)
+    table = _q(FilteredTally)
     with connection.cursor() as cursor:
         for start in range(0, len(changes), 2000):
             batch = changes[start : start + 2000]

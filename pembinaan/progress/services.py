@@ -207,7 +207,10 @@ def refresh_businesses(business_ids: Iterable[int]) -> None:
                 )
             )
             new, new_attr, new_activities, new_outcomes = _facts(target, chunk)
-            if _same(old, new) and old_attr == new_attr and sorted(old_activities) == sorted(new_activities):
+            facts_moved = not _same(old, new)
+            attributions_moved = old_attr != new_attr
+            activities_moved = sorted(old_activities) != sorted(new_activities)
+            if not (facts_moved or attributions_moved or activities_moved):
                 continue  # e.g. a second attendance of a business already coached: no tally moves
             closing.note(watch, old, new, old_attr, new_attr)
             delta: Counter = Counter()
@@ -223,10 +226,10 @@ def refresh_businesses(business_ids: Iterable[int]) -> None:
             cells = filtered.cells_of(new, activities=new_activities, outcomes=new_outcomes)
             cells.subtract(filtered.cells_of(old, activities=old_activities, outcomes=old_outcomes))
             # Only the facts that moved are written again (an attendance moves one or two of them).
-            if not _same(old, new):
+            if facts_moved:
                 CoachedBusiness.objects.filter(target=target, business_id__in=chunk).delete()
                 CoachedBusiness.objects.bulk_create(new)
-            if old_attr != new_attr:
+            if attributions_moved:
                 CoachedAttribution.objects.filter(target=target, business_id__in=chunk).delete()
                 CoachedAttribution.objects.bulk_create(
                     [
@@ -234,7 +237,7 @@ def refresh_businesses(business_ids: Iterable[int]) -> None:
                         for b, d, k in new_attr
                     ]
                 )
-            if sorted(old_activities) != sorted(new_activities):
+            if activities_moved:
                 CoachedActivity.objects.filter(target=target, business_id__in=chunk).delete()
                 CoachedActivity.objects.bulk_create(
                     [
