@@ -7,6 +7,8 @@ fields itself. Used by `seed_demo` and by the spreadsheet importer's bulk path
 (registry/importers.py), which checks every row with the services' rules first and writes the
 history and status rows itself; other application code goes through the services.
 
+`add_to_counts` moves maintained counts by a difference in one statement (an upsert).
+
 `indexes_deferred` loads tables without their secondary indexes and key checks on PostgreSQL
 (made again at the end of the block), for loads of millions of rows such as `seed_demo`'s.
 """
@@ -414,6 +416,43 @@ def insert_columns(model, columns: dict[str, list], *, same: dict[str, Any], now
                     [*params, json.dumps(list(zip(*chunk.values(), strict=True)))],
                 )
     rows_inserted.send(sender=model)
+
+
+def add_to_counts(
+    model, changes: list[tuple], *, keys: tuple[str, ...], same: dict[str, Any], count: str = "count"
+) -> None:
+    """Add each change's last value to the count of its key (`keys`, then the count), creating the
+    rows that do not exist yet: one upsert per 2,000 changes, whatever is already stored.
+
+    For maintained counts (the dashboard's tallies) moved in the writer's transaction: reading which
+    keys exist first, then updating and inserting, costs two more round trips and a statement the
+    ORM builds key by key. `same` gives the other columns (the same on every row, also written on
+    an update). The key columns must carry a unique constraint (ON CONFLICT needs it).
+    """
+    if not changes:
+        return
+    connection = connections[router.db_for_write(model)]
+    qn = connection.ops.quote_name
+    column = {f.attname: f for f in model._meta.concrete_fields}
+    names = [*keys, count, *same]
+    table = qn(model._meta.db_table)
+    fixed = [column[name].get_db_prep_save(value, connection) for name, value in same.items()]
+    updates = ", ".join(
+        [
+            f"{qn(column[count].column)} = {table}.{qn(column[count].column)} + excluded.{qn(column[count].column)}"
+        ]
+        + [f"{qn(column[name].column)} = excluded.{qn(column[name].column)}" for name in same]
+    )
+    head = f"INSERT INTO {table} ({', '.join(qn(column[n].column) for n in names)}) VALUES "  # noqa: S608 - names from the model
+    tail = f" ON CONFLICT ({', '.join(qn(column[n].column) for n in keys)}) DO UPDATE SET {updates}"
+    row = "(" + ", ".join(["%s"] * len(names)) + ")"
+    with connection.cursor() as cursor:
+        for start in range(0, len(changes), 2000):
+            batch = changes[start : start + 2000]
+            cursor.execute(
+                head + ", ".join([row] * len(batch)) + tail,
+                [value for change in batch for value in (*change, *fixed)],
+            )
 
 
 @contextlib.contextmanager

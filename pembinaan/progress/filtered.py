@@ -25,6 +25,7 @@ from itertools import product
 from django.db import connection, transaction
 from django.db.models import QuerySet
 
+from pembinaan.lib.bulk_insert import add_to_counts
 from pembinaan.progress.models import (
     CoachedActivity,
     CoachedAttribution,
@@ -49,8 +50,10 @@ def _views_of(fiscal_year: int, coaching_type: str, funding_source: str):
     return product((fiscal_year, ANY_YEAR), (coaching_type, ANY), (funding_source, ANY))
 
 
-def business_cells(fact: CoachedBusiness, activities: Iterable[Activity], outcomes: Iterable[str]) -> Counter:
+def business_cells(fact, activities: Iterable[Activity], outcomes: Iterable[str]) -> Counter:
     """The cells one coached business adds to (rule 6 under each combination of filters, rule 8).
+
+    `fact`: the business's fact (CoachedBusiness's fields, a model or the refresh's tuple).
 
     Under a combination the business counts if one of its activity rows matches it, from the
     earliest matching date, in the types and sources of the matching rows; its outcomes do not
@@ -91,9 +94,7 @@ def business_cells(fact: CoachedBusiness, activities: Iterable[Activity], outcom
     return cells
 
 
-def cells_of(
-    facts: Iterable[CoachedBusiness], *, activities: Iterable[tuple], outcomes: Iterable[tuple]
-) -> Counter:
+def cells_of(facts: Iterable, *, activities: Iterable[tuple], outcomes: Iterable[tuple]) -> Counter:
     """Every cell of some businesses: `activities` (business, year, type, source, first) and
     `outcomes` (business, code) as rows."""
     by_business: dict[int, list] = {}
@@ -115,31 +116,12 @@ _COLUMNS = "target_id, fiscal_year, coaching_type, funding_source, kecamatan, di
 
 def apply(target: Target, delta: Counter) -> None:
     """Add a difference of cells to the stored counts: one statement (an upsert) for all of them."""
-    changes = [(*cell, n) for cell, n in delta.items() if n]
-    if not changes:
-        return
-    table = _q(FilteredTally)
-    with connection.cursor() as cursor:
-        for start in range(0, len(changes), 2000):
-            batch = changes[start : start + 2000]
-            values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s)"] * len(batch))
-            cursor.execute(
-                f"INSERT INTO {table} ({_COLUMNS}) VALUES {values} "  # noqa: S608 (names, not input)
-                "ON CONFLICT (target_id, fiscal_year, coaching_type, funding_source, kecamatan, dimension, key) "
-                f"DO UPDATE SET count = {table}.count + excluded.count",
-                [value for change in batch for value in (target.pk, *change)],
-            )
-
-
-def stored_facts(target: Target, business_ids: list[int]) -> tuple[list[CoachedBusiness], list]:
-    """The maintained facts and activity rows of some businesses (what their cells were before a change)."""
-    facts = list(CoachedBusiness.objects.filter(target=target, business_id__in=business_ids))
-    activities = list(
-        CoachedActivity.objects.filter(target=target, business_id__in=business_ids).values_list(
-            "business_id", "fiscal_year", "coaching_type", "funding_source", "first_on"
-        )
+    add_to_counts(
+        FilteredTally,
+        [(target.pk, *cell, n) for cell, n in delta.items() if n],
+        keys=("target_id", "fiscal_year", "coaching_type", "funding_source", "kecamatan", "dimension", "key"),
+        same={},
     )
-    return facts, activities
 
 
 # --- Rebuilding in the database ------------------------------------------------------------------

@@ -9,21 +9,23 @@ difference, so a change costs a few small queries whatever the size of the regis
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections import Counter
 from collections.abc import Iterable
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
-from django.db.models import BooleanField, Case, Count, F, IntegerField, Min, Q, Value, When
+from django.db.models import BooleanField, Case, Count, F, Min, Value, When
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pembinaan.accounts.models import User
 from pembinaan.coaching.models import Outcome
-from pembinaan.lib.bulk_insert import indexes_deferred
+from pembinaan.lib.bulk_insert import add_to_counts, indexes_deferred
 from pembinaan.lib.uploads import check_upload, clean_image
 from pembinaan.progress import closing, filtered, independent_check
 from pembinaan.progress.models import (
@@ -60,33 +62,41 @@ def _qualifying(target: Target, business_ids: Iterable[int] | None = None):
     return qualifying.order_by()
 
 
+def _fact_columns(target: Target) -> dict:
+    """What a coached business's fact is grouped by besides its first date: the same on each of
+    its rows, as the business is now (rules 7 and 8b)."""
+    return {
+        "kecamatan": F(kecamatan_lookup("business__")),
+        "kelurahan": F("business__kelurahan_id"),
+        "kbli": Coalesce("business__kbli_category_id", Value("")),
+        "scale": Coalesce("business__scale", Value("")),
+        "gender": Coalesce("business__owner__gender", Value("")),
+        "is_new_entrepreneur": Case(
+            When(business__start_year__gte=target.period_start.year, then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
+    }
+
+
 def _fact_rows(target: Target, business_ids: Iterable[int] | None = None):
     """Each counted business with its first qualifying attendance (rule 6) and what it is grouped by.
 
     One grouped query whose columns are CoachedBusiness's own, so that a full rebuild inserts it
-    as it stands (INSERT … SELECT) and a refresh builds the facts from its rows.
+    as it stands (INSERT … SELECT).
     """
     return (
         _qualifying(target, business_ids)
         .values("business_id")
-        .annotate(
-            first_coached_on=Min("activity__start_date"),
-            kecamatan=F(kecamatan_lookup("business__")),
-            kelurahan=F("business__kelurahan_id"),
-            kbli=Coalesce("business__kbli_category_id", Value("")),
-            scale=Coalesce("business__scale", Value("")),
-            gender=Coalesce("business__owner__gender", Value("")),
-            is_new_entrepreneur=Case(
-                When(business__start_year__gte=target.period_start.year, then=Value(True)),
-                default=Value(False),
-                output_field=BooleanField(),
-            ),
-        )
+        .annotate(first_coached_on=Min("activity__start_date"), **_fact_columns(target))
     )
 
 
-def _activity_rows(target: Target, business_ids: Iterable[int] | None = None):
-    """CoachedActivity's columns: per business and (fiscal year, type, source), the first attendance."""
+def _activity_rows(target: Target, business_ids: Iterable[int] | None = None, **also):
+    """CoachedActivity's columns: per business and (fiscal year, type, source), the first attendance.
+
+    `also`: more columns that are the same on each row of a business (grouped with it).
+    """
     return (
         _qualifying(target, business_ids)
         .values(
@@ -95,16 +105,20 @@ def _activity_rows(target: Target, business_ids: Iterable[int] | None = None):
             kind=F("activity__coaching_type__code"),
             source=F("activity__funding_source__code"),
         )
-        .annotate(first_on=Min("activity__start_date"))
+        # One annotate() call: Django groups by the plain columns given with the aggregate.
+        .annotate(first_on=Min("activity__start_date"), **also)
     )
 
 
-def _outcome_rows(target: Target, business_ids: Iterable[int] | None = None):
-    """Outcome attributions (rule 8c): each kind a counted business achieved in the period."""
-    # A subquery, not a list of ids: a full rebuild covers more businesses than a query may name.
+def _outcome_rows(target: Target, coached):
+    """Outcome attributions (rule 8c): each kind a counted business achieved in the period.
+
+    `coached`: the counted businesses, as a query of their ids (a full rebuild covers more
+    businesses than a query may name) or, for a refresh, the ids the facts just found.
+    """
     return (
         Outcome.objects.filter(
-            business_id__in=_qualifying(target, business_ids).values("business_id"),
+            business_id__in=coached,
             achieved_on__range=(target.period_start, target.period_end),
         )
         .values_list("business_id", "outcome_type__code")
@@ -114,17 +128,29 @@ def _outcome_rows(target: Target, business_ids: Iterable[int] | None = None):
 
 
 def _facts(target: Target, business_ids: Iterable[int]):
-    """Fresh facts, attributions and activity rows of some businesses, by the counting rule."""
-    facts = [CoachedBusiness(target=target, **row) for row in _fact_rows(target, business_ids)]
-    activities = [
-        (r["business_id"], r["year"], r["kind"], r["source"], r["first_on"])
-        for r in _activity_rows(target, business_ids)
-    ]
+    """Fresh facts, attributions and activity rows of some businesses, by the counting rule.
+
+    A refresh runs on every attendance, so it reads the raw tables once: the activity rows with
+    the facts' columns; a fact's first date is the earliest of its rows (as `_fact_rows` groups it).
+    """
+    columns = _fact_columns(target)
+    first: dict[int, datetime.date] = {}
+    described: dict[int, dict] = {}
+    activities = []
+    for r in _activity_rows(target, business_ids, **columns):
+        business = r["business_id"]
+        activities.append((business, r["year"], r["kind"], r["source"], r["first_on"]))
+        first[business] = min(first.get(business, r["first_on"]), r["first_on"])
+        described[business] = r
+    facts = {
+        Fact(business, first_on, *(described[business][name] for name in columns))
+        for business, first_on in first.items()
+    }
     attributions: set[tuple[int, str, str]] = set()
     for business, _year, kind, source, _first in activities:
         attributions.add((business, A.TYPE, kind))
         attributions.add((business, A.SOURCE, source))
-    outcomes = list(_outcome_rows(target, business_ids))
+    outcomes = list(_outcome_rows(target, list(first))) if first else []
     attributions.update((business, A.OUTCOME, code) for business, code in outcomes)
     return facts, attributions, activities, outcomes
 
@@ -142,50 +168,42 @@ def _fact_keys(fact: CoachedBusiness) -> list[tuple[str, str]]:
     return keys
 
 
-FACT_FIELDS = (
-    "business_id",
-    "first_coached_on",
-    "kecamatan",  # a kelurahan moved to another kecamatan moves its businesses' kecamatan figures
-    "kelurahan",
-    "kbli",
-    "scale",
-    "gender",
-    "is_new_entrepreneur",
-)
+class Fact(NamedTuple):
+    """A coached business's fact as a refresh compares it: CoachedBusiness's columns, read and
+    compared as a plain tuple (an attendance compares a few of them; model instances cost more)."""
+
+    business_id: int
+    first_coached_on: datetime.date
+    kecamatan: str  # a kelurahan moved to another kecamatan moves its businesses' kecamatan figures
+    kelurahan: str
+    kbli: str
+    scale: str
+    gender: str
+    is_new_entrepreneur: bool
 
 
-def _same(old: list[CoachedBusiness], new: list[CoachedBusiness]) -> bool:
-    def key(facts):
-        return sorted(tuple(getattr(f, name) for name in FACT_FIELDS) for f in facts)
-
-    return key(old) == key(new)
+def _stored(target: Target, business_ids: list[int]) -> tuple[set[Fact], list, set]:
+    """The maintained facts, activity rows and attributions of some businesses (before a change)."""
+    mine = {"target": target, "business_id__in": business_ids}
+    facts = {Fact(*row) for row in CoachedBusiness.objects.filter(**mine).values_list(*Fact._fields)}
+    activities = list(
+        CoachedActivity.objects.filter(**mine).values_list(
+            "business_id", "fiscal_year", "coaching_type", "funding_source", "first_on"
+        )
+    )
+    attributions = set(
+        CoachedAttribution.objects.filter(**mine).values_list("business_id", "dimension", "key")
+    )
+    return facts, activities, attributions
 
 
 def _apply(target: Target, delta: Counter) -> None:
-    """Add the changes to the tallies: one UPDATE for the existing ones, one INSERT for new keys."""
-    changes = {key: change for key, change in delta.items() if change}
-    if not changes:
-        return
-    matching = Q()
-    for dimension, key in changes:
-        matching |= Q(dimension=dimension, key=key)
-    existing = set(Tally.objects.filter(matching, target=target).values_list("dimension", "key"))
-    if existing:
-        Tally.objects.filter(matching, target=target).update(
-            count=F("count")
-            + Case(
-                *(When(dimension=d, key=k, then=Value(changes[(d, k)])) for d, k in existing),
-                default=Value(0),
-                output_field=IntegerField(),
-            ),
-            updated_at=timezone.now(),
-        )
-    Tally.objects.bulk_create(
-        [
-            Tally(target=target, dimension=d, key=k, count=n)
-            for (d, k), n in changes.items()
-            if (d, k) not in existing
-        ]
+    """Add the changes to the tallies (one upsert: a new key is a new row)."""
+    add_to_counts(
+        Tally,
+        [(target.pk, dimension, key, n) for (dimension, key), n in delta.items() if n],
+        keys=("target_id", "dimension", "key"),
+        same={"updated_at": timezone.now()},
     )
 
 
@@ -200,14 +218,9 @@ def refresh_businesses(business_ids: Iterable[int]) -> None:
         target = state.target
         watch = closing.watch(target, years)
         for chunk in _chunks(ids):
-            old, old_activities = filtered.stored_facts(target, chunk)
-            old_attr = set(
-                CoachedAttribution.objects.filter(target=target, business_id__in=chunk).values_list(
-                    "business_id", "dimension", "key"
-                )
-            )
+            old, old_activities, old_attr = _stored(target, chunk)
             new, new_attr, new_activities, new_outcomes = _facts(target, chunk)
-            facts_moved = not _same(old, new)
+            facts_moved = old != new
             attributions_moved = old_attr != new_attr
             activities_moved = sorted(old_activities) != sorted(new_activities)
             if not (facts_moved or attributions_moved or activities_moved):
@@ -228,7 +241,9 @@ def refresh_businesses(business_ids: Iterable[int]) -> None:
             # Only the facts that moved are written again (an attendance moves one or two of them).
             if facts_moved:
                 CoachedBusiness.objects.filter(target=target, business_id__in=chunk).delete()
-                CoachedBusiness.objects.bulk_create(new)
+                CoachedBusiness.objects.bulk_create(
+                    [CoachedBusiness(target=target, **f._asdict()) for f in new]
+                )
             if attributions_moved:
                 CoachedAttribution.objects.filter(target=target, business_id__in=chunk).delete()
                 CoachedAttribution.objects.bulk_create(
@@ -257,8 +272,7 @@ def refresh_businesses(business_ids: Iterable[int]) -> None:
         closing.settle(watch)  # a closed year moved: refused without a reason, else recorded
         # Even when no tally moved, a filtered view may have (that second attendance counts in its
         # fiscal year): the version that keys every cached dashboard moves with any change.
-        state.changed_at = timezone.now()
-        state.save(update_fields=["changed_at"])
+        TallyState.objects.filter(pk=state.pk).update(changed_at=timezone.now())
 
 
 def _insert_select(model, columns: str, rows, *, target: Target) -> None:
@@ -318,7 +332,9 @@ def _rebuild_rows(target: Target) -> None:
     _insert_select(
         CoachedAttribution,
         "business_id, dimension, key",
-        _outcome_rows(target).values_list("business_id", Value(str(A.OUTCOME)), "outcome_type__code"),
+        _outcome_rows(target, _qualifying(target).values("business_id")).values_list(
+            "business_id", Value(str(A.OUTCOME)), "outcome_type__code"
+        ),
         target=target,
     )
     # The tallies are grouped by the database over the facts just written.
