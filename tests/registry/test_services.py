@@ -6,6 +6,7 @@ import threading
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.db.models import ProtectedError
 
 from pembinaan.reference.models import Kelurahan
 from pembinaan.registry import matching, services
@@ -287,3 +288,23 @@ def test_two_concurrent_creations_of_one_nik_give_one_owner_and_a_clear_message(
     errors = [r for r in results if isinstance(r, ValidationError)]
     assert len(errors) == 1
     assert "sudah terdaftar" in str(errors[0].error_dict["nik"])
+
+
+class TestNikAccessLogKeepsItsReferences:
+    """The log has no foreign-key checks in the database (a full-NIK export writes a row per owner):
+    Django's PROTECT and CASCADE must still hold it to its users and owners."""
+
+    def test_a_user_who_saw_full_niks_cannot_be_deleted_while_the_log_names_them(
+        self, admin_user, staff_user
+    ):
+        owner = _owner(staff_user)
+        services.nik_access_record(user=admin_user, owners=[owner])
+        with pytest.raises(ProtectedError):
+            admin_user.delete()
+        assert NikAccessLog.objects.get().user == admin_user
+
+    def test_an_owner_deleted_for_good_takes_their_log_rows_and_no_other(self, admin_user, staff_user):
+        gone, kept = _owner(staff_user), _owner(staff_user, phone="081299999999")
+        services.nik_access_record_many(user=admin_user, owner_ids=[gone.pk, kept.pk], purpose="ekspor")
+        gone.delete()
+        assert list(NikAccessLog.objects.values_list("owner_id", flat=True)) == [kept.pk]
