@@ -356,14 +356,15 @@ def rebuild_all() -> dict[int, int]:
     return {target.pk: rebuild(target) for target in Target.objects.all()}
 
 
-def build_missing() -> dict[int, int]:
+def build_missing(*, with_reach: bool = True) -> dict[int, int]:
     """Build the aggregates of every target that has none (a fresh deployment after `migrate`).
 
     Without them the dashboard would compute every figure fresh and `check_progress` would fail;
     a target's aggregates exist from the moment it exists (see signals.target_saved). The budget
-    overview's reach, which belongs to no target, is built once, when it never was.
+    overview's reach, which belongs to no target, is built once, when it never was (`with_reach`
+    False: its tables are not migrated).
     """
-    if reach.missing():
+    if with_reach and reach.missing():
         reach.rebuild()
     return {target.pk: rebuild(target) for target in Target.objects.filter(tally_state__isnull=True)}
 
