@@ -16,9 +16,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# The tables a rebuild fills from scratch (a row per coached business, several per attribution):
-# loaded without their secondary indexes and key checks, made again in one pass each at the end.
-REBUILT_MODELS = ("CoachedBusiness", "CoachedAttribution", "Tally")
+# The tables a rebuild fills from scratch (a row per coached business, several per attribution,
+# one per reached business and fiscal year and source): loaded without their secondary indexes and
+# key checks, made again in one pass each at the end.
+REBUILT_MODELS = ("CoachedBusiness", "CoachedAttribution", "Tally", "ReachedBusiness")
 
 
 def analyze(models: list | None = None) -> None:

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from pembinaan.lib.service_admin import ServiceWriteMixin
+from pembinaan.progress import reach
 from pembinaan.progress.models import KecamatanShare, Letterhead, Milestone, ProgressCheck, Target
 from pembinaan.progress.services import LETTERHEAD_FIELDS, check_and_record, letterhead_update, rebuild
 from pembinaan.reference.models import Kecamatan
@@ -82,6 +83,7 @@ class TargetAdmin(SimpleHistoryAdmin):
     def rebuild_figures(self, request, queryset):
         for target in queryset:
             rebuild(target)
+        reach.rebuild()  # the budget overview's reach belongs to no target: rebuilt with any of them
         self.message_user(request, _("Angka dasbor dibangun ulang."), messages.SUCCESS)
 
 

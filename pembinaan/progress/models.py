@@ -194,6 +194,60 @@ class TallyState(models.Model):
         return f"{self.target_id} @ {self.changed_at}"
 
 
+# --- Businesses reached per fiscal year and funding source --------------------------------------
+# The budget overview's "reached" and "coached" (docs/rules.md#figures, rules 8a and 8c): every
+# attendance of that source and year, whatever its date, so they belong to no target. Kept by
+# pembinaan.progress.reach in the same transaction as every change that can move them.
+
+
+class ReachedBusiness(models.Model):
+    """A business with an attendance (rule 6a: present, activity not cancelled) charged to one source
+    and fiscal year (rule 8c), and whether the business itself counts (verified, not merged away)."""
+
+    business = models.ForeignKey(
+        "registry.Business", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    fiscal_year = models.PositiveSmallIntegerField()
+    # No index of its own: a source is never deleted while activities are charged to it.
+    funding_source = models.ForeignKey(
+        "funding.FundingSource", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    counted = models.BooleanField()
+
+    class Meta:
+        constraints = [
+            # Also the index a refresh reads a business's rows by.
+            models.UniqueConstraint(
+                fields=["business", "fiscal_year", "funding_source"],
+                name="one_reach_per_business_year_source",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.business_id}:{self.fiscal_year}/{self.funding_source_id}"
+
+
+class ReachCount(models.Model):
+    """The budget overview's reached and coached businesses of one fiscal year and funding source."""
+
+    fiscal_year = models.PositiveSmallIntegerField()
+    funding_source = models.ForeignKey(
+        "funding.FundingSource", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    reached = models.IntegerField(default=0)
+    coached = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fiscal_year", "funding_source"], name="one_reach_count_per_year_source"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.fiscal_year}/{self.funding_source_id}: {self.reached}/{self.coached}"
+
+
 class Milestone(models.Model):
     """An optional yearly milestone of a target: how many coached businesses by the end of a year."""
 

@@ -1,7 +1,9 @@
 """Money figures: pagu, realisasi and reach per fiscal year and funding source (docs/rules.md rules 8–9).
 
 Every sum is computed by the database; Python only lays the grouped rows side by side. Who counts as
-coached is coaching's rule (`pembinaan/coaching/counting.py`), asked here as everywhere else.
+coached is coaching's rule (`pembinaan/coaching/counting.py`), asked here as everywhere else. The
+businesses reached and coached per fiscal year and source are read from the counts that
+`progress/reach.py` keeps with every change, never recounted from the participations.
 """
 
 from __future__ import annotations
@@ -12,9 +14,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Count, Q, QuerySet, Sum
 
 from pembinaan.coaching import selectors as coaching_selectors
-from pembinaan.coaching.counting import attended_participations, counted_business
+from pembinaan.coaching.counting import attended_participations
 from pembinaan.coaching.models import Activity, Participation, ParticipationStatus
 from pembinaan.funding.models import BudgetLine, CapitalAssistance, FundingSource
+from pembinaan.progress.models import ReachCount
 from pembinaan.registry.models import Business
 
 
@@ -87,21 +90,15 @@ def budget_overview(*, year: int | None = None) -> list[BudgetRow]:
         total=Sum("amount")
     ):
         row(r["budget_line__fiscal_year"], r["budget_line__source_id"]).grants_disbursed = r["total"] or 0
-    keys = ("activity__budget_line__fiscal_year", "activity__budget_line__source_id")
-    for r in (
-        _attended(year)
-        .values(*keys)
-        .annotate(
-            reached=Count("business", distinct=True),
-            coached=Count(
-                "business",
-                distinct=True,
-                filter=counted_business("business__"),
-            ),
-        )
+    # Kept per year and source (progress/reach.py); a count that went back to zero is no row.
+    reach = ReachCount.objects.exclude(reached=0, coached=0)
+    if year:
+        reach = reach.filter(fiscal_year=year)
+    for y, source_id, reached, coached in reach.values_list(
+        "fiscal_year", "funding_source_id", "reached", "coached"
     ):
-        entry = row(r[keys[0]], r[keys[1]])
-        entry.reached, entry.coached = r["reached"], r["coached"]
+        entry = row(y, source_id)
+        entry.reached, entry.coached = reached, coached
     # Complete lists: every source appears in every year shown, with zeros.
     for y in {y for y, _s in rows}:
         for source_id in sources:

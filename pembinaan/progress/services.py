@@ -27,7 +27,7 @@ from pembinaan.accounts.models import User
 from pembinaan.coaching.models import Outcome
 from pembinaan.lib.bulk_insert import add_to_counts, indexes_deferred
 from pembinaan.lib.uploads import check_upload, clean_image
-from pembinaan.progress import closing, filtered, independent_check
+from pembinaan.progress import closing, filtered, independent_check, reach
 from pembinaan.progress.models import (
     ClosedYear,
     CoachedActivity,
@@ -213,6 +213,7 @@ def refresh_businesses(business_ids: Iterable[int]) -> None:
     ids = sorted({int(pk) for pk in business_ids if pk is not None})
     if not ids:
         return
+    reach.refresh(ids)  # the budget overview's reach: per fiscal year and source, for no target
     years = closing.closed_years()
     for state in TallyState.objects.select_for_update().select_related("target"):
         target = state.target
@@ -367,15 +368,20 @@ def _rebuild_rows(target: Target) -> None:
 
 
 def rebuild_all() -> dict[int, int]:
+    reach.rebuild()  # belongs to no target (every attendance, whatever its date)
     return {target.pk: rebuild(target) for target in Target.objects.all()}
 
 
-def build_missing() -> dict[int, int]:
+def build_missing(*, with_reach: bool = True) -> dict[int, int]:
     """Build the aggregates of every target that has none (a fresh deployment after `migrate`).
 
     Without them the dashboard would compute every figure fresh and `check_progress` would fail;
-    a target's aggregates exist from the moment it exists (see signals.target_saved).
+    a target's aggregates exist from the moment it exists (see signals.target_saved). The budget
+    overview's reach, which belongs to no target, is built once, when it never was (`with_reach`
+    False: its tables are not migrated).
     """
+    if with_reach and reach.missing():
+        reach.rebuild()
     return {target.pk: rebuild(target) for target in Target.objects.filter(tally_state__isnull=True)}
 
 
@@ -429,7 +435,8 @@ def check_and_record(*, via: str) -> list[str]:
     """Check every target's served figures twice and keep the result (shown in the admin).
 
     Against the ORM's fresh count (`check_aggregates`: which maintained tally drifted) and against
-    the plain-SQL recount of independent_check (the counting rule and the money sums themselves).
+    the plain-SQL recount of independent_check (the counting rule and the money sums themselves);
+    and the budget overview's reach, which belongs to no target, against the raw tables.
     """
     problems = []
     for target in Target.objects.all():
@@ -437,6 +444,7 @@ def check_and_record(*, via: str) -> list[str]:
         if TallyState.objects.filter(target=target).exists():
             problems += filtered.drift(target, fresh_activities=_activity_rows(target))
         problems += independent_check.check(target)
+    problems += reach.drift()
     ProgressCheck.objects.create(ok=not problems, problems=problems, via=via)
     return problems
 

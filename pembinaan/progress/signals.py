@@ -10,7 +10,7 @@ from django.db.models.signals import post_delete, post_migrate, post_save
 
 from pembinaan.lib.bulk_insert import rows_inserted
 from pembinaan.progress.closing import guard_rebuild
-from pembinaan.progress.models import TallyState
+from pembinaan.progress.models import ReachCount, TallyState
 from pembinaan.progress.services import (
     build_missing,
     figures_touched,
@@ -77,9 +77,10 @@ def build_missing_after_migrate(sender, using: str = "default", **kwargs) -> Non
 
     The primary target is created by a data migration, which runs no model signals.
     """
-    if TallyState._meta.db_table not in connections[using].introspection.table_names():
+    tables = set(connections[using].introspection.table_names())
+    if TallyState._meta.db_table not in tables:
         return  # migrated backwards past the aggregates
-    build_missing()
+    build_missing(with_reach=ReachCount._meta.db_table in tables)
 
 
 def refresh_tallies(sender, business_ids=None, **kwargs) -> None:

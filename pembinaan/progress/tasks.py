@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from pembinaan.lib.tasks import JOBS_QUEUE, task
+from pembinaan.progress import reach
 from pembinaan.progress.models import ProgressCheck, Target
 from pembinaan.progress.services import check_and_record, rebuild
 
@@ -13,7 +14,10 @@ logger = logging.getLogger(__name__)
 
 @task(queue_name=JOBS_QUEUE)
 def rebuild_progress(target_id: int | None = None) -> dict[str, int]:
-    """Recompute the maintained figures of one target, or of every target."""
+    """Recompute the maintained figures of one target, or of every target (and then the budget
+    overview's reach, which belongs to none)."""
+    if target_id is None:
+        reach.rebuild()
     targets = Target.objects.all() if target_id is None else Target.objects.filter(pk=target_id)
     return {str(target.pk): rebuild(target) for target in targets}
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from pembinaan.accounts import roles
 from pembinaan.funding.models import BudgetLine
 from pembinaan.lib.bulk_insert import insert_rows
-from pembinaan.progress import independent_check
+from pembinaan.progress import independent_check, reach
 from pembinaan.progress.models import ProgressCheck, Tally, TallyState, Target
 from pembinaan.progress.selectors import check_aggregates, dashboard
 from pembinaan.progress.services import money_touched, rebuild
@@ -36,6 +36,7 @@ def target():
 def coached(target):
     participation = ParticipationFactory(activity=ActivityFactory(), status="hadir")
     rebuild(target)
+    reach.rebuild()  # the budget overview's reach, kept for no target
     return participation.business
 
 
