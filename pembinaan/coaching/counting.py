@@ -48,8 +48,13 @@ def qualifying_participations(
     rule 8 attributes a business to each type and source in which it attended).
     """
     return attended_participations(activities).filter(
-        activity__start_date__gte=period_start, activity__start_date__lte=period_end
+        in_period(period_start=period_start, period_end=period_end)
     )
+
+
+def in_period(*, period_start: datetime.date, period_end: datetime.date) -> Q:
+    """Rule 6a's condition on a participation's activity: it started within the period."""
+    return Q(activity__start_date__gte=period_start, activity__start_date__lte=period_end)
 
 
 def coached_businesses(

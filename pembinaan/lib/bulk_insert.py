@@ -419,9 +419,14 @@ def insert_columns(model, columns: dict[str, list], *, same: dict[str, Any], now
 
 
 def add_to_counts(
-    model, changes: list[tuple], *, keys: tuple[str, ...], same: dict[str, Any], count: str = "count"
+    model,
+    changes: list[tuple],
+    *,
+    keys: tuple[str, ...],
+    same: dict[str, Any],
+    counts: tuple[str, ...] = ("count",),
 ) -> None:
-    """Add each change's last value to the count of its key (`keys`, then the count), creating the
+    """Add each change's last values to the counts of its key (`keys`, then `counts`), creating the
     rows that do not exist yet: one upsert per 2,000 changes, whatever is already stored.
 
     For maintained counts (the dashboard's tallies) moved in the writer's transaction: reading which
@@ -434,13 +439,12 @@ def add_to_counts(
     connection = connections[router.db_for_write(model)]
     qn = connection.ops.quote_name
     column = {f.attname: f for f in model._meta.concrete_fields}
-    names = [*keys, count, *same]
+    names = [*keys, *counts, *same]
     table = qn(model._meta.db_table)
     fixed = [column[name].get_db_prep_save(value, connection) for name, value in same.items()]
+    added = [qn(column[name].column) for name in counts]
     updates = ", ".join(
-        [
-            f"{qn(column[count].column)} = {table}.{qn(column[count].column)} + excluded.{qn(column[count].column)}"
-        ]
+        [f"{c} = {table}.{c} + excluded.{c}" for c in added]
         + [f"{qn(column[name].column)} = excluded.{qn(column[name].column)}" for name in same]
     )
     head = f"INSERT INTO {table} ({', '.join(qn(column[n].column) for n in names)}) VALUES "  # noqa: S608 - names from the model

@@ -27,8 +27,8 @@ from django.db.models import BooleanField, Case, Count, Q, QuerySet, Value, When
 
 from pembinaan.coaching.counting import attended_participations, counted_business
 from pembinaan.funding.models import FundingSource
-from pembinaan.lib.bulk_insert import indexes_deferred
-from pembinaan.progress.models import ReachCount, ReachedBusiness, TallyState
+from pembinaan.lib.bulk_insert import add_to_counts, indexes_deferred
+from pembinaan.progress.models import ReachCount, ReachedBusiness
 
 Row = tuple[int, int, int, bool]  # business, fiscal year, funding source id, counted
 
@@ -66,18 +66,14 @@ def _chunks(ids: list[int], size: int = 500):
         yield ids[i : i + size]
 
 
-def _serialized() -> None:
-    # Two refreshes of one business must not both read its rows before either writes: each would
-    # apply the same difference to the counts. Every refresh of the maintained figures is serialized
-    # on the targets' TallyState rows (services.refresh_businesses locks them with this statement);
-    # the reach takes the same locks first, so its reads see what the previous refresh committed.
-    list(TallyState.objects.select_for_update().select_related("target"))
-
-
-def refresh(business_ids: list[int]) -> None:
+def refresh(business_ids: list[int], *, fresh: set[Row] | None = None) -> None:
     """Bring these businesses' reach rows and the counts they add to up to date (in the caller's
-    transaction): one read of the stored rows and one of the fresh ones; writes only what moved."""
-    _serialized()
+    transaction): one read of the stored rows and one of the fresh ones; writes only what moved.
+
+    `fresh`: these businesses' rows as the caller already read them (services.refresh_businesses
+    reads the attendance once for a target's facts and for this). The caller holds the lock that
+    serializes refreshes.
+    """
     for chunk in _chunks(business_ids):
         stored: dict[Row, int] = {
             (b, y, s, bool(c)): pk
@@ -85,10 +81,14 @@ def refresh(business_ids: list[int]) -> None:
                 "pk", "business_id", "fiscal_year", "funding_source_id", "counted"
             )
         }
-        fresh = {(b, y, s, bool(c)) for b, y, s, c in fresh_rows(chunk)}
-        if fresh == stored.keys():
+        if fresh is None:
+            now = {(b, y, s, bool(c)) for b, y, s, c in fresh_rows(chunk)}
+        else:
+            mine = set(chunk)
+            now = {row for row in fresh if row[0] in mine}
+        if now == stored.keys():
             continue  # e.g. a second attendance in a year and source the business already had
-        gone, new = stored.keys() - fresh, fresh - stored.keys()
+        gone, new = stored.keys() - now, now - stored.keys()
         if gone:
             ReachedBusiness.objects.filter(pk__in=[stored[row] for row in gone]).delete()
         ReachedBusiness.objects.bulk_create(
@@ -108,18 +108,13 @@ def _apply(delta: Counter) -> None:
     """Add a difference to the counts: one statement (an upsert) for every year and source it names."""
     keys = sorted({(year, source) for year, source, _kind in delta})
     changes = [(*key, delta[(*key, "reached")], delta[(*key, "coached")]) for key in keys]
-    changes = [change for change in changes if change[2] or change[3]]
-    if not changes:
-        return
-    table = _q(ReachCount)
-    values = ", ".join(["(%s, %s, %s, %s)"] * len(changes))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} ({COUNT_COLUMNS}) VALUES {values} "  # noqa: S608 (names, not input)
-            "ON CONFLICT (fiscal_year, funding_source_id) DO UPDATE SET "
-            f"reached = {table}.reached + excluded.reached, coached = {table}.coached + excluded.coached",
-            [value for change in changes for value in change],
-        )
+    add_to_counts(
+        ReachCount,
+        [change for change in changes if change[2] or change[3]],
+        keys=("fiscal_year", "funding_source_id"),
+        counts=("reached", "coached"),
+        same={},
+    )
 
 
 def _insert_select(model, columns: str, rows: QuerySet) -> None:

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pembinaan.accounts.models import User
+from pembinaan.coaching.counting import attended_participations, counted_business, in_period
 from pembinaan.coaching.models import Outcome
 from pembinaan.lib.bulk_insert import add_to_counts, indexes_deferred
 from pembinaan.lib.uploads import check_upload, clean_image
@@ -92,11 +93,8 @@ def _fact_rows(target: Target, business_ids: Iterable[int] | None = None):
     )
 
 
-def _activity_rows(target: Target, business_ids: Iterable[int] | None = None, **also):
-    """CoachedActivity's columns: per business and (fiscal year, type, source), the first attendance.
-
-    `also`: more columns that are the same on each row of a business (grouped with it).
-    """
+def _activity_rows(target: Target, business_ids: Iterable[int] | None = None):
+    """CoachedActivity's columns: per business and (fiscal year, type, source), the first attendance."""
     return (
         _qualifying(target, business_ids)
         .values(
@@ -105,8 +103,40 @@ def _activity_rows(target: Target, business_ids: Iterable[int] | None = None, **
             kind=F("activity__coaching_type__code"),
             source=F("activity__funding_source__code"),
         )
+        .annotate(first_on=Min("activity__start_date"))
+    )
+
+
+def _attended_rows(target: Target, business_ids: list[int]):
+    """A refresh's one read of the raw tables, for the target's facts and the budget reach alike.
+
+    The attendance of some businesses (rule 6a without the period) per fiscal year, type and
+    source, with its first date within the target's period (None when all of it lies outside),
+    whether the business counts, and its fact's columns. Its counted rows with a date are
+    `_activity_rows`; all of them, the reach (progress/reach.py).
+    """
+    period = {"period_start": target.period_start, "period_end": target.period_end}
+    return (
+        attended_participations()
+        .filter(business_id__in=business_ids)
+        .order_by()
+        .values(
+            "business_id",
+            year=F("activity__fiscal_year"),
+            kind=F("activity__coaching_type__code"),
+            source=F("activity__funding_source__code"),
+            source_id=F("activity__funding_source_id"),
+        )
         # One annotate() call: Django groups by the plain columns given with the aggregate.
-        .annotate(first_on=Min("activity__start_date"), **also)
+        .annotate(
+            first_on=Min("activity__start_date", filter=in_period(**period)),
+            counted=Case(
+                When(counted_business("business__"), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+            **_fact_columns(target),
+        )
     )
 
 
@@ -127,20 +157,25 @@ def _outcome_rows(target: Target, coached):
     )
 
 
-def _facts(target: Target, business_ids: Iterable[int]):
-    """Fresh facts, attributions and activity rows of some businesses, by the counting rule.
+def _facts(target: Target, business_ids: list[int]):
+    """Fresh facts, attributions and activity rows of some businesses, by the counting rule, and
+    their budget reach rows.
 
-    A refresh runs on every attendance, so it reads the raw tables once: the activity rows with
-    the facts' columns; a fact's first date is the earliest of its rows (as `_fact_rows` groups it).
+    A refresh runs on every attendance, so it reads the raw tables once (`_attended_rows`); a
+    fact's first date is the earliest of its activity rows (as `_fact_rows` groups it).
     """
     columns = _fact_columns(target)
     first: dict[int, datetime.date] = {}
     described: dict[int, dict] = {}
     activities = []
-    for r in _activity_rows(target, business_ids, **columns):
-        business = r["business_id"]
-        activities.append((business, r["year"], r["kind"], r["source"], r["first_on"]))
-        first[business] = min(first.get(business, r["first_on"]), r["first_on"])
+    reached = set()
+    for r in _attended_rows(target, business_ids):
+        business, first_on = r["business_id"], r["first_on"]
+        reached.add((business, r["year"], r["source_id"], r["counted"]))
+        if not r["counted"] or first_on is None:
+            continue
+        activities.append((business, r["year"], r["kind"], r["source"], first_on))
+        first[business] = min(first.get(business, first_on), first_on)
         described[business] = r
     facts = {
         Fact(business, first_on, *(described[business][name] for name in columns))
@@ -152,7 +187,7 @@ def _facts(target: Target, business_ids: Iterable[int]):
         attributions.add((business, A.SOURCE, source))
     outcomes = list(_outcome_rows(target, list(first))) if first else []
     attributions.update((business, A.OUTCOME, code) for business, code in outcomes)
-    return facts, attributions, activities, outcomes
+    return facts, attributions, activities, outcomes, reached
 
 
 def _chunks(ids: list[int], size: int = 500):
@@ -183,17 +218,34 @@ class Fact(NamedTuple):
 
 
 def _stored(target: Target, business_ids: list[int]) -> tuple[set[Fact], list, set]:
-    """The maintained facts, activity rows and attributions of some businesses (before a change)."""
-    mine = {"target": target, "business_id__in": business_ids}
-    facts = {Fact(*row) for row in CoachedBusiness.objects.filter(**mine).values_list(*Fact._fields)}
-    activities = list(
-        CoachedActivity.objects.filter(**mine).values_list(
-            "business_id", "fiscal_year", "coaching_type", "funding_source", "first_on"
-        )
+    """The maintained facts, activity rows and attributions of some businesses (before a change).
+
+    One statement for the three tables, written out: it runs on every attendance, where building
+    three ORM queries cost more than reading the rows.
+    """
+    q = connection.ops.quote_name
+    ids = ", ".join(["%s"] * len(business_ids))
+    mine = f"target_id = %s AND business_id IN ({ids})"
+    sql = (
+        "SELECT 0, business_id, first_coached_on, kecamatan, kelurahan, kbli, scale, gender, "  # noqa: S608 (names)
+        f"is_new_entrepreneur, NULL FROM {q(CoachedBusiness._meta.db_table)} WHERE {mine} UNION ALL "
+        "SELECT 1, business_id, first_on, coaching_type, funding_source, NULL, NULL, NULL, NULL, fiscal_year "
+        f"FROM {q(CoachedActivity._meta.db_table)} WHERE {mine} UNION ALL "
+        "SELECT 2, business_id, NULL, dimension, key, NULL, NULL, NULL, NULL, NULL "
+        f"FROM {q(CoachedAttribution._meta.db_table)} WHERE {mine}"
     )
-    attributions = set(
-        CoachedAttribution.objects.filter(**mine).values_list("business_id", "dimension", "key")
-    )
+    facts, activities, attributions = set(), [], set()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [target.pk, *business_ids] * 3)
+        for part, business, day, a, b, c, d, e, new, year in cursor.fetchall():
+            if isinstance(day, str):  # SQLite gives dates and booleans as text and integers
+                day = datetime.date.fromisoformat(day)
+            if part == 0:
+                facts.add(Fact(business, day, a, b, c, d, e, bool(new)))
+            elif part == 1:
+                activities.append((business, year, a, b, day))
+            else:
+                attributions.add((business, a, b))
     return facts, activities, attributions
 
 
@@ -213,14 +265,22 @@ def refresh_businesses(business_ids: Iterable[int]) -> None:
     ids = sorted({int(pk) for pk in business_ids if pk is not None})
     if not ids:
         return
-    reach.refresh(ids)  # the budget overview's reach: per fiscal year and source, for no target
+    # Every refresh of the maintained figures is serialized on the targets' TallyState rows: two
+    # refreshes of one business must not both read its old rows before either writes (each would
+    # apply the same difference). The budget overview's reach (per fiscal year and source, for no
+    # target) is refreshed under the same locks.
+    states = list(TallyState.objects.select_for_update().select_related("target"))
+    if not states:
+        reach.refresh(ids)  # no target keeps figures: the reach reads the raw tables itself
     years = closing.closed_years()
-    for state in TallyState.objects.select_for_update().select_related("target"):
+    for n, state in enumerate(states):
         target = state.target
         watch = closing.watch(target, years)
         for chunk in _chunks(ids):
             old, old_activities, old_attr = _stored(target, chunk)
-            new, new_attr, new_activities, new_outcomes = _facts(target, chunk)
+            new, new_attr, new_activities, new_outcomes, reached = _facts(target, chunk)
+            if n == 0:
+                reach.refresh(chunk, fresh=reached)  # the same attendance under every target
             facts_moved = old != new
             attributions_moved = old_attr != new_attr
             activities_moved = sorted(old_activities) != sorted(new_activities)
