@@ -51,7 +51,9 @@ class Target(models.Model):
 class CoachedBusiness(models.Model):
     """A business that counts for a target (rule 6), with what the breakdowns group it by."""
 
-    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="coached")
+    # No index of its own: each unique constraint below starts with the target (one index less
+    # to write on every change).
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="coached", db_index=False)
     business = models.ForeignKey("registry.Business", on_delete=models.CASCADE, related_name="+")
     first_coached_on = models.DateField()
     kecamatan = models.CharField(max_length=8)
@@ -79,7 +81,8 @@ class CoachedAttribution(models.Model):
         SOURCE = "source"
         OUTCOME = "outcome"
 
-    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="+")
+    # No index of its own: the unique constraint starts with the target.
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="+", db_index=False)
     business = models.ForeignKey("registry.Business", on_delete=models.CASCADE, related_name="+")
     dimension = models.CharField(max_length=10, choices=Dimension.choices)
     key = models.CharField(max_length=40)
@@ -103,7 +106,8 @@ class CoachedActivity(models.Model):
     since the earliest matching row's date, in the types and sources of the matching rows.
     """
 
-    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="+")
+    # No index of its own: the unique constraint starts with the target.
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="+", db_index=False)
     business = models.ForeignKey("registry.Business", on_delete=models.CASCADE, related_name="+")
     fiscal_year = models.PositiveSmallIntegerField()
     coaching_type = models.CharField(max_length=40)
@@ -130,7 +134,8 @@ class FilteredTally(models.Model):
     pembinaan.progress.filtered in the same transaction as the facts.
     """
 
-    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="+")
+    # No index of its own: the unique constraint starts with the target.
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="+", db_index=False)
     fiscal_year = models.PositiveSmallIntegerField(default=0)
     coaching_type = models.CharField(max_length=40, blank=True)
     funding_source = models.CharField(max_length=40, blank=True)
@@ -165,7 +170,8 @@ class FilteredTally(models.Model):
 class Tally(models.Model):
     """One figure of a target's dashboard: how many coached businesses fall under (dimension, key)."""
 
-    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="tallies")
+    # No index of its own: the unique constraint starts with the target.
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="tallies", db_index=False)
     dimension = models.CharField(max_length=20)
     key = models.CharField(max_length=40, blank=True)
     count = models.IntegerField(default=0)
