@@ -7,9 +7,11 @@
 --smoke: 300 businesses / 600 participations, one naive run, to check the bench still runs.
 Figures go to bench/results/latest.md.
 
-Reports, for the dashboard view and GET /api/v1/progress/: median latency right after a change
-(attendance recorded) and on repeat, the query count; the time to record one attendance (with the
-aggregate upkeep); and the naive computation over the raw tables as the baseline, with the ratio.
+Reports, for the dashboard view, GET /api/v1/progress/, the report, its PDF and the budget
+overview: median latency right after a change (attendance recorded) and on repeat, the query count;
+every filtered view (each combination of filters, each single value); the time to record one
+attendance through the service (with the aggregate upkeep); and the naive computation over the raw
+tables as the baseline, with the ratio.
 """
 
 from __future__ import annotations
@@ -132,7 +134,16 @@ def main() -> None:
 
     record_ms = statistics.median(record_one(i) for i in range(20))
     results = {}
-    for name, url in (("dashboard", "/dasbor/"), ("api", "/api/v1/progress/")):
+    # The pages that read the same figures: the open data, the report and its PDF (the budget table
+    # included: reached and coached per year and source) and the budget overview.
+    pages = (
+        ("dashboard", "/dasbor/"),
+        ("api", "/api/v1/progress/"),
+        ("report", "/dasbor/laporan/"),
+        ("report PDF", "/dasbor/laporan/pdf/"),
+        ("budget overview", "/pendanaan/anggaran/"),
+    )
+    for name, url in pages:
         client.get(url)  # warm the connection and templates
         reset_queries()  # each request resets the log, which would hide the capture
         with CaptureQueriesContext(connection) as queries:
