@@ -159,6 +159,9 @@ def test_an_officer_takes_attendance_offline_and_sends_it_once(browsing, hall):
     # Logging out wipes the device's copy.
     page.goto("/beranda/")
     page.locator(".navbar-toggler").click()
+    # The folded menu slides open: its account button is clicked once the menu is fully open (a
+    # click during the slide was lost once on a loaded CI machine, and the test waited in vain).
+    expect(page.locator("#nav-utama")).to_have_class(re.compile(r"(^|\s)show(\s|$)"))
     page.get_by_role("button", name="Budi").click()
     page.get_by_role("button", name="Keluar").click()
     page.wait_for_load_state()
