@@ -13,6 +13,7 @@ one stops it at once, and the job it held goes back to the queue (its work was r
 from __future__ import annotations
 
 import logging
+import os
 import threading
 
 from django.conf import settings
@@ -26,6 +27,23 @@ from pembinaan.jobs.upkeep import ChoreClock
 from pembinaan.lib.tasks import JOBS_QUEUE, MESSAGES_QUEUE
 
 logger = logging.getLogger(__name__)
+
+# Held by the upkeep thread for a whole round, and taken before this process forks (RQ forks a
+# work horse per job). A fork in the middle of a round would copy into the child a lock some
+# library holds at that moment (a connection pool's, the logging module's, the database driver's)
+# with no thread left to release it: the work horse would wait on it forever with its job RUNNING.
+_ROUND = threading.Lock()
+_fork_guarded = False
+
+
+def _guard_forks() -> None:
+    """No fork while an upkeep round runs; once per process (fork hooks cannot be removed)."""
+    global _fork_guarded
+    if not _fork_guarded and hasattr(os, "register_at_fork"):
+        os.register_at_fork(
+            before=_ROUND.acquire, after_in_parent=_ROUND.release, after_in_child=_ROUND.release
+        )
+        _fork_guarded = True
 
 
 class Command(BaseCommand):
@@ -50,6 +68,7 @@ class Command(BaseCommand):
         name = this_process()
         stop = threading.Event()
         if not options["no_upkeep"]:
+            _guard_forks()
             threading.Thread(
                 target=_upkeep, args=(stop, name, ",".join(queues)), name="worker-upkeep", daemon=True
             ).start()
@@ -110,9 +129,8 @@ def _upkeep(stop: threading.Event, name: str, queues: str) -> None:
     clock = ChoreClock()
     while True:
         try:
-            close_old_connections()
-            worker_seen(name=name, backend=settings.TASKS_BACKEND, queues=queues)
-            clock.run_due()
+            with _ROUND:
+                _upkeep_round(clock, name, queues)
         except DatabaseError:
             # The database is away or (SQLite) a long import holds the lock: next round.
             logger.warning("Worker upkeep skipped a round: the database did not answer", exc_info=True)
@@ -121,3 +139,9 @@ def _upkeep(stop: threading.Event, name: str, queues: str) -> None:
         if stop.wait(settings.WORKER_UPKEEP_SECONDS):
             connections.close_all()
             return
+
+
+def _upkeep_round(clock: ChoreClock, name: str, queues: str) -> None:
+    close_old_connections()
+    worker_seen(name=name, backend=settings.TASKS_BACKEND, queues=queues)
+    clock.run_due()
