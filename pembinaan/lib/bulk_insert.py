@@ -29,6 +29,8 @@ from django.core.management.color import no_style
 from django.db import connections, router
 from django.dispatch import Signal
 
+from pembinaan.lib.write_batch import WriteBatch
+
 Row = dict[str, Any]
 
 # Sent (sender: the model) after every bulk write here, which runs no save() and so no model
@@ -425,6 +427,7 @@ def add_to_counts(
     keys: tuple[str, ...],
     same: dict[str, Any],
     counts: tuple[str, ...] = ("count",),
+    batch: WriteBatch | None = None,
 ) -> None:
     """Add each change's last values to the counts of its key (`keys`, then `counts`), creating the
     rows that do not exist yet: one upsert per 2,000 changes, whatever is already stored.
@@ -432,7 +435,8 @@ def add_to_counts(
     For maintained counts (the dashboard's tallies) moved in the writer's transaction: reading which
     keys exist first, then updating and inserting, costs two more round trips and a statement the
     ORM builds key by key. `same` gives the other columns (the same on every row, also written on
-    an update). The key columns must carry a unique constraint (ON CONFLICT needs it).
+    an update). The key columns must carry a unique constraint (ON CONFLICT needs it). With a
+    `batch`, the statements join it instead of running now.
     """
     if not changes:
         return
@@ -450,13 +454,15 @@ def add_to_counts(
     head = f"INSERT INTO {table} ({', '.join(qn(column[n].column) for n in names)}) VALUES "  # noqa: S608 - names from the model
     tail = f" ON CONFLICT ({', '.join(qn(column[n].column) for n in keys)}) DO UPDATE SET {updates}"
     row = "(" + ", ".join(["%s"] * len(names)) + ")"
-    with connection.cursor() as cursor:
-        for start in range(0, len(changes), 2000):
-            batch = changes[start : start + 2000]
-            cursor.execute(
-                head + ", ".join([row] * len(batch)) + tail,
-                [value for change in batch for value in (*change, *fixed)],
-            )
+    statements = WriteBatch(connection.alias) if batch is None else batch
+    for start in range(0, len(changes), 2000):
+        piece = changes[start : start + 2000]
+        statements.add(
+            head + ", ".join([row] * len(piece)) + tail,
+            [value for change in piece for value in (*change, *fixed)],
+        )
+    if batch is None:
+        statements.flush()
 
 
 @contextlib.contextmanager

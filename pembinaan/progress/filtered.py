@@ -26,6 +26,7 @@ from django.db import connection, transaction
 from django.db.models import QuerySet
 
 from pembinaan.lib.bulk_insert import add_to_counts
+from pembinaan.lib.write_batch import WriteBatch
 from pembinaan.progress.models import (
     CoachedActivity,
     CoachedAttribution,
@@ -114,13 +115,14 @@ def cells_of(facts: Iterable, *, activities: Iterable[tuple], outcomes: Iterable
 _COLUMNS = "target_id, fiscal_year, coaching_type, funding_source, kecamatan, dimension, key, count"
 
 
-def apply(target: Target, delta: Counter) -> None:
+def apply(target: Target, delta: Counter, *, batch: WriteBatch | None = None) -> None:
     """Add a difference of cells to the stored counts: one statement (an upsert) for all of them."""
     add_to_counts(
         FilteredTally,
         [(target.pk, *cell, n) for cell, n in delta.items() if n],
         keys=("target_id", "fiscal_year", "coaching_type", "funding_source", "kecamatan", "dimension", "key"),
         same={},
+        batch=batch,
     )
 
 

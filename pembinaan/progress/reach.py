@@ -28,6 +28,7 @@ from django.db.models import BooleanField, Case, Count, Q, QuerySet, Value, When
 from pembinaan.coaching.counting import attended_participations, counted_business
 from pembinaan.funding.models import FundingSource
 from pembinaan.lib.bulk_insert import add_to_counts, indexes_deferred
+from pembinaan.lib.write_batch import WriteBatch
 from pembinaan.progress.models import ReachCount, ReachedBusiness
 
 Row = tuple[int, int, int, bool]  # business, fiscal year, funding source id, counted
@@ -66,14 +67,17 @@ def _chunks(ids: list[int], size: int = 500):
         yield ids[i : i + size]
 
 
-def refresh(business_ids: list[int], *, fresh: set[Row] | None = None) -> None:
+def refresh(
+    business_ids: list[int], *, fresh: set[Row] | None = None, batch: WriteBatch | None = None
+) -> None:
     """Bring these businesses' reach rows and the counts they add to up to date (in the caller's
     transaction): one read of the stored rows and one of the fresh ones; writes only what moved.
 
     `fresh`: these businesses' rows as the caller already read them (services.refresh_businesses
     reads the attendance once for a target's facts and for this). The caller holds the lock that
-    serializes refreshes.
+    serializes refreshes. With a `batch`, the writes join the caller's (sent with its own).
     """
+    writes = WriteBatch() if batch is None else batch
     for chunk in _chunks(business_ids):
         stored: dict[Row, int] = {
             (b, y, s, bool(c)): pk
@@ -89,22 +93,21 @@ def refresh(business_ids: list[int], *, fresh: set[Row] | None = None) -> None:
         if now == stored.keys():
             continue  # e.g. a second attendance in a year and source the business already had
         gone, new = stored.keys() - now, now - stored.keys()
-        if gone:
-            ReachedBusiness.objects.filter(pk__in=[stored[row] for row in gone]).delete()
-        ReachedBusiness.objects.bulk_create(
-            ReachedBusiness(business_id=b, fiscal_year=y, funding_source_id=s, counted=c)
-            for b, y, s, c in new
-        )
+        writes.delete(ReachedBusiness, id=[stored[row] for row in gone])
+        writes.insert(ReachedBusiness, ("business_id", "fiscal_year", "funding_source_id", "counted"), new)
         delta: Counter = Counter()
         for rows, sign in ((gone, -1), (new, 1)):
             for _b, year, source, counted in rows:
                 delta[(year, source, "reached")] += sign
                 if counted:
                     delta[(year, source, "coached")] += sign
-        _apply(delta)
+        _apply(delta, writes)
+        writes.flush_if_large()
+    if batch is None:
+        writes.flush()
 
 
-def _apply(delta: Counter) -> None:
+def _apply(delta: Counter, batch: WriteBatch) -> None:
     """Add a difference to the counts: one statement (an upsert) for every year and source it names."""
     keys = sorted({(year, source) for year, source, _kind in delta})
     changes = [(*key, delta[(*key, "reached")], delta[(*key, "coached")]) for key in keys]
@@ -114,6 +117,7 @@ def _apply(delta: Counter) -> None:
         keys=("fiscal_year", "funding_source_id"),
         counts=("reached", "coached"),
         same={},
+        batch=batch,
     )
 
 

@@ -28,6 +28,7 @@ from pembinaan.coaching.counting import attended_participations, counted_busines
 from pembinaan.coaching.models import Outcome
 from pembinaan.lib.bulk_insert import add_to_counts, indexes_deferred
 from pembinaan.lib.uploads import check_upload, clean_image
+from pembinaan.lib.write_batch import WriteBatch
 from pembinaan.progress import closing, filtered, independent_check, reach
 from pembinaan.progress.models import (
     ClosedYear,
@@ -249,19 +250,30 @@ def _stored(target: Target, business_ids: list[int]) -> tuple[set[Fact], list, s
     return facts, activities, attributions
 
 
-def _apply(target: Target, delta: Counter) -> None:
+def _apply(target: Target, delta: Counter, batch: WriteBatch) -> None:
     """Add the changes to the tallies (one upsert: a new key is a new row)."""
     add_to_counts(
         Tally,
         [(target.pk, dimension, key, n) for (dimension, key), n in delta.items() if n],
         keys=("target_id", "dimension", "key"),
         same={"updated_at": timezone.now()},
+        batch=batch,
     )
 
 
-@transaction.atomic
+FACT_COLUMNS = tuple(Fact._fields)
+ACTIVITY_COLUMNS = ("business_id", "fiscal_year", "coaching_type", "funding_source", "first_on")
+
+
+# No savepoint: the callers' services are atomic themselves, and a failed refresh must fail
+# them whole (a savepoint cost two more round trips on every attendance).
+@transaction.atomic(savepoint=False)
 def refresh_businesses(business_ids: Iterable[int]) -> None:
-    """Recompute the facts of these businesses for every target with aggregates, adjust the tallies."""
+    """Recompute the facts of these businesses for every target with aggregates, adjust the tallies.
+
+    The writes go to the database together at the end (`WriteBatch`): an attendance moves
+    a dozen small statements' worth of rows, and each round trip cost more than its statement.
+    """
     ids = sorted({int(pk) for pk in business_ids if pk is not None})
     if not ids:
         return
@@ -273,6 +285,7 @@ def refresh_businesses(business_ids: Iterable[int]) -> None:
     if not states:
         reach.refresh(ids)  # no target keeps figures: the reach reads the raw tables itself
     years = closing.closed_years()
+    batch = WriteBatch()
     for n, state in enumerate(states):
         target = state.target
         watch = closing.watch(target, years)
@@ -280,7 +293,7 @@ def refresh_businesses(business_ids: Iterable[int]) -> None:
             old, old_activities, old_attr = _stored(target, chunk)
             new, new_attr, new_activities, new_outcomes, reached = _facts(target, chunk)
             if n == 0:
-                reach.refresh(chunk, fresh=reached)  # the same attendance under every target
+                reach.refresh(chunk, fresh=reached, batch=batch)  # the same attendance under every target
             facts_moved = old != new
             attributions_moved = old_attr != new_attr
             activities_moved = sorted(old_activities) != sorted(new_activities)
@@ -301,39 +314,35 @@ def refresh_businesses(business_ids: Iterable[int]) -> None:
             cells.subtract(filtered.cells_of(old, activities=old_activities, outcomes=old_outcomes))
             # Only the facts that moved are written again (an attendance moves one or two of them).
             if facts_moved:
-                CoachedBusiness.objects.filter(target=target, business_id__in=chunk).delete()
-                CoachedBusiness.objects.bulk_create(
-                    [CoachedBusiness(target=target, **f._asdict()) for f in new]
-                )
+                batch.delete(CoachedBusiness, target_id=target.pk, business_id=chunk)
+                batch.insert(CoachedBusiness, ("target_id", *FACT_COLUMNS), ((target.pk, *f) for f in new))
             if attributions_moved:
-                CoachedAttribution.objects.filter(target=target, business_id__in=chunk).delete()
-                CoachedAttribution.objects.bulk_create(
-                    [
-                        CoachedAttribution(target=target, business_id=b, dimension=d, key=k)
-                        for b, d, k in new_attr
-                    ]
+                batch.delete(CoachedAttribution, target_id=target.pk, business_id=chunk)
+                batch.insert(
+                    CoachedAttribution,
+                    ("target_id", "business_id", "dimension", "key"),
+                    ((target.pk, *a) for a in new_attr),
                 )
             if activities_moved:
-                CoachedActivity.objects.filter(target=target, business_id__in=chunk).delete()
-                CoachedActivity.objects.bulk_create(
-                    [
-                        CoachedActivity(
-                            target=target,
-                            business_id=b,
-                            fiscal_year=y,
-                            coaching_type=t,
-                            funding_source=s,
-                            first_on=f,
-                        )
-                        for b, y, t, s, f in new_activities
-                    ]
+                batch.delete(CoachedActivity, target_id=target.pk, business_id=chunk)
+                batch.insert(
+                    CoachedActivity,
+                    ("target_id", *ACTIVITY_COLUMNS),
+                    ((target.pk, *a) for a in new_activities),
                 )
-            _apply(target, delta)
-            filtered.apply(target, cells)
+            _apply(target, delta, batch)
+            filtered.apply(target, cells, batch=batch)
+            batch.flush_if_large()
+        if watch is not None and watch.changed:
+            batch.flush()  # settle reads the tallies as they now stand
         closing.settle(watch)  # a closed year moved: refused without a reason, else recorded
         # Even when no tally moved, a filtered view may have (that second attendance counts in its
         # fiscal year): the version that keys every cached dashboard moves with any change.
-        TallyState.objects.filter(pk=state.pk).update(changed_at=timezone.now())
+        batch.add(
+            f"UPDATE {connection.ops.quote_name(TallyState._meta.db_table)} SET changed_at = %s WHERE id = %s",  # noqa: S608
+            [TallyState._meta.get_field("changed_at").get_db_prep_save(timezone.now(), connection), state.pk],
+        )
+    batch.flush()
 
 
 def _insert_select(model, columns: str, rows, *, target: Target) -> None:
