@@ -11,13 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.core.cache import cache
+from django.db.models import Count, F, Max, Q, QuerySet, Sum, Value
 
 from pembinaan.coaching import selectors as coaching_selectors
 from pembinaan.coaching.counting import attended_participations
 from pembinaan.coaching.models import Activity, Participation, ParticipationStatus
 from pembinaan.funding.models import BudgetLine, CapitalAssistance, FundingSource
-from pembinaan.progress.models import ReachCount
+from pembinaan.progress.models import ReachCount, TallyState
 from pembinaan.registry.models import Business
 
 
@@ -64,32 +65,16 @@ def _attended(year: int | None) -> QuerySet[Participation]:
 def budget_overview(*, year: int | None = None) -> list[BudgetRow]:
     """One row per fiscal year and funding source that has a budget or spending, zeros included."""
     sources = {s.pk: s for s in FundingSource.objects.all()}
-    lines = BudgetLine.objects.all()
-    activities = Activity.objects.all()
-    grants = CapitalAssistance.objects.filter(status=CapitalAssistance.Status.DISBURSED)
-    if year:
-        lines = lines.filter(fiscal_year=year)
-        activities = activities.filter(budget_line__fiscal_year=year)
-        grants = grants.filter(budget_line__fiscal_year=year)
     rows: dict[tuple[int, int], BudgetRow] = {}
 
     def row(y: int, source_id: int) -> BudgetRow:
         return rows.setdefault((y, source_id), BudgetRow(year=y, source=sources[source_id]))
 
-    for r in lines.values("fiscal_year", "source_id").annotate(
-        total=Sum("amount"), review=Count("pk", filter=Q(needs_review=True))
-    ):
-        entry = row(r["fiscal_year"], r["source_id"])
-        entry.budget, entry.lines_to_review = r["total"] or 0, r["review"]
-    for r in activities.values("budget_line__fiscal_year", "budget_line__source_id").annotate(
-        cost=Sum("actual_cost"), n=Count("pk", filter=~Q(status=Activity.Status.CANCELLED))
-    ):
-        entry = row(r["budget_line__fiscal_year"], r["budget_line__source_id"])
-        entry.activity_cost, entry.activities = r["cost"] or 0, r["n"]
-    for r in grants.values("budget_line__fiscal_year", "budget_line__source_id").annotate(
-        total=Sum("amount")
-    ):
-        row(r["budget_line__fiscal_year"], r["budget_line__source_id"]).grants_disbursed = r["total"] or 0
+    for (y, source_id), sums in _money_sums(year).items():
+        entry = row(y, source_id)
+        entry.budget, entry.lines_to_review, entry.activity_cost, entry.activities, entry.grants_disbursed = (
+            sums
+        )
     # Kept per year and source (progress/reach.py); a count that went back to zero is no row.
     reach = ReachCount.objects.exclude(reached=0, coached=0)
     if year:
@@ -104,6 +89,56 @@ def budget_overview(*, year: int | None = None) -> list[BudgetRow]:
         for source_id in sources:
             row(y, source_id)
     return sorted(rows.values(), key=lambda r: (-r.year, r.source.order, r.source.code))
+
+
+Sums = tuple[int, int, int, int, int]  # pagu, lines to review, activity cost, activities, grants
+
+
+def _money_sums(year: int | None) -> dict[tuple[int, int], Sums]:
+    """The money columns per (fiscal year, source id), kept in the cache until money changes.
+
+    They sum whole tables (activities and capital assistance: about 100 ms at a million
+    businesses) and only edits to activities, budget lines and grants move them, each of which
+    moves TallyState.money_changed_at (progress/signals.py); attendance, the common change, does not.
+    """
+    version = TallyState.objects.aggregate(v=Max("money_changed_at"))["v"]
+    if version is None:  # no target keeps figures yet: nothing says when money changed
+        return _sum_money(year)
+    key = f"progress:money-sums:{year or 'all'}:{version.isoformat()}"
+    return cache.get_or_set(key, lambda: _sum_money(year), 3600)
+
+
+def _sum_money(year: int | None) -> dict[tuple[int, int], Sums]:
+    """The three sums in one statement (UNION ALL): pagu and lines to review per budget line's year
+    and source, activity costs and activities, disbursed capital assistance (rule 9)."""
+    lines = BudgetLine.objects.all()
+    activities = Activity.objects.all()
+    grants = CapitalAssistance.objects.filter(status=CapitalAssistance.Status.DISBURSED)
+    if year:
+        lines = lines.filter(fiscal_year=year)
+        activities = activities.filter(budget_line__fiscal_year=year)
+        grants = grants.filter(budget_line__fiscal_year=year)
+    columns = ("part", "y", "s", "a", "b")
+    lines = lines.values(y=F("fiscal_year"), s=F("source_id")).annotate(
+        part=Value(0), a=Sum("amount"), b=Count("pk", filter=Q(needs_review=True))
+    )
+    activities = activities.values(y=F("budget_line__fiscal_year"), s=F("budget_line__source_id")).annotate(
+        part=Value(1), a=Sum("actual_cost"), b=Count("pk", filter=~Q(status=Activity.Status.CANCELLED))
+    )
+    grants = grants.values(y=F("budget_line__fiscal_year"), s=F("budget_line__source_id")).annotate(
+        part=Value(2), a=Sum("amount"), b=Value(0)
+    )
+    sums: dict[tuple[int, int], list[int]] = {}
+    parts = [q.order_by().values_list(*columns) for q in (lines, activities, grants)]
+    for part, y, source_id, a, b in parts[0].union(*parts[1:], all=True):
+        entry = sums.setdefault((y, source_id), [0, 0, 0, 0, 0])
+        if part == 0:
+            entry[0:2] = [a or 0, b]
+        elif part == 1:
+            entry[2:4] = [a or 0, b]
+        else:
+            entry[4] = a or 0
+    return {key: tuple(values) for key, values in sums.items()}
 
 
 @dataclass

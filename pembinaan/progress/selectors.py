@@ -549,7 +549,7 @@ def report_figures(
             "absorbed_percent": float(r.absorbed_percent) if r.absorbed_percent is not None else None,
             "coached": r.coached,
         }
-        for r in _budget_overview(target)
+        for r in budget_overview()
         if target.period_start.year <= r.year <= target.period_end.year
         and (not filters.fiscal_year or r.year == filters.fiscal_year)
         and (not filters.funding_source or r.source.code == filters.funding_source)
@@ -574,16 +574,6 @@ def snapshot_differences(frozen: dict, live: dict) -> dict:
         now = {row[ident]: row[field] for row in live.get(key, [])}
         diff[key] = {row[ident]: now.get(row[ident], 0) - row[field] for row in frozen.get(key, [])}
     return diff
-
-
-def _budget_overview(target: Target) -> list:
-    """The report's budget table, kept until a figure can have changed (the report page, its PDF and
-    a snapshot of the same version share it). Its reached and coached counts move with attendance,
-    so it is keyed on the figures' version, not only the money's."""
-    version = TallyState.objects.filter(target=target).values_list("changed_at", flat=True).first()
-    if version is None:
-        return budget_overview()
-    return cache.get_or_set(f"progress:budget:{version.isoformat()}", budget_overview, 3600)
 
 
 def _money(target: Target, *, first_year: int, last_year: int) -> dict[int, tuple[int, int]]:

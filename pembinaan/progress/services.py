@@ -18,7 +18,7 @@ from typing import NamedTuple
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
-from django.db.models import BooleanField, Case, Count, F, Min, Value, When
+from django.db.models import BooleanField, Case, Count, DateTimeField, F, Min, Value, When
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -482,9 +482,19 @@ def figures_touched() -> None:
 
 
 def money_touched() -> None:
-    """Pagu or realisasi may have changed: cached money sums and every cached page are stale."""
+    """Pagu or realisasi may have changed: cached money sums and every cached page are stale.
+
+    The money version only ever moves forward, even when the clock stands still or steps back
+    (two changes in one clock tick, a frozen test clock): it keys the cached sums, and a version
+    that did not move would serve the sums from before the change.
+    """
     now = timezone.now()
-    TallyState.objects.update(changed_at=now, money_changed_at=now)
+    later = Case(
+        When(money_changed_at__gte=now, then=F("money_changed_at") + datetime.timedelta(microseconds=1)),
+        default=Value(now),
+        output_field=DateTimeField(),
+    )
+    TallyState.objects.update(changed_at=now, money_changed_at=later)
 
 
 @transaction.atomic

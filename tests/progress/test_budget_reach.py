@@ -16,6 +16,7 @@ from django.db import connection
 from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from freezegun import freeze_time
 
 from pembinaan.coaching import services as coaching
 from pembinaan.coaching.models import Activity, Participation, ParticipationStatus
@@ -271,3 +272,61 @@ def test_the_reports_budget_table_follows_an_attendance(city, staff_user):
 
     after = {(r["year"], r["source"]): r["coached"] for r in report_figures(target)["budget"]}
     assert after[(2024, "APBD Kota")] == 2
+
+
+MONEY_TABLES = ("coaching_activity", "funding_capitalassistance", "funding_budgetline")
+
+
+def _money_reads(queries) -> list[str]:
+    return [q["sql"] for q in queries if any(f'"{table}"' in q["sql"] for table in MONEY_TABLES)]
+
+
+def test_after_an_attendance_the_budget_overview_shows_the_new_reach_without_summing_the_money_again(
+    city, staff_user, viewer_client
+):
+    url = reverse("progress:budget-overview")
+    viewer_client.get(url)  # the sums are kept from here on
+
+    attend(city, staff_user, ("workshop", "ramlah"))
+    with CaptureQueriesContext(connection) as page:
+        response = viewer_client.get(url)
+
+    row = next(r for r in response.context["rows"] if (r.year, r.source.code) == (2024, "apbd-kota"))
+    assert (row.reached, row.coached) == (1, 1)
+    assert row.budget == city["lines"]["kota"].amount
+    assert _money_reads(page.captured_queries) == []
+
+
+def test_a_change_to_the_money_shows_on_the_budget_overview_at_once(city, staff_user, viewer_client):
+    url = reverse("progress:budget-overview")
+    before = {(r.year, r.source.code): r for r in viewer_client.get(url).context["rows"]}
+    workshop = city["activities"]["workshop"]
+    coaching.activity_update(
+        activity=workshop, by=staff_user, actual_cost=(workshop.actual_cost or 0) + 750_000
+    )
+    line = city["lines"]["apbn"]
+    line.amount += 1_000_000
+    line.save()
+
+    with CaptureQueriesContext(connection) as page:
+        after = {(r.year, r.source.code): r for r in viewer_client.get(url).context["rows"]}
+
+    assert after[(2024, "apbd-kota")].activity_cost == before[(2024, "apbd-kota")].activity_cost + 750_000
+    assert after[(2024, "apbn")].budget == before[(2024, "apbn")].budget + 1_000_000
+    assert _money_reads(page.captured_queries)  # summed again: the money moved
+
+
+def test_two_money_changes_in_one_clock_tick_each_move_the_sums(city, staff_user):
+    line = city["lines"]["apbn"]
+    with freeze_time("2026-12-03 10:00:00"):
+        budget = next(r.budget for r in money.budget_overview(year=2024) if r.source.code == "apbn")
+        line.amount += 1_000_000
+        line.save()
+        assert next(r.budget for r in money.budget_overview(year=2024) if r.source.code == "apbn") == (
+            budget + 1_000_000
+        )
+        line.amount += 2_000_000
+        line.save()
+        assert next(r.budget for r in money.budget_overview(year=2024) if r.source.code == "apbn") == (
+            budget + 3_000_000
+        )
