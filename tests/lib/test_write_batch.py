@@ -37,7 +37,9 @@ def test_a_batch_deletes_inserts_and_adds_to_counts_in_the_order_given():
 
     batch = WriteBatch()
     batch.delete(CoachedActivity, target_id=target.pk, business_id=[business.pk])
-    batch.insert(CoachedActivity, COLUMNS, [_activity(target, business, 2023), _activity(target, business, 2024)])
+    batch.insert(
+        CoachedActivity, COLUMNS, [_activity(target, business, 2023), _activity(target, business, 2024)]
+    )
     add_to_counts(
         Tally,
         [(target.pk, "type", "pelatihan", 2), (target.pk, "type", "pameran", 1)],
