@@ -29,7 +29,14 @@ from django.utils.translation import gettext as _
 from pembinaan.accounts.models import User
 from pembinaan.jobs.models import Job
 from pembinaan.jobs.services import JobOutcome, Progress, job_enqueue, result_storage
-from pembinaan.lib.exports import ExportTable, export_file_name, require_format, table_response, write_export
+from pembinaan.lib.exports import (
+    ExportTable,
+    export_file_name,
+    one_snapshot,
+    require_format,
+    table_response,
+    write_export,
+)
 
 # The heartbeat reads the count; counting every row would cost nothing, but this reads better.
 PROGRESS_EVERY = 500
@@ -102,7 +109,7 @@ def export_run(job: Job, progress: Progress) -> JobOutcome:
     """Make the table again as the job's creator and write it to a temporary file, then to storage.
 
     Only a completely written file reaches storage; one that fails while being stored is deleted.
-    A full-NIK export logs its owners as their rows are written, as the streamed CSV does.
+    A full-NIK export logs its owners before their rows are written (`registry.exports.logged_rows`).
     """
     params = job.params
     fmt = require_format(params["fmt"])
@@ -113,7 +120,10 @@ def export_run(job: Job, progress: Progress) -> JobOutcome:
     storage = result_storage()
     name = storage.generate_filename(f"pekerjaan/{timezone.localdate():%Y%m}/{secrets.token_hex(16)}.{fmt}")
     with tempfile.TemporaryFile(suffix=f".{fmt}") as file:
-        write_export(table, file, fmt=fmt, rows=counter.counted(table.rows))
+        # One snapshot: a full-NIK export logs its owners in one statement before reading its rows,
+        # and the log commits only with a completely written file.
+        with one_snapshot():
+            write_export(table, file, fmt=fmt, rows=counter.counted(table.rows))
         file.seek(0)
         try:
             name = storage.save(name, File(file, name=name))

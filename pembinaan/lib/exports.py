@@ -27,11 +27,12 @@ import re
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from types import NoneType
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.http import FileResponse, Http404, HttpResponseBase, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
@@ -120,6 +121,34 @@ def batched_with(rows: Iterable[Any], *, before: Callable[[list[Any]], None], si
     if batch:
         before(batch)
         yield from batch
+
+
+@contextmanager
+def one_snapshot():
+    """On PostgreSQL, what runs inside reads one snapshot of the data (a REPEATABLE READ transaction),
+    so a full-NIK export can log its owners with one statement before reading its rows, and an owner
+    added meanwhile is neither exported nor logged. Elsewhere (SQLite, or inside a transaction
+    already begun) nothing changes and the export logs batch by batch (`reads_one_snapshot`).
+
+    Only reads and the access log's inserts run inside, so the transaction never waits for a lock or
+    fails to serialize; it holds its snapshot for the length of one export.
+    """
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        yield
+        return
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        yield
+
+
+def reads_one_snapshot() -> bool:
+    """Whether every statement from here to the end of the transaction reads the same snapshot."""
+    if connection.vendor != "postgresql" or not connection.in_atomic_block:
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW transaction_isolation")
+        return cursor.fetchone()[0] in ("repeatable read", "serializable")
 
 
 def csv_pieces(columns: list[Column], rows: Iterable[Any]) -> Iterator[bytes]:

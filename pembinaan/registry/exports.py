@@ -1,30 +1,39 @@
 """The business list as a spreadsheet, and the columns every export uses to name a business.
 
 NIKs are masked unless the user holds `registry.view_full_nik`; a full-NIK export is logged per owner
-with purpose "ekspor" as its rows are written, once per owner per export (docs/rules.md rule 10).
+with purpose "ekspor", once per owner per export, before the owner's rows are written (docs/rules.md
+rule 10).
 NPWP and the owner's home address and birth date are never exported: an NPWP issued since 2024 is
 the NIK itself.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from operator import attrgetter, itemgetter
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pembinaan.accounts.access import FULL_NIK_PERMISSION, may_see_full_nik, require
 from pembinaan.accounts.models import User
-from pembinaan.lib.exports import BATCH_SIZE, Column, ExportTable, batched_with, choice_labels
+from pembinaan.lib.exports import (
+    BATCH_SIZE,
+    Column,
+    ExportTable,
+    batched_with,
+    choice_labels,
+    reads_one_snapshot,
+)
 from pembinaan.lib.identifiers import format_phone, mask_nik, whatsapp_number
 from pembinaan.registry import selectors
 from pembinaan.registry.forms import BusinessFilterForm, list_filters
 from pembinaan.registry.models import Business, BusinessStatus, Gender, NikAccessLog
 from pembinaan.registry.scale import Scale
-from pembinaan.registry.services import nik_access_record_many
+from pembinaan.registry.services import nik_access_record_many, nik_access_record_query
 
 # Columns no export reads; a kelurahan's boundary is a GeoJSON polygon, costly to load per row.
 UNUSED_BUSINESS_FIELDS = ("certifications", "kelurahan__boundary")
@@ -78,11 +87,36 @@ def logged_rows(
     user: User,
     full_nik: bool,
     owner_of: Callable[[Any], tuple[int, str | None]],
+    owner_ids: QuerySet | None = None,
 ) -> Iterable[Any]:
-    """The rows, with a full-NIK export logged just before each batch of them is written: one log
-    row per owner with a NIK per export. `owner_of(row)` gives the row's owner id and NIK."""
+    """The rows, with a full-NIK export logged once per owner with a NIK per export, before any of
+    that owner's rows is handed on. `owner_of(row)` gives the row's owner id and NIK.
+
+    `owner_ids` (the ids of the rows' owners with a NIK, each once, as a query) lets the database
+    log them all in one statement when the rows are first asked for, if the rows are read in the same
+    snapshot (`one_snapshot`); else, and without it, each batch of rows is logged before it is handed on.
+    """
     if not full_nik:
         return rows
+    if owner_ids is not None:
+        return _logged_up_front(rows, user=user, owner_ids=owner_ids, owner_of=owner_of)
+    return _logged_per_batch(rows, user=user, owner_of=owner_of)
+
+
+def _logged_up_front(
+    rows: Iterable[Any], *, user: User, owner_ids: QuerySet, owner_of: Callable[[Any], tuple[int, str | None]]
+) -> Iterator[Any]:
+    # Decided at the first row, not when the table is made: the snapshot is the writer's.
+    if not reads_one_snapshot():
+        yield from _logged_per_batch(rows, user=user, owner_of=owner_of)
+        return
+    nik_access_record_query(user=user, owner_ids=owner_ids, purpose=NikAccessLog.Purpose.EXPORT)
+    yield from rows
+
+
+def _logged_per_batch(
+    rows: Iterable[Any], *, user: User, owner_of: Callable[[Any], tuple[int, str | None]]
+) -> Iterable[Any]:
     logged: set[int] = set()  # ids only: a few MB for a city's owners
 
     def log(batch: list[Any]) -> None:
@@ -141,6 +175,11 @@ def business_list_table(*, user: User, query: QueryDict) -> ExportTable:
         user=user,
         full_nik=full_nik,
         owner_of=itemgetter(*map(BUSINESS_LIST_VALUES.index, ("owner_id", "owner__nik"))),
+        owner_ids=businesses.exclude(owner__nik__isnull=True)
+        .exclude(owner__nik="")
+        .order_by()
+        .values_list("owner_id", flat=True)
+        .distinct(),
     )
     return ExportTable(
         columns=business_columns(full_nik=full_nik),

@@ -10,8 +10,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from simple_history.models import HistoricalChanges
@@ -395,3 +395,20 @@ def nik_access_record_many(*, user: User, owner_ids: list[int], purpose: str) ->
         same={"user_id": user.pk, "purpose": purpose},
         now=timezone.now(),
     )
+
+
+def nik_access_record_query(*, user: User, owner_ids: QuerySet, purpose: str) -> None:
+    """`nik_access_record_many` for owner ids the database selects itself (`owner_ids`, a values
+    list of one column, each id once): one INSERT … SELECT, no id travels to Python and back.
+
+    An export calls it before reading its rows, so both must read the same snapshot of the data
+    (`pembinaan.lib.exports.one_snapshot`), or an owner added in between would be exported unlogged.
+    """
+    sql, params = owner_ids.query.sql_with_params()
+    table = connection.ops.quote_name(NikAccessLog._meta.db_table)
+    columns = ", ".join(map(connection.ops.quote_name, ("user_id", "purpose", "accessed_at", "owner_id")))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) SELECT %s, %s, %s, q.* FROM ({sql}) q",  # noqa: S608
+            (user.pk, purpose, connection.ops.adapt_datetimefield_value(timezone.now()), *params),
+        )
