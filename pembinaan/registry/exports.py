@@ -15,7 +15,6 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import QueryDict
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pembinaan.accounts.access import FULL_NIK_PERMISSION, may_see_full_nik, require
@@ -47,7 +46,7 @@ IDENTITY_VALUES = (
 BUSINESS_LIST_VALUES = (
     *IDENTITY_VALUES, "owner_id", "owner__gender", "owner__email", "address", "kbli_category_id",
     "kbli_code", "products", "start_year", "employees", "annual_sales", "capital", "scale", "status",
-    "has_open_duplicate", "created_at",
+    "has_open_duplicate", "created_at__date",
 )  # fmt: skip
 
 
@@ -136,11 +135,10 @@ def business_columns(*, full_nik: bool) -> list[Column]:
     genders, scales, statuses = (
         choice_labels(c) for c in (Gender.choices, Scale.choices, BusinessStatus.choices)
     )
-    gender, kbli_category, scale, status, duplicate, created_at = map(
-        value, ("owner__gender", "kbli_category_id", "scale", "status", "has_open_duplicate", "created_at")
+    gender, kbli_category, scale, status, duplicate = map(
+        value, ("owner__gender", "kbli_category_id", "scale", "status", "has_open_duplicate")
     )
     yes = _("Ya")
-    zone = timezone.get_current_timezone()  # timezone.localtime(), looked up once
     return [
         *_identity_columns(value, full_nik=full_nik),
         Column(_("Jenis Kelamin Pemilik"), lambda b: genders.get(gender(b), "")),
@@ -156,7 +154,9 @@ def business_columns(*, full_nik: bool) -> list[Column]:
         Column(_("Skala Usaha"), lambda b: scales.get(scale(b), "")),
         Column(_("Status"), lambda b: statuses.get(status(b), status(b))),
         Column(_("Diduga Ganda"), lambda b: yes if duplicate(b) else ""),
-        Column(_("Tanggal Dicatat"), lambda b: created_at(b).astimezone(zone).date()),
+        # The date in the portal's time zone, cast by the database: a timestamp with its zone costs
+        # the driver several times more to read than a date, and Python more to convert.
+        Column(_("Tanggal Dicatat"), value("created_at__date")),
     ]
 
 

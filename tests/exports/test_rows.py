@@ -110,6 +110,19 @@ def test_the_business_csv_is_utf8_with_a_bom_and_plain_numbers_and_iso_dates(sta
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
+def test_the_date_a_business_was_recorded_is_the_date_in_banjarmasin_not_in_utc(staff_client, fmt):
+    business = BusinessFactory(name="Pentol Malam")
+    # 17:30 UTC on 1 March is 01:30 WITA on 2 March: the officer recorded it on the 2nd.
+    late = datetime.datetime(2026, 3, 1, 17, 30, tzinfo=datetime.UTC)
+    type(business).objects.filter(pk=business.pk).update(created_at=late)
+
+    records = records_of(staff_client.get(reverse("registry:business-export", args=[fmt])))
+
+    recorded = next(r["Tanggal Dicatat"] for r in records if r["Nama Usaha"] == "Pentol Malam")
+    assert str(recorded)[:10] == "2026-03-02"
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
 def test_the_export_is_a_download_named_after_the_list(staff_client, fmt):
     response = staff_client.get(reverse("registry:business-export", args=[fmt]))
 
