@@ -63,9 +63,16 @@ def _target_from(request: HttpRequest) -> Target:
     return target
 
 
+def _figures_changed_at(target: Target):
+    """When a figure of this target last could have changed (None before its aggregates exist):
+    every service that changes coaching data, money, targets or names moves it, so it versions
+    every cached view of the figures."""
+    return TallyState.objects.filter(target=target).values_list("changed_at", flat=True).first()
+
+
 def _cached_progress(target: Target) -> dict:
     """The open-data payload, cached until the figures change (the key carries their version)."""
-    state = TallyState.objects.filter(target=target).values_list("changed_at", flat=True).first()
+    state = _figures_changed_at(target)
     if state is None:
         return progress(target)
     key = f"progress:api:{target.pk}:{state.isoformat()}:{timezone.localdate().isoformat()}:{get_language()}"
@@ -205,7 +212,7 @@ def _dashboard_cache_key(request: HttpRequest, target: Target, can_list_business
     tally moved, since a filtered view may have), and so do edits to money, targets and names.
     Filtered views are read from their maintained cells on a miss (progress/filtered.py), then cached.
     """
-    changed_at = TallyState.objects.filter(target=target).values_list("changed_at", flat=True).first()
+    changed_at = _figures_changed_at(target)
     if changed_at is None:
         return None
     version = ":".join(
@@ -219,6 +226,28 @@ def _dashboard_cache_key(request: HttpRequest, target: Target, can_list_business
         )
     )
     return hashlib.sha256(version.encode()).hexdigest()  # any query string gives a short key
+
+
+def _live_report_figures(target: Target, filters: DashboardFilters) -> dict:
+    """`report_figures`, cached as the dashboard is, until a figure on the report can have changed
+    (the budget table's money and reach, closed-year corrections and names move the same version).
+    "as_of" is the moment of reading: figures that have not changed since are still the figures now.
+    A frozen report computes its figures afresh (`snapshot_create`)."""
+    changed_at = _figures_changed_at(target)
+    if changed_at is None:
+        return report_figures(target, filters)
+    version = ":".join(
+        (
+            str(target.pk),
+            changed_at.isoformat(),
+            timezone.localdate().isoformat(),
+            get_language(),
+            repr(filters),
+        )
+    )
+    key = "progress:report:" + hashlib.sha256(version.encode()).hexdigest()
+    figures = cache.get_or_set(key, lambda: report_figures(target, filters), timeout=3600)
+    return {**figures, "as_of": timezone.localtime().replace(microsecond=0).isoformat()}
 
 
 def _report_view(request: HttpRequest) -> tuple[Target, DashboardFilters, str]:
@@ -242,7 +271,7 @@ def report(request: HttpRequest) -> HttpResponse:
         "progress/report.html",
         {
             "target": target,
-            "figures": report_figures(target, filters),
+            "figures": _live_report_figures(target, filters),
             "snapshots": target.snapshots.all()[:20],
             "form": SnapshotForm(),
             "query": query,
@@ -273,7 +302,7 @@ def snapshot_create(request: HttpRequest) -> HttpResponse:
 def snapshot_detail(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, "progress.view_dashboard")
     snapshot = get_object_or_404(ReportSnapshot.objects.select_related("target", "created_by"), pk=pk)
-    live = report_figures(snapshot.target, filters_from_names(snapshot.figures.get("filters", [])))
+    live = _live_report_figures(snapshot.target, filters_from_names(snapshot.figures.get("filters", [])))
     return render(
         request,
         "progress/report.html",
@@ -303,7 +332,7 @@ def report_pdf_view(request: HttpRequest) -> HttpResponse:
     else:
         target, filters, _query = _report_view(request)
         figures, title, frozen_at = (
-            report_figures(target, filters),
+            _live_report_figures(target, filters),
             _("Laporan kemajuan pembinaan UMKM"),
             None,
         )

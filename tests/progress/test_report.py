@@ -95,3 +95,48 @@ def test_the_report_downloads_as_a_pdf_live_and_frozen(seeded, admin_client):
 )
 def test_the_pdf_is_for_those_who_may_see_the_dashboard(request, persona, status):
     assert request.getfixturevalue(persona).get(reverse("progress:report-pdf")).status_code == status
+
+
+def _first_attendance_in_the_period() -> Participation:
+    """An absence that becomes the business's first attendance inside the target's period."""
+    target = Target.primary()
+    return (
+        Participation.objects.filter(
+            status="tidak-hadir",
+            activity__status="selesai",
+            business__status="terverifikasi",
+            activity__start_date__range=(target.period_start, target.period_end),
+        )
+        .exclude(business__participations__status="hadir")
+        .select_related("activity")
+        .first()
+    )
+
+
+def test_a_repeated_report_reads_no_figures_and_shows_a_new_attendance_at_once(
+    seeded, viewer_client, staff_user, django_assert_max_num_queries
+):
+    first = viewer_client.get(reverse("progress:report"), {"tahun": "", "sumber": ""})
+    before = first.context["figures"]["coached_total"]
+    # Measured: 8 — session, user, the user's groups, the user's and the groups' permissions, the
+    # primary target, the figures' version, the frozen reports listed; none for the figures (22 uncached).
+    with django_assert_max_num_queries(8):
+        again = viewer_client.get(reverse("progress:report"), {"tahun": "", "sumber": ""})
+    assert again.context["figures"]["coached_total"] == before
+
+    participation = _first_attendance_in_the_period()
+    attendance_record(activity=participation.activity, statuses={participation.pk: "hadir"}, by=staff_user)
+
+    after = viewer_client.get(reverse("progress:report"), {"tahun": "", "sumber": ""})
+    assert after.context["figures"]["coached_total"] == before + 1
+
+
+def test_a_filtered_report_is_never_served_the_figures_of_another_view(seeded, viewer_client):
+    whole = viewer_client.get(reverse("progress:report")).context["figures"]
+    kecamatan = next(r for r in whole["by_kecamatan"] if 0 < r["coached"] < whole["coached_total"])
+    one = viewer_client.get(reverse("progress:report"), {"kecamatan": kecamatan["code"]}).context["figures"]
+    assert one["coached_total"] == kecamatan["coached"]
+    assert (
+        viewer_client.get(reverse("progress:report")).context["figures"]["coached_total"]
+        == whole["coached_total"]
+    )
