@@ -115,6 +115,15 @@ class CoachedActivity(models.Model):
     first_on = models.DateField()
 
     class Meta:
+        indexes = [
+            # The staff drill-down from a filtered dashboard figure (progress/business_page.py) reads
+            # the businesses of a year, type and source from the index alone: without it, a year,
+            # type, source and kecamatan drill-down scanned all 3.2 million rows at 1M businesses.
+            models.Index(
+                fields=["target", "fiscal_year", "coaching_type", "funding_source", "business"],
+                name="coached_activity_filter_idx",
+            )
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["target", "business", "fiscal_year", "coaching_type", "funding_source"],

@@ -301,6 +301,25 @@ class Business(models.Model):
                 name="business_merged_into_idx",
                 condition=Q(merged_into__isnull=False),
             ),
+            # The staff list's orders (selectors.BUSINESS_SORTS) over the active businesses: without
+            # them a page of 25 sorted a province's million rows (0.8 s). The status one also counts
+            # the verification badge on every staff page from the index alone.
+            models.Index(
+                fields=["name", "id"], name="business_active_name_idx", condition=Q(merged_into=None)
+            ),
+            models.Index(
+                fields=["status", "name", "id"],
+                name="business_active_status_idx",
+                condition=Q(merged_into=None),
+            ),
+            models.Index(
+                fields=["created_at", "id"], name="business_active_created_idx", condition=Q(merged_into=None)
+            ),
+            models.Index(
+                fields=["-annual_sales", "id"],
+                name="business_active_sales_idx",
+                condition=Q(merged_into=None),
+            ),
         ]
         constraints = [
             models.UniqueConstraint(  # a constraint for the same reason as owner_nik_unique

@@ -16,6 +16,7 @@ from pembinaan.accounts.access import may_see_full_nik
 from pembinaan.accounts.forms import IssueCodeForm
 from pembinaan.jobs.export_jobs import export_or_job
 from pembinaan.lib.identifiers import object_id
+from pembinaan.lib.paging import CappedPaginator
 from pembinaan.lib.service_errors import apply_to_forms
 from pembinaan.registry import selectors, services
 from pembinaan.registry.access import (
@@ -51,7 +52,10 @@ def business_list(request: HttpRequest) -> HttpResponse:
     require(request.user, "registry.view_business")
     form = BusinessFilterForm(request.GET or None)
     filters = list_filters(form)
-    page = Paginator(selectors.business_list(filters=filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    # Counted up to a cap: an exact count of a drill-down at a province's size took 0.4-0.7 s.
+    page = CappedPaginator(selectors.business_list(filters=filters), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "registry/business_list.html",
