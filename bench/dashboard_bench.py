@@ -105,7 +105,9 @@ def main() -> None:
     from pembinaan.progress.services import figures_touched
 
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")  # planner statistics as autovacuum would leave them on a live server
+        # Planner statistics and visibility maps as autovacuum leaves them on a live server (it
+        # vacuums a freshly loaded table too): index-only scans need the latter.
+        cursor.execute("VACUUM ANALYZE")
     target = Target.primary()
     viewer = User.objects.get(email="pemantau@demo.umkm.test")
     staff = User.objects.get(email="staf@demo.umkm.test")
@@ -167,6 +169,9 @@ def main() -> None:
     views = filtered_views(
         client, change, target, dashboard_fresh, args.naive_timeout if args.naive_runs else 0
     )
+    staff_client = Client()
+    staff_client.force_login(staff)
+    drills = drill_downs(staff_client, target)
 
     print(f"\nPostgreSQL, {args.businesses:,} businesses / {args.participations:,} participations")
     print(f"{'':32}{'after a change':>16}{'repeat':>10}{'queries':>9}")
@@ -202,6 +207,18 @@ def main() -> None:
             base = {}
         figures.append(Figure(f"dashboard {name}, uncached ({n} queries)", after, "ms", **base))
         figures.append(Figure(f"dashboard {name}, cached", repeat, "ms"))
+    print(f"\n{'drill-down (staff business list)':72}{'page':>9}{'queries':>9}{'exact count':>13}")
+    for name, page_ms, n, count_ms in drills:
+        print(f"{name:72}{page_ms:6.0f} ms{n:9d}{count_ms:10.0f} ms")
+        figures.append(
+            Figure(
+                f"drill-down {name} ({n} queries)",
+                page_ms,
+                "ms",
+                baseline=count_ms,
+                baseline_name="its exact COUNT alone, as the list counted before",
+            )
+        )
     record("dashboard", figures, database=f"PostgreSQL, {args.businesses:,} businesses / "
            f"{args.participations:,} participations")  # fmt: skip
     if not args.keep:
@@ -214,25 +231,15 @@ def filtered_views(client, change, target, dashboard_fresh, naive_timeout: int) 
     single value of each filter: median uncached (right after a change) and cached, the query count,
     and the naive computation of the same view (negative: stopped at the timeout, in ms)."""
     from django.db import connection
-    from django.db.models import Count
     from django.test.utils import CaptureQueriesContext
 
-    from pembinaan.coaching.models import Activity, Participation
+    from pembinaan.coaching.models import Activity
     from pembinaan.progress.selectors import DashboardFilters
     from pembinaan.reference.models import Kecamatan
 
-    attended = Participation.objects.filter(status="hadir")
-    fields = {
-        "tahun": "activity__fiscal_year",
-        "jenis": "activity__coaching_type__code",
-        "sumber": "activity__funding_source__code",
-        "kecamatan": "business__kelurahan__kecamatan",
-    }
-    # Each filter's busiest value: the view with the most rows behind it.
-    busiest = {
-        param: attended.values(field).annotate(n=Count("pk")).order_by("-n")[0][field]
-        for param, field in fields.items()
-    }
+    # Each filter's busiest value: the view with the most rows behind it (the dashboard has no
+    # kelurahan filter: a kelurahan is a breakdown and a drill-down).
+    busiest = {k: v for k, v in busiest_values().items() if k != "kelurahan"}
     combos = []
     names = list(busiest)
     for size in range(1, len(names) + 1):
@@ -283,6 +290,79 @@ def filtered_views(client, change, target, dashboard_fresh, naive_timeout: int) 
             with connection.cursor() as cursor:
                 cursor.execute("SET statement_timeout = 0")
         rows.append((name, statistics.median(uncached), repeat, len(queries), naive))
+    return rows
+
+
+def busiest_values() -> dict:
+    """Each dashboard filter's busiest value (the view with the most attendance behind it), and the
+    busiest kelurahan."""
+    from django.db.models import Count
+
+    from pembinaan.coaching.models import Participation
+
+    attended = Participation.objects.filter(status="hadir")
+    fields = {
+        "tahun": "activity__fiscal_year",
+        "jenis": "activity__coaching_type__code",
+        "sumber": "activity__funding_source__code",
+        "kecamatan": "business__kelurahan__kecamatan",
+        "kelurahan": "business__kelurahan",
+    }
+    return {
+        param: attended.values(field).annotate(n=Count("pk")).order_by("-n")[0][field]
+        for param, field in fields.items()
+    }
+
+
+def drill_downs(client, target) -> list[tuple]:
+    """The staff business list a dashboard figure links to (`terbina`), under each of the dashboard's
+    filters and the breakdowns' keys, every order and the last page: median of three (the list is
+    not cached), its query count, and the exact COUNT of the same list alone (what the list ran
+    before it counted only up to a cap)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from pembinaan.lib.forms import list_filters
+    from pembinaan.registry.forms import BusinessFilterForm
+    from pembinaan.registry.selectors import BUSINESS_SORTS, business_list
+
+    busiest = busiest_values()
+    t = {"terbina": target.pk}
+    year, kind, source = busiest["tahun"], busiest["jenis"], busiest["sumber"]
+    views = [
+        {},
+        t,
+        {**t, "kecamatan": busiest["kecamatan"]},
+        {**t, "kelurahan": busiest["kelurahan"]},
+        {**t, "tahun": year},
+        {**t, "jenis": kind},
+        {**t, "sumber": source},
+        {**t, "tahun": year, "jenis": kind, "sumber": source},
+        {**t, "tahun": year, "jenis": kind, "sumber": source, "kecamatan": busiest["kecamatan"]},
+        {**t, "jenis": kind, "kelurahan": busiest["kelurahan"]},
+        {**t, "gender": "P"},
+        {**t, "scale": "mikro"},
+        {**t, "kbli": "C"},
+        {**t, "status": "terverifikasi"},
+        {**t, "page": "last"},
+        {"status": "diajukan"},
+    ]
+    views += [{**t, "sort": key, "page": "last"} for key in BUSINESS_SORTS]
+    rows = []
+    for params in views:
+        url = "/registri/usaha/"
+        assert client.get(url, params).status_code == 200
+        took = []
+        for _ in range(3):
+            started = time.perf_counter()
+            client.get(url, params)
+            took.append((time.perf_counter() - started) * 1000)
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url, params)
+        qs = business_list(filters=list_filters(BusinessFilterForm(params or None)))  # as the view reads them
+        count_ms = median_ms(lambda q=qs: q.count(), 1)
+        name = ", ".join(f"{k}={v}" for k, v in params.items()) or "unfiltered"
+        rows.append((name, statistics.median(took), len(queries), count_ms))
     return rows
 
 
