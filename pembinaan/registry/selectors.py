@@ -20,7 +20,9 @@ BUSINESS_SORTS = {
     "-name": ("-name", "-pk"),
     "created": ("created_at", "pk"),
     "-created": ("-created_at", "-pk"),
-    "kelurahan": ("kelurahan__name", "name", "pk"),
+    # By kelurahan code, the Kemendagri order (kelurahan grouped by kecamatan, as the list shows them):
+    # an index serves it, where sorting by the kelurahan's name sorted a province's registry (2.3 s).
+    "kelurahan": ("kelurahan_id", "name", "pk"),
     "status": ("status", "name", "pk"),
     "-sales": ("-annual_sales", "pk"),
 }

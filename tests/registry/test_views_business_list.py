@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from pembinaan.lib.paging import CappedPaginator
 from pembinaan.reference.models import Kelurahan
-from pembinaan.registry.models import BusinessStatus, DuplicatePair
+from pembinaan.registry.models import Business, BusinessStatus, DuplicatePair
 from tests.factories import BusinessFactory, OwnerFactory, make_nik
 
 pytestmark = pytest.mark.django_db
@@ -248,3 +248,26 @@ def test_rejected_and_inactive_businesses_stay_in_the_staff_list(staff_client):
     BusinessFactory(name="Tutup", status=BusinessStatus.INACTIVE)
 
     assert _names(_list(staff_client)) == ["Ditolak", "Tutup"]
+
+
+def test_sorting_by_kelurahan_follows_the_official_code_order_kecamatan_by_kecamatan(staff_client, registry):
+    # Soto is in 63.71.01.1001 (Banjarmasin Selatan), Amplang and Toko in 63.71.02.1001.
+    assert _names(_list(staff_client, sort="kelurahan")) == [
+        "Warung Soto Banjar Bu Ina",
+        "Amplang Ikan Pipih",
+        "Toko Sasirangan Kuripan",
+    ]
+
+
+def test_pages_of_a_sorted_list_follow_each_other_in_that_order(staff_client):
+    for i, status in enumerate(
+        [BusinessStatus.SUBMITTED, BusinessStatus.VERIFIED, BusinessStatus.REJECTED] * 12
+    ):
+        BusinessFactory(name=f"Usaha {i:02d}", status=status)
+    expected = sorted(
+        Business.objects.values_list("status", "name", "pk"),
+    )
+
+    shown = _names(_list(staff_client, sort="status")) + _names(_list(staff_client, sort="status", page=2))
+
+    assert shown == [name for _status, name, _pk in expected]
