@@ -100,3 +100,21 @@ def test_only_a_repeatable_read_transaction_counts_as_one_snapshot():
         assert not reads_one_snapshot()
         with one_snapshot():
             assert not reads_one_snapshot()
+
+
+def _setting(name: str) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SHOW {name}")
+        return cursor.fetchone()[0]
+
+
+def test_an_export_snapshot_plans_its_reads_for_every_row_and_leaves_the_connection_as_it_was():
+    """The rows come through a server-side cursor, planned by default for a tenth of them: walking
+    the name index row by row cost a 100,000-row export 0.2-0.3 s."""
+    before = _setting("cursor_tuple_fraction")
+
+    with one_snapshot():
+        inside = _setting("cursor_tuple_fraction")
+
+    assert float(inside) == 1.0
+    assert _setting("cursor_tuple_fraction") == before != inside
