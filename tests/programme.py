@@ -188,3 +188,20 @@ def build_programme(size: int = 40) -> Programme:
     programme.activities.append(planned)
     rebuild_all()
     return programme
+
+
+def first_attendance_in_the_period() -> Participation:
+    """An absence in a programme that, marked attended, becomes its business's first attendance
+    inside the primary target's period: recording it moves the dashboard's figures."""
+    target = Target.primary()
+    return (
+        Participation.objects.filter(
+            status="tidak-hadir",
+            activity__status="selesai",
+            business__status="terverifikasi",
+            activity__start_date__range=(target.period_start, target.period_end),
+        )
+        .exclude(business__participations__status="hadir")
+        .select_related("activity")
+        .first()
+    )

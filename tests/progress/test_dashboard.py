@@ -11,7 +11,7 @@ from pembinaan.reference.maps import forget_shapes
 from pembinaan.registry.models import Business
 from tests.coaching.factories import ActivityFactory, ParticipationFactory, funding_source
 from tests.funding.factories import BudgetLineFactory
-from tests.programme import build_programme
+from tests.programme import build_programme, first_attendance_in_the_period
 
 pytestmark = pytest.mark.django_db
 
@@ -134,23 +134,6 @@ def test_milestones_and_kecamatan_shares_appear_beside_the_figures(seeded, viewe
     assert "Tonggak" in body and "Porsi target" in body
 
 
-def _a_first_attendance_in_the_period():
-    from pembinaan.coaching.models import Participation
-
-    target = Target.primary()
-    return (
-        Participation.objects.filter(
-            status="tidak-hadir",
-            activity__status="selesai",
-            business__status="terverifikasi",
-            activity__start_date__range=(target.period_start, target.period_end),
-        )
-        .exclude(business__participations__status="hadir")
-        .select_related("activity")
-        .first()
-    )
-
-
 def _coached_on_the_page(client) -> int:
     """The headline as the page shows it (not the view's context, which a cached page never uses)."""
     body = client.get(reverse("progress:dashboard")).content.decode()
@@ -173,7 +156,7 @@ def test_the_cached_dashboard_shows_a_new_attendance_at_once(viewer_client, staf
     before = _coached_on_the_page(viewer_client)
     assert before == 1
     assert _coached_on_the_page(viewer_client) == before  # the second one is served from the cache
-    participation = _a_first_attendance_in_the_period()
+    participation = first_attendance_in_the_period()
     attendance_record(activity=participation.activity, statuses={participation.pk: "hadir"}, by=staff_user)
     assert _coached_on_the_page(viewer_client) == before + 1
 
@@ -240,7 +223,7 @@ def test_money_sums_are_reused_across_attendance_changes_but_not_across_a_cost_c
     _absent_once()
     target = Target.primary()
     dashboard(target)  # the money sums are now cached
-    participation = _a_first_attendance_in_the_period()
+    participation = first_attendance_in_the_period()
     attendance_record(activity=participation.activity, statuses={participation.pk: "hadir"}, by=staff_user)
     with CaptureQueriesContext(connection) as queries:
         before = dashboard(target)

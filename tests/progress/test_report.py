@@ -5,7 +5,7 @@ from pembinaan.coaching.models import Participation
 from pembinaan.coaching.services import attendance_record
 from pembinaan.progress.models import ReportSnapshot, Target
 from pembinaan.registry.models import Business
-from tests.programme import build_programme
+from tests.programme import build_programme, first_attendance_in_the_period
 
 pytestmark = pytest.mark.django_db
 
@@ -97,22 +97,6 @@ def test_the_pdf_is_for_those_who_may_see_the_dashboard(request, persona, status
     assert request.getfixturevalue(persona).get(reverse("progress:report-pdf")).status_code == status
 
 
-def _first_attendance_in_the_period() -> Participation:
-    """An absence that becomes the business's first attendance inside the target's period."""
-    target = Target.primary()
-    return (
-        Participation.objects.filter(
-            status="tidak-hadir",
-            activity__status="selesai",
-            business__status="terverifikasi",
-            activity__start_date__range=(target.period_start, target.period_end),
-        )
-        .exclude(business__participations__status="hadir")
-        .select_related("activity")
-        .first()
-    )
-
-
 def test_a_repeated_report_reads_no_figures_and_shows_a_new_attendance_at_once(
     seeded, viewer_client, staff_user, django_assert_max_num_queries
 ):
@@ -124,7 +108,7 @@ def test_a_repeated_report_reads_no_figures_and_shows_a_new_attendance_at_once(
         again = viewer_client.get(reverse("progress:report"), {"tahun": "", "sumber": ""})
     assert again.context["figures"]["coached_total"] == before
 
-    participation = _first_attendance_in_the_period()
+    participation = first_attendance_in_the_period()
     attendance_record(activity=participation.activity, statuses={participation.pk: "hadir"}, by=staff_user)
 
     after = viewer_client.get(reverse("progress:report"), {"tahun": "", "sumber": ""})
