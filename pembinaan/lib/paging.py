@@ -38,7 +38,7 @@ class CappedPaginator(Paginator):
 
         A list sorted by status walks, in the index's order, every business that the filter leaves
         out before the first one it keeps (130,000 at 1M businesses under a drill-down): reading
-        only ids from the index skips reading each of those rows from the table (0.6 s to 0.1 s).
+        only ids from the index skips reading each of those rows from the table (0.65 s to 0.22 s).
         """
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page

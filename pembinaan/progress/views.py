@@ -63,19 +63,25 @@ def _target_from(request: HttpRequest) -> Target:
     return target
 
 
-def _figures_changed_at(target: Target):
-    """When a figure of this target last could have changed (None before its aggregates exist):
-    every service that changes coaching data, money, targets or names moves it, so it versions
-    every cached view of the figures."""
-    return TallyState.objects.filter(target=target).values_list("changed_at", flat=True).first()
+def _figures_version(target: Target) -> str | None:
+    """The version of this target's figures as this request shows them (None before its aggregates
+    exist): when a figure last could have changed (every service that changes coaching data, money,
+    targets or names moves TallyState.changed_at), today's date ("expected by today" moves every day)
+    and the language. It keys every cached view of the figures."""
+    changed_at = TallyState.objects.filter(target=target).values_list("changed_at", flat=True).first()
+    if changed_at is None:
+        return None
+    return ":".join(
+        (str(target.pk), changed_at.isoformat(), timezone.localdate().isoformat(), get_language())
+    )
 
 
 def _cached_progress(target: Target) -> dict:
     """The open-data payload, cached until the figures change (the key carries their version)."""
-    state = _figures_changed_at(target)
-    if state is None:
+    version = _figures_version(target)
+    if version is None:
         return progress(target)
-    key = f"progress:api:{target.pk}:{state.isoformat()}:{timezone.localdate().isoformat()}:{get_language()}"
+    key = f"progress:api:{version}"
     return cache.get_or_set(key, lambda: progress(target), timeout=3600)
 
 
@@ -212,15 +218,12 @@ def _dashboard_cache_key(request: HttpRequest, target: Target, can_list_business
     tally moved, since a filtered view may have), and so do edits to money, targets and names.
     Filtered views are read from their maintained cells on a miss (progress/filtered.py), then cached.
     """
-    changed_at = _figures_changed_at(target)
-    if changed_at is None:
+    version = _figures_version(target)
+    if version is None:
         return None
     version = ":".join(
         (
-            str(target.pk),
-            changed_at.isoformat(),
-            timezone.localdate().isoformat(),  # "expected by today" moves every day
-            get_language(),
+            version,
             "staff" if can_list_businesses else "council",
             request.GET.urlencode(),  # the filters, the map level and the target
         )
@@ -233,19 +236,10 @@ def _live_report_figures(target: Target, filters: DashboardFilters) -> dict:
     (the budget table's money and reach, closed-year corrections and names move the same version).
     "as_of" is the moment of reading: figures that have not changed since are still the figures now.
     A frozen report computes its figures afresh (`snapshot_create`)."""
-    changed_at = _figures_changed_at(target)
-    if changed_at is None:
+    version = _figures_version(target)
+    if version is None:
         return report_figures(target, filters)
-    version = ":".join(
-        (
-            str(target.pk),
-            changed_at.isoformat(),
-            timezone.localdate().isoformat(),
-            get_language(),
-            repr(filters),
-        )
-    )
-    key = "progress:report:" + hashlib.sha256(version.encode()).hexdigest()
+    key = "progress:report:" + hashlib.sha256(f"{version}:{filters!r}".encode()).hexdigest()
     figures = cache.get_or_set(key, lambda: report_figures(target, filters), timeout=3600)
     return {**figures, "as_of": timezone.localtime().replace(microsecond=0).isoformat()}
 
